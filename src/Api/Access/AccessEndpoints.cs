@@ -1,0 +1,58 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Cargamos.Modular.Api.Errors;
+using Cargamos.Modular.Application.Access;
+using Cargamos.Modular.Application.Common.Errors;
+using Mediator;
+
+namespace Cargamos.Modular.Api.Access;
+
+public static class AccessEndpoints
+{
+    public sealed record LoginData(string Token, string ExpiresIn);
+
+    public static IEndpointRouteBuilder MapAccess(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/login", LogIn)
+            .WithTags("Access")
+            .WithSummary("Exchange an organization key and HTTP Basic credentials for a bearer token")
+            .WithDescription("Send `Authorization: Basic base64(user:password)` and `?key={organizationKey}`. " +
+                             "Use the returned token as `Authorization: Bearer <token>` on every other call. A wrong key, user or password answers 401, the same whichever was wrong.")
+            .Produces<ApiEnvelope<LoginData>>()
+            .Produces<ErrorEnvelope>(401)
+            .AllowAnonymous();
+        return app;
+    }
+
+    private static async Task<IResult> LogIn(string? key, HttpContext http, ISender mediator, TimeProvider clock, CancellationToken ct)
+    {
+        var (user, password) = ReadBasic(http.Request.Headers.Authorization.ToString());
+        var token = await mediator.Send(new LogIn(key ?? "", user, password), ct);
+        return TypedResults.Ok(new ApiEnvelope<LoginData>(StatusNames.ApiVersion, "OK", null,
+            clock.GetUtcNow().ToUnixTimeMilliseconds(), new LoginData(token.Token, token.ExpiresInSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+    }
+
+    private static (string User, string Password) ReadBasic(string header)
+    {
+        if (AuthenticationHeaderValue.TryParse(header, out var value)
+            && string.Equals(value.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
+            && value.Parameter is { } encoded)
+        {
+            try
+            {
+                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0)
+                {
+                    return (decoded[..colon], decoded[(colon + 1)..]);
+                }
+            }
+            catch (FormatException)
+            {
+                // falls through to the same answer as a missing header
+            }
+        }
+
+        throw AppError.Unauthorized("Send the user and password as 'Authorization: Basic base64(user:password)' and the organization key as '?key='.");
+    }
+}

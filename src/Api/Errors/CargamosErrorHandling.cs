@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cargamos.Modular.Api.Errors;
+
+/// <summary>
+/// The one place errors are written. ASP.NET Core's ProblemDetails service (used by the exception handler
+/// and by status-code pages for unknown routes, 401, 403, 405...) is given this writer, which renders the
+/// Cargamos envelope instead of RFC 7807.
+/// </summary>
+public sealed class CargamosEnvelopeWriter(TimeProvider clock) : IProblemDetailsWriter
+{
+    public const string ErrorsKey = "cargamos.errors";
+
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public async ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        var http = context.HttpContext;
+        var status = context.ProblemDetails.Status ?? http.Response.StatusCode;
+        var errors = context.ProblemDetails.Extensions.TryGetValue(ErrorsKey, out var value) && value is IReadOnlyList<ErrorItem> items
+            ? items
+            : [DefaultError(status, http)];
+        var envelope = new ErrorEnvelope(StatusNames.ApiVersion, StatusNames.For(status), ProcessId.Of(http),
+            clock.GetUtcNow().ToUnixTimeMilliseconds(), errors);
+        http.Response.StatusCode = status;
+        await http.Response.WriteAsJsonAsync(envelope, ApiJson.Options, "application/json", http.RequestAborted);
+    }
+
+    private static ErrorItem DefaultError(int status, HttpContext http)
+    {
+        var request = $"{http.Request.Method} {http.Request.Path}";
+        return status switch
+        {
+            401 => new ErrorItem("UNAUTHORIZED", "Authentication is required or the credentials are not valid.",
+                "Send 'Authorization: Bearer <token>' with a valid token from GET /v1/login.", "request.header", "Authorization"),
+            403 => new ErrorItem("FORBIDDEN", "You are not allowed to perform this operation.",
+                $"Your role does not allow {request}.", "request", null),
+            404 => new ErrorItem("NOT_FOUND", "The requested resource was not found.", $"No endpoint answers {request}.", "request.path", null),
+            405 => new ErrorItem("METHOD_NOT_ALLOWED", "The HTTP method is not allowed for this resource.",
+                $"{http.Request.Method} is not allowed on {http.Request.Path}.", "request.method", null),
+            _ => new ErrorItem(StatusNames.For(status), "The request could not be processed.", $"{request} answered {status}.", "request", null),
+        };
+    }
+}
+
+/// <summary>Maps every unhandled exception to the envelope; unexpected ones are logged with their processId, never shown.</summary>
+public sealed class CargamosExceptionHandler(IProblemDetailsService problemDetails, ILogger<CargamosExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, errors) = ExceptionMapper.Map(exception, httpContext);
+        if (status >= 500)
+        {
+            logger.LogError(exception, "Unhandled error in {Method} {Path} (processId {ProcessId})",
+                httpContext.Request.Method, httpContext.Request.Path, ProcessId.Of(httpContext));
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Extensions = { [CargamosEnvelopeWriter.ErrorsKey] = errors } },
+        });
+    }
+}

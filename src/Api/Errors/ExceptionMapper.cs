@@ -1,0 +1,140 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Domain.Common;
+using FluentValidation;
+using FluentValidation.Results;
+
+namespace Cargamos.Modular.Api.Errors;
+
+/// <summary>Turns any exception into an HTTP status and the envelope's error items. Never exposes internals.</summary>
+public static partial class ExceptionMapper
+{
+    public const string InvalidParameterMessage = "A value provided as parameter is not valid for the request.";
+    public const string MissingParameterMessage = "A required parameter is missing.";
+
+    public static (int Status, IReadOnlyList<ErrorItem> Errors) Map(Exception exception, HttpContext context) => exception switch
+    {
+        AppError e => (StatusOf(e.Kind), [new ErrorItem(e.Code, e.Message, e.Details, e.Location, e.Parameter)]),
+        ValidationException e => (400, e.Errors.Select(f => FromValidation(f, context)).ToList()),
+        DomainRuleViolation e => (409, [new ErrorItem(e.Code, e.Message, e.Details, "request.body", null)]),
+        BadHttpRequestException e => FromBadRequest(e),
+        JsonException e => (400, [FromJson(e)]),
+        _ => (500, [new ErrorItem("INTERNAL_ERROR", "An unexpected error occurred.",
+            $"The error was recorded with processId {ProcessId.Of(context)}; quote it when contacting Cargamos.", "server", null)]),
+    };
+
+    public static int StatusOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.BadRequest => 400,
+        ErrorKind.Unauthorized => 401,
+        ErrorKind.Forbidden => 403,
+        ErrorKind.NotFound => 404,
+        ErrorKind.Conflict => 409,
+        ErrorKind.PayloadTooLarge => 413,
+        ErrorKind.UnsupportedMediaType => 415,
+        ErrorKind.TooManyRequests => 429,
+        ErrorKind.ServiceUnavailable => 503,
+        _ => 500,
+    };
+
+    private static ErrorItem FromValidation(ValidationFailure failure, HttpContext context)
+    {
+        var missing = failure.ErrorCode is "NotEmptyValidator" or "NotNullValidator";
+        var code = missing ? "MISSING_PARAMETER"
+            : UpperSnake().IsMatch(failure.ErrorCode ?? "") ? failure.ErrorCode! : "INVALID_PARAMETER";
+        var location = failure.CustomState as string
+            ?? (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsDelete(context.Request.Method) ? "request.query" : "request.body");
+        return new ErrorItem(code, missing ? MissingParameterMessage : InvalidParameterMessage,
+            failure.ErrorMessage, location, ToJsonPath(failure.PropertyName));
+    }
+
+    private static (int, IReadOnlyList<ErrorItem>) FromBadRequest(BadHttpRequestException e)
+    {
+        if (e.InnerException is JsonException json)
+        {
+            return (400, [FromJson(json)]);
+        }
+
+        return e.StatusCode switch
+        {
+            413 => (413, [new ErrorItem("PAYLOAD_TOO_LARGE", "The request body is too large.", e.Message, "request.body", null)]),
+            415 => (415, [new ErrorItem("UNSUPPORTED_MEDIA_TYPE", "The request body must be JSON.",
+                "Send the body with 'Content-Type: application/json'.", "request.header", "Content-Type")]),
+            _ when BindFailure().Match(e.Message) is { Success: true } m => (400, [new ErrorItem("INVALID_PARAMETER", InvalidParameterMessage,
+                $"The value '{m.Groups["value"].Value}' is not a valid {Describe(m.Groups["type"].Value)}.", "request.path", m.Groups["name"].Value)]),
+            _ when e.Message.Contains("body", StringComparison.OrdinalIgnoreCase) => (400, [new ErrorItem("MISSING_PARAMETER", MissingParameterMessage,
+                "The request needs a JSON body.", "request.body", null)]),
+            _ => (e.StatusCode, [new ErrorItem("INVALID_PARAMETER", InvalidParameterMessage, "The request could not be read.", "request", null)]),
+        };
+    }
+
+    /// <summary>Malformed JSON, a wrong JSON type or an unknown enum value, named by its dotted path.</summary>
+    public static ErrorItem FromJson(JsonException e)
+    {
+        var parameter = ToJsonPath(e.Path);
+        var converted = ConvertedTo().Match(e.Message);
+        string details;
+        if (converted.Success)
+        {
+            var type = ResolveType(converted.Groups["type"].Value);
+            details = type is { IsEnum: true }
+                ? $"Value is not a valid enumeration member; permitted: {string.Join(", ", EnumNames(type).Select(n => $"'{n}'"))}."
+                : $"Value has the wrong type: expected {Describe(type?.Name ?? converted.Groups["type"].Value)}.";
+        }
+        else if (parameter is null && e.LineNumber is null)
+        {
+            details = "The request body is empty or is not JSON.";
+        }
+        else
+        {
+            details = $"The request body is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}).";
+        }
+
+        return new ErrorItem("INVALID_PARAMETER", InvalidParameterMessage, details, "request.body", parameter);
+    }
+
+    /// <summary>"$.recipientLocation.country" and "RecipientLocation.Country" both become "recipientLocation.country".</summary>
+    public static string? ToJsonPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return null;
+        }
+
+        var trimmed = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+        return string.Join('.', trimmed.Split('.').Select(part => part.Length > 0 ? char.ToLowerInvariant(part[0]) + part[1..] : part));
+    }
+
+    public static IEnumerable<string> EnumNames(Type enumType) =>
+        Enum.GetNames(enumType).Select(n => JsonNamingPolicy.SnakeCaseUpper.ConvertName(n));
+
+    private static Type? ResolveType(string name)
+    {
+        var clean = name.Replace("System.Nullable`1[", "", StringComparison.Ordinal).TrimEnd(']').Split(',')[0];
+        return Type.GetType(clean) ?? AppDomain.CurrentDomain.GetAssemblies()
+            .Where(a => a.GetName().Name?.StartsWith("Cargamos", StringComparison.Ordinal) == true)
+            .Select(a => a.GetType(clean)).FirstOrDefault(t => t is not null);
+    }
+
+    private static string Describe(string typeName) => typeName switch
+    {
+        "Int32" or "Int64" or "Decimal" or "Double" or "Single" or "int" or "long" or "decimal" or "double" => "number",
+        "Boolean" or "bool" => "boolean (true or false)",
+        "String" or "string" => "string",
+        "DateTimeOffset" or "DateTime" => "ISO 8601 date-time with offset (2026-11-28T10:00:00-06:00)",
+        "Guid" => "UUID",
+        _ when typeName.Contains("List", StringComparison.Ordinal) || typeName.EndsWith("[]", StringComparison.Ordinal) => "array",
+        _ => "object",
+    };
+
+    [GeneratedRegex("^[A-Z][A-Z0-9_]+$")]
+    private static partial Regex UpperSnake();
+
+    [GeneratedRegex("converted to (?<type>[^.\\s][^\\s]*?)\\. Path")]
+    private static partial Regex ConvertedTo();
+
+    [GeneratedRegex("Failed to bind parameter \"(?<type>[^\"]+?) (?<name>[^\" ]+)\" from \"(?<value>[^\"]*)\"")]
+    private static partial Regex BindFailure();
+}

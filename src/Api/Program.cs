@@ -1,0 +1,88 @@
+using Cargamos.Modular.Api;
+using Cargamos.Modular.Api.Access;
+using Cargamos.Modular.Api.Errors;
+using Cargamos.Modular.Api.Hosting;
+using Cargamos.Modular.Api.Shipments;
+using Cargamos.Modular.Application.Common.Behaviors;
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Shipments;
+using Cargamos.Modular.Infrastructure.Marten;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.IdentityModel.Tokens;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? "http://127.0.0.1:5080");
+
+using var startupLogs = LoggerFactory.Create(logging => logging.AddConsole());
+var startupLogger = startupLogs.CreateLogger("Cargamos.Startup");
+var dataDirectory = DatabaseConnection.DataDirectory(builder.Configuration, builder.Environment);
+var database = await DatabaseConnection.Resolve(builder.Configuration, builder.Environment, dataDirectory, startupLogger);
+startupLogger.LogInformation("Using PostgreSQL: {Database}", database.Description);
+
+var services = builder.Services;
+services.AddSingleton(database);
+services.AddSingleton(TimeProvider.System);
+services.AddHttpContextAccessor();
+
+services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+services.AddSingleton<IProblemDetailsWriter, CargamosEnvelopeWriter>();
+services.AddProblemDetails();
+services.AddExceptionHandler<CargamosExceptionHandler>();
+
+services.AddMediator((MediatorOptions o) =>
+{
+    o.ServiceLifetime = ServiceLifetime.Scoped;
+    o.Assemblies = [typeof(GetShipmentEvents)];
+    o.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+});
+services.AddValidatorsFromAssemblyContaining<GetShipmentEvents>(ServiceLifetime.Singleton);
+services.AddScoped<ShipmentAccess>();
+services.AddScoped<ICaller, HttpCaller>();
+
+var seedDemoData = builder.Configuration.GetValue<bool?>("Cargamos:SeedDemoData") ?? builder.Environment.IsDevelopment();
+services.AddCargamosInfrastructure(database.ConnectionString, seedDemoData);
+
+var jwt = JwtSettings.From(builder.Configuration, builder.Environment, dataDirectory);
+services.AddSingleton(jwt);
+services.AddSingleton<ITokenIssuer, JwtTokenIssuer>();
+services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+{
+    o.MapInboundClaims = false;
+    o.TokenValidationParameters = new TokenValidationParameters
+    {
+        ValidIssuer = JwtSettings.Issuer,
+        ValidAudience = JwtSettings.Audience,
+        IssuerSigningKey = jwt.Key,
+        RoleClaimType = "role",
+        NameClaimType = "sub",
+        ClockSkew = TimeSpan.FromSeconds(30),
+    };
+});
+services.AddAuthorization();
+
+services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseProcessId();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+
+app.MapAccess();
+app.MapShipments();
+
+await app.RunAsync();

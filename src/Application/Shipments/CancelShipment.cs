@@ -1,0 +1,38 @@
+using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Domain.Shipments;
+using FluentValidation;
+using Mediator;
+
+namespace Cargamos.Modular.Application.Shipments;
+
+/// <summary>A shipper (or an operator) cancels a shipment that no courier has picked yet.</summary>
+public sealed record CancelShipment(string Id, CancelType? Type, string? Comment, long? ExpectedVersion) : ICommand<ShipmentVersion>;
+
+public sealed class CancelShipmentValidator : AbstractValidator<CancelShipment>
+{
+    public CancelShipmentValidator()
+    {
+        RuleFor(c => c.Id).NotEmpty().MaximumLength(100);
+        RuleFor(c => c.Type).IsInEnum().When(c => c.Type.HasValue);
+        RuleFor(c => c.Comment).MaximumLength(500);
+    }
+}
+
+public sealed class CancelShipmentHandler(ShipmentAccess access, IShipmentStore store, ICaller caller, TimeProvider clock)
+    : ICommandHandler<CancelShipment, ShipmentVersion>
+{
+    public async ValueTask<ShipmentVersion> Handle(CancelShipment command, CancellationToken cancellationToken)
+    {
+        if (!caller.IsInRole(Roles.Shipper) && !caller.IsInRole(Roles.Operator))
+        {
+            throw new AppError(ErrorKind.Forbidden, "FORBIDDEN", "You are not allowed to perform this operation.",
+                "Only the shipper that owns a shipment, or a Cargamos operator, can cancel it.", null, "request");
+        }
+
+        var shipment = await access.Resolve(command.Id, cancellationToken);
+        return await store.Decide(shipment.Id, command.ExpectedVersion,
+            s => ShipmentDecisions.Cancel(s, command.Type ?? CancelType.EndClientCanceled, command.Comment, caller.Actor, clock.GetUtcNow()),
+            cancellationToken);
+    }
+}

@@ -1,0 +1,713 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Cargamos.Modular.Infrastructure.Postgres;
+
+/// <summary>
+/// Local PostgreSQL clusters run from the server binaries with initdb / pg_ctl, listening on 127.0.0.1 only
+/// (trust authentication) plus a private unix socket folder. As root, the server runs as the <c>postgres</c> OS user.
+/// </summary>
+internal static class LocalCluster
+{
+    internal const string ServerOsUser = "postgres";
+    internal const string Superuser = "postgres";
+    internal const string ThrowawayFolderName = "cargamos-pg";
+    internal const string OwnerFileName = "owner.pid";
+
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>The OS user to run initdb / pg_ctl as: <c>postgres</c> when this process is root, otherwise the current user.</summary>
+    private static string? RunAs => ProcessRunner.IsRoot ? ServerOsUser : null;
+
+    public static string ThrowawayRoot => Path.Combine(Path.GetTempPath(), ThrowawayFolderName);
+
+    /// <summary>initdb refuses root: as root, a <c>postgres</c> OS user must exist to run the server.</summary>
+    public static async Task<bool> CanRunServerAsync(List<string> tried, CancellationToken ct)
+    {
+        if (!ProcessRunner.IsRoot)
+        {
+            return true;
+        }
+
+        try
+        {
+            var r = await ProcessRunner.RunAsync("id", ["-u", ServerOsUser], runAs: null, TimeSpan.FromSeconds(10), ct);
+            if (r.ExitCode == 0)
+            {
+                return true;
+            }
+        }
+        catch (Win32Exception)
+        {
+            if (File.Exists("/etc/passwd") &&
+                (await File.ReadAllLinesAsync("/etc/passwd", ct)).Any(l => l.StartsWith(ServerOsUser + ":", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        tried.Add($"local cluster: this process runs as root (initdb refuses root) and there is no '{ServerOsUser}' OS user to run the server as");
+        return false;
+    }
+
+    // ---------------------------------------------------------------- throwaway
+
+    public static async Task<ProvisionedPostgres> StartThrowawayAsync(PostgresBinaries bins, int? port, ILogger logger, CancellationToken ct)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var root = ThrowawayRoot;
+        EnsureThrowawayRoot(root, logger);
+        SweepOrphans(root, bins, logger);
+
+        var folder = Path.Combine(root, $"{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
+        Directory.CreateDirectory(folder);
+        TrySetMode(folder, "755");
+        await File.WriteAllTextAsync(Path.Combine(folder, OwnerFileName), Environment.ProcessId.ToString(CultureInfo.InvariantCulture), ct);
+
+        var dataDir = Path.Combine(folder, "data");
+        var socketDir = Path.Combine(folder, "socket");
+        var cluster = new ThrowawayCluster(bins, folder, dataDir, logger);
+        cluster.RegisterExitHandlers();
+        try
+        {
+            logger.LogInformation("PostgreSQL: creating a throwaway local cluster in {Folder} (PostgreSQL {Version} binaries at {BinDirectory})",
+                folder, bins.MajorVersion, bins.BinDirectory);
+            WarnIfParentsNotTraversable(folder, logger);
+            await PrepareServerDirectoryAsync(dataDir, ct);
+            await PrepareServerDirectoryAsync(socketDir, ct);
+            await InitDbAsync(bins, dataDir, sync: false, ct);
+
+            string[] settings =
+            [
+                "fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=300",
+            ];
+            var chosenPort = port ?? GetFreePort();
+            for (var attempt = 1; ; attempt++)
+            {
+                var result = await PgCtlStartAsync(bins, dataDir, SocketDirectoryOrNone(socketDir), chosenPort, settings, ct);
+                if (result.ExitCode == 0)
+                {
+                    break;
+                }
+
+                var log = Tail(ServerLogOf(dataDir));
+                if (port is null && attempt < 3 && IsPortClash(log))
+                {
+                    logger.LogDebug("PostgreSQL: port {Port} was taken meanwhile; retrying with another one", chosenPort);
+                    chosenPort = GetFreePort();
+                    continue;
+                }
+
+                throw StartFailed(dataDir, result, log);
+            }
+
+            var provisioned = new ProvisionedPostgres(
+                BuildConnectionString(chosenPort),
+                PostgresSource.LocalCluster,
+                $"throwaway local cluster {folder} on 127.0.0.1:{chosenPort} (PostgreSQL {bins.MajorVersion} binaries at {bins.BinDirectory})",
+                () => new ValueTask(Task.Run(() => cluster.Cleanup(immediate: false))));
+            logger.LogInformation("PostgreSQL: using {Description}, ready in {Elapsed} ms", provisioned.Description, stopwatch.ElapsedMilliseconds);
+            return provisioned;
+        }
+        catch
+        {
+            cluster.Cleanup(immediate: true);
+            throw;
+        }
+    }
+
+    private static void EnsureThrowawayRoot(string root, ILogger logger)
+    {
+        if (Directory.Exists(root))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(root);
+        // Like /tmp: everybody may create their clusters here (the postgres user must traverse it).
+        if (!TrySetMode(root, "1777"))
+        {
+            logger.LogDebug("PostgreSQL: could not set mode 1777 on {Folder}", root);
+        }
+    }
+
+    /// <summary>Stops and deletes throwaway clusters whose owner process is gone (e.g. a test run killed with kill -9).</summary>
+    internal static void SweepOrphans(string root, PostgresBinaries? bins, ILogger logger)
+    {
+        IEnumerable<string> folders;
+        try
+        {
+            folders = Directory.EnumerateDirectories(root).ToList();
+        }
+        catch (IOException)
+        {
+            return;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (var folder in folders)
+        {
+            try
+            {
+                var ownerFile = Path.Combine(folder, OwnerFileName);
+                string reason;
+                if (File.Exists(ownerFile))
+                {
+                    var text = File.ReadAllText(ownerFile).Trim();
+                    if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                    {
+                        if (IsOwnerAlive(pid, File.GetLastWriteTimeUtc(ownerFile)))
+                        {
+                            continue;
+                        }
+
+                        reason = $"owner process {pid} is gone";
+                    }
+                    else
+                    {
+                        if (DateTime.UtcNow - File.GetLastWriteTimeUtc(ownerFile) < TimeSpan.FromMinutes(1))
+                        {
+                            continue;
+                        }
+
+                        reason = "unreadable owner file";
+                    }
+                }
+                else
+                {
+                    // A folder being created right now has no owner file for a few milliseconds.
+                    if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) < TimeSpan.FromMinutes(1))
+                    {
+                        continue;
+                    }
+
+                    reason = "no owner file";
+                }
+
+                logger.LogInformation("PostgreSQL: removing orphaned throwaway cluster {Folder} ({Reason})", folder, reason);
+                StopQuietly(bins, Path.Combine(folder, "data"), immediate: true);
+                DeleteFolder(folder);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Win32Exception or TimeoutException)
+            {
+                logger.LogWarning("PostgreSQL: could not remove orphaned throwaway cluster {Folder}: {Error}", folder, ex.Message);
+            }
+        }
+    }
+
+    private static bool IsOwnerAlive(int pid, DateTime ownerFileWrittenUtc)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            if (process.HasExited)
+            {
+                return false;
+            }
+
+            try
+            {
+                // A process started after the owner file was written only reuses the pid.
+                return process.StartTime.ToUniversalTime() <= ownerFileWrittenUtc.AddSeconds(5);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or NotSupportedException)
+            {
+                return true;
+            }
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A throwaway cluster: stopped and deleted on dispose, at process exit, or on Ctrl+C, whichever comes first.</summary>
+    private sealed class ThrowawayCluster(PostgresBinaries bins, string folder, string dataDir, ILogger logger)
+    {
+        private int _cleaned;
+        private EventHandler? _onExit;
+        private ConsoleCancelEventHandler? _onCancel;
+
+        public void RegisterExitHandlers()
+        {
+            _onExit = (_, _) => Cleanup(immediate: false);
+            _onCancel = (_, _) => Cleanup(immediate: false);
+            AppDomain.CurrentDomain.ProcessExit += _onExit;
+            try
+            {
+                Console.CancelKeyPress += _onCancel;
+            }
+            catch (PlatformNotSupportedException)
+            {
+                _onCancel = null;
+            }
+        }
+
+        public void Cleanup(bool immediate)
+        {
+            if (Interlocked.Exchange(ref _cleaned, 1) != 0)
+            {
+                return;
+            }
+
+            if (_onExit is not null)
+            {
+                AppDomain.CurrentDomain.ProcessExit -= _onExit;
+            }
+
+            if (_onCancel is not null)
+            {
+                Console.CancelKeyPress -= _onCancel;
+            }
+
+            try
+            {
+                StopQuietly(bins, dataDir, immediate);
+                DeleteFolder(folder);
+                SafeLog(() => logger.LogDebug("PostgreSQL: throwaway cluster {Folder} stopped and deleted", folder));
+            }
+            catch (Exception ex)
+            {
+                SafeLog(() => logger.LogWarning("PostgreSQL: could not remove throwaway cluster {Folder}: {Error}", folder, ex.Message));
+            }
+        }
+
+        private static void SafeLog(Action log)
+        {
+            try
+            {
+                log();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Logging providers may already be disposed at process exit.
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- persistent
+
+    public static async Task<ProvisionedPostgres> StartPersistentAsync(
+        IReadOnlyList<PostgresBinaries> candidates, string dataDirectory, int? preferredPort, ILogger logger, CancellationToken ct)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var dataDir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory));
+        var parent = Path.GetDirectoryName(dataDir) ?? dataDir;
+        var portFile = Path.Combine(parent, Path.GetFileName(dataDir) + ".port");
+        var versionFile = Path.Combine(dataDir, "PG_VERSION");
+        var dataVersion = File.Exists(versionFile) ? (await File.ReadAllTextAsync(versionFile, ct)).Trim() : null;
+
+        var bins = dataVersion is null
+            ? candidates[0]
+            : candidates.FirstOrDefault(c => c.MajorVersion == dataVersion)
+              ?? throw new InvalidOperationException(
+                  $"The PostgreSQL data folder {dataDir} was created by PostgreSQL {dataVersion}, but only these server binaries were found: " +
+                  string.Join(", ", candidates.Select(c => $"PostgreSQL {c.MajorVersion} at {c.BinDirectory}")) +
+                  $". Install PostgreSQL {dataVersion} server binaries, or delete {dataDir} to start over with an empty database.");
+        string Describe(int port, string state) =>
+            $"persistent local cluster {dataDir} on 127.0.0.1:{port}{state} (PostgreSQL {bins.MajorVersion} binaries at {bins.BinDirectory})";
+
+        if (dataVersion is not null)
+        {
+            var running = await TryReuseRunningAsync(bins, dataDir, portFile, preferredPort, logger, ct);
+            if (running is not null)
+            {
+                var reused = new ProvisionedPostgres(BuildConnectionString(running.Value), PostgresSource.LocalCluster, Describe(running.Value, ", already running"), release: null);
+                logger.LogInformation("PostgreSQL: using {Description}", reused.Description);
+                return reused;
+            }
+        }
+        else
+        {
+            if (Directory.Exists(dataDir) && Directory.EnumerateFileSystemEntries(dataDir).Any())
+            {
+                throw new InvalidOperationException(
+                    $"The folder {dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION file). Delete it or choose another data folder.");
+            }
+
+            logger.LogInformation("PostgreSQL: creating a persistent local cluster in {DataDirectory} (PostgreSQL {Version} binaries at {BinDirectory})",
+                dataDir, bins.MajorVersion, bins.BinDirectory);
+            WarnIfParentsNotTraversable(dataDir, logger);
+            await PrepareServerDirectoryAsync(dataDir, ct);
+            await InitDbAsync(bins, dataDir, sync: true, ct);
+        }
+
+        int chosenPort;
+        if (preferredPort is not null)
+        {
+            chosenPort = preferredPort.Value;
+        }
+        else if (ReadPortFile(portFile) is { } remembered && IsPortFree(remembered))
+        {
+            chosenPort = remembered;
+        }
+        else
+        {
+            chosenPort = GetFreePort();
+            if (ReadPortFile(portFile) is { } busy)
+            {
+                logger.LogWarning("PostgreSQL: remembered port {Port} is taken by another program; using port {NewPort}", busy, chosenPort);
+            }
+        }
+
+        logger.LogInformation("PostgreSQL: starting the persistent local cluster in {DataDirectory} on 127.0.0.1:{Port}", dataDir, chosenPort);
+        string[] settings = ["max_connections=300"];
+        var result = await PgCtlStartAsync(bins, dataDir, SocketDirectoryOrNone(dataDir), chosenPort, settings, ct);
+        if (result.ExitCode != 0)
+        {
+            // Another process may have started it at the same moment.
+            var running = await TryReuseRunningAsync(bins, dataDir, portFile, preferredPort, logger, ct);
+            if (running is not null)
+            {
+                return new ProvisionedPostgres(BuildConnectionString(running.Value), PostgresSource.LocalCluster, Describe(running.Value, ", already running"), release: null);
+            }
+
+            throw StartFailed(dataDir, result, Tail(ServerLogOf(dataDir)));
+        }
+
+        await WritePortFileAsync(portFile, chosenPort, logger);
+        var provisioned = new ProvisionedPostgres(BuildConnectionString(chosenPort), PostgresSource.LocalCluster, Describe(chosenPort, string.Empty), release: null);
+        logger.LogInformation(
+            "PostgreSQL: using {Description}, ready in {Elapsed} ms; it keeps running after this process exits (stop it with: pg_ctl stop -m fast -D {DataDirectory})",
+            provisioned.Description, stopwatch.ElapsedMilliseconds, dataDir);
+        return provisioned;
+    }
+
+    private static async Task<int?> TryReuseRunningAsync(
+        PostgresBinaries bins, string dataDir, string portFile, int? preferredPort, ILogger logger, CancellationToken ct)
+    {
+        var status = await ProcessRunner.RunAsync(bins.PgCtl, ["status", "-D", dataDir], RunAs, CommandTimeout, ct);
+        if (status.ExitCode != 0)
+        {
+            logger.LogDebug("PostgreSQL: pg_ctl status for {DataDirectory}: exit code {ExitCode} {Output}", dataDir, status.ExitCode, status.Output);
+            return null;
+        }
+
+        var port = ReadPortFromPidFile(dataDir) ?? ReadPortFile(portFile)
+            ?? throw new InvalidOperationException(
+                $"A PostgreSQL server is running on {dataDir} but its port is unknown (no port in postmaster.pid, no {portFile}). Stop it with `pg_ctl stop -m fast -D {dataDir}` and retry.");
+        if (preferredPort is not null && preferredPort != port)
+        {
+            logger.LogWarning(
+                "PostgreSQL: the cluster in {DataDirectory} already runs on port {Port}, not on the configured port {PreferredPort}; using {Port}. Stop it to change the port.",
+                dataDir, port, preferredPort, port);
+        }
+
+        var connectionString = BuildConnectionString(port);
+        try
+        {
+            var probe = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5 };
+            await using var connection = new NpgsqlConnection(probe.ConnectionString);
+            await connection.OpenAsync(ct);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or SocketException)
+        {
+            throw new InvalidOperationException(
+                $"A PostgreSQL server is running on {dataDir} (port {port}) but does not accept connections as '{Superuser}' on 127.0.0.1:{port}: {ex.Message}. " +
+                $"Stop it with `pg_ctl stop -m fast -D {dataDir}` and retry.", ex);
+        }
+
+        await WritePortFileAsync(portFile, port, logger);
+        return port;
+    }
+
+    private static int? ReadPortFromPidFile(string dataDir)
+    {
+        // postmaster.pid: pid, data dir, start time, port, socket dir, listen address, shmem key, status.
+        var pidFile = Path.Combine(dataDir, "postmaster.pid");
+        try
+        {
+            var lines = File.ReadAllLines(pidFile);
+            return lines.Length >= 4 && int.TryParse(lines[3].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static int? ReadPortFile(string portFile)
+    {
+        try
+        {
+            return File.Exists(portFile)
+                   && int.TryParse(File.ReadAllText(portFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+                   && port is > 0 and < 65536
+                ? port
+                : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task WritePortFileAsync(string portFile, int port, ILogger logger)
+    {
+        try
+        {
+            if (ReadPortFile(portFile) != port)
+            {
+                await File.WriteAllTextAsync(portFile, port.ToString(CultureInfo.InvariantCulture) + "\n");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("PostgreSQL: could not remember the port in {PortFile}: {Error}", portFile, ex.Message);
+        }
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    private static async Task InitDbAsync(PostgresBinaries bins, string dataDir, bool sync, CancellationToken ct)
+    {
+        var args = new List<string> { "-D", dataDir, "-U", Superuser, "--auth=trust", "-E", "UTF8", "--locale=C" };
+        if (!sync)
+        {
+            args.Add("--no-sync");
+        }
+
+        var result = await ProcessRunner.RunAsync(bins.InitDb, args, RunAs, CommandTimeout, ct);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"initdb failed (exit code {result.ExitCode}) for {dataDir}{RootHint(dataDir)}:{Environment.NewLine}{result.Output}");
+        }
+    }
+
+    private static Task<ProcessResult> PgCtlStartAsync(
+        PostgresBinaries bins, string dataDir, string socketDir, int port, IEnumerable<string> settings, CancellationToken ct)
+    {
+        var serverOptions = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"-p {port} -h 127.0.0.1 -k {ShellQuote(socketDir)}");
+        foreach (var setting in settings)
+        {
+            serverOptions.Append(" -c ").Append(setting);
+        }
+
+        // -w: return when the server accepts connections; -s: only errors on pg_ctl's own output.
+        // The server's output goes to the log file, so nothing keeps our pipes open.
+        return ProcessRunner.RunAsync(
+            bins.PgCtl,
+            ["-D", dataDir, "-l", ServerLogOf(dataDir), "-w", "-t", "60", "-s", "-o", serverOptions.ToString(), "start"],
+            RunAs,
+            CommandTimeout,
+            ct);
+    }
+
+    /// <summary>Stops a cluster if it looks running; ignores errors; kills the postmaster when pg_ctl cannot stop it.</summary>
+    private static void StopQuietly(PostgresBinaries? bins, string dataDir, bool immediate)
+    {
+        var pidFile = Path.Combine(dataDir, "postmaster.pid");
+        if (!File.Exists(pidFile))
+        {
+            return;
+        }
+
+        if (bins is not null)
+        {
+            try
+            {
+                var r = ProcessRunner.Run(bins.PgCtl, ["stop", "-D", dataDir, "-m", immediate ? "immediate" : "fast", "-w", "-t", "30", "-s"], RunAs, CommandTimeout);
+                if (r.ExitCode == 0 || !File.Exists(pidFile))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is Win32Exception or TimeoutException)
+            {
+            }
+        }
+
+        try
+        {
+            var first = File.ReadLines(pidFile).FirstOrDefault();
+            if (int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                using var postmaster = Process.GetProcessById(pid);
+                if (string.Equals(postmaster.ProcessName, "postgres", StringComparison.Ordinal))
+                {
+                    postmaster.Kill();
+                    postmaster.WaitForExit(TimeSpan.FromSeconds(10));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or Win32Exception or IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static void DeleteFolder(string folder)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+
+                return;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                Thread.Sleep(100 * attempt);
+            }
+        }
+    }
+
+    /// <summary>Creates the folder (mode 0700) and, as root, gives it to the postgres OS user.</summary>
+    private static async Task PrepareServerDirectoryAsync(string path, CancellationToken ct)
+    {
+        Directory.CreateDirectory(path);
+        TrySetMode(path, "700");
+        if (ProcessRunner.IsRoot)
+        {
+            var r = await ProcessRunner.RunAsync("chown", [ServerOsUser, path], runAs: null, TimeSpan.FromSeconds(30), ct);
+            if (r.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"chown {ServerOsUser} {path} failed (exit code {r.ExitCode}): {r.Output}");
+            }
+        }
+    }
+
+    private static bool TrySetMode(string path, string octal)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+
+        try
+        {
+            File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32(octal, 8));
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static void WarnIfParentsNotTraversable(string path, ILogger logger)
+    {
+        if (OperatingSystem.IsWindows() || !ProcessRunner.IsRoot)
+        {
+            return;
+        }
+
+        for (var dir = Directory.GetParent(path); dir is not null; dir = dir.Parent)
+        {
+            if (dir.Exists && (dir.UnixFileMode & UnixFileMode.OtherExecute) == 0)
+            {
+                logger.LogWarning(
+                    "PostgreSQL: folder {Folder} (mode {Mode}) may not be traversable by the '{User}' OS user that runs the server; if initdb/pg_ctl fail with 'Permission denied', choose a data folder elsewhere or run `chmod o+x {Folder}`",
+                    dir.FullName, dir.UnixFileMode, ServerOsUser, dir.FullName);
+                return;
+            }
+        }
+    }
+
+    private static string RootHint(string dataDir) =>
+        ProcessRunner.IsRoot
+            ? $" (run as the '{ServerOsUser}' OS user because this process is root; that user must be able to traverse every parent folder of {dataDir})"
+            : string.Empty;
+
+    private static InvalidOperationException StartFailed(string dataDir, ProcessResult result, string logTail) =>
+        new($"pg_ctl start failed (exit code {result.ExitCode}) for {dataDir}{RootHint(dataDir)}:{Environment.NewLine}" +
+            (result.Output.Length > 0 ? result.Output + Environment.NewLine : string.Empty) +
+            $"--- last lines of {ServerLogOf(dataDir)} ---{Environment.NewLine}{logTail}");
+
+    private static bool IsPortClash(string log) =>
+        log.Contains("could not bind", StringComparison.OrdinalIgnoreCase)
+        || log.Contains("Address already in use", StringComparison.OrdinalIgnoreCase)
+        || log.Contains("could not create any TCP/IP sockets", StringComparison.OrdinalIgnoreCase);
+
+    private static string ServerLogOf(string dataDir) => Path.Combine(dataDir, "server.log");
+
+    private static string Tail(string file, int maxLines = 30)
+    {
+        try
+        {
+            if (!File.Exists(file))
+            {
+                return "(no log file)";
+            }
+
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            stream.Seek(Math.Max(0, stream.Length - 16_384), SeekOrigin.Begin);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            return string.Join(Environment.NewLine, lines.Skip(Math.Max(0, lines.Length - maxLines)));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"(log file unreadable: {ex.Message})";
+        }
+    }
+
+    /// <summary>The unix socket folder, or "" (no unix socket) when the socket path would be too long for the OS.</summary>
+    private static string SocketDirectoryOrNone(string socketDir) =>
+        OperatingSystem.IsWindows() || Encoding.UTF8.GetByteCount(socketDir) + "/.s.PGSQL.65535".Length >= 100 ? string.Empty : socketDir;
+
+    private static string ShellQuote(string value) =>
+        OperatingSystem.IsWindows()
+            ? "\"" + value + "\""
+            : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    internal static string BuildConnectionString(int port) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            Username = Superuser,
+            Database = "postgres",
+            Pooling = true,
+            MaxPoolSize = 100,
+            IncludeErrorDetail = true,
+        }.ConnectionString;
+
+    internal static int GetFreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static bool IsPortFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
