@@ -39,6 +39,7 @@ public sealed class CargamosEnvelopeWriter(TimeProvider clock) : IProblemDetails
             404 => new ErrorItem("NOT_FOUND", "The requested resource was not found.", $"No endpoint answers {request}.", "request.path", null),
             405 => new ErrorItem("METHOD_NOT_ALLOWED", "The HTTP method is not allowed for this resource.",
                 $"{http.Request.Method} is not allowed on {http.Request.Path}.", "request.method", null),
+            415 => ExceptionMapper.UnsupportedMediaType,
             _ => new ErrorItem(StatusNames.For(status), "The request could not be processed.", $"{request} answered {status}.", "request", null),
         };
     }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Cargamos.Modular.Api.Errors;
 
 /// <summary>One error of the Cargamos envelope. <c>parameter</c> is a dotted JSON path (recipientLocation.postalCode).</summary>
@@ -7,7 +9,12 @@ public sealed record ErrorItem(string Code, string Message, string Details, stri
 public sealed record ErrorEnvelope(string Version, string Status, string ProcessId, long Timestamp, IReadOnlyList<ErrorItem> Errors);
 
 /// <summary>The Cargamos success envelope. Login has no processId in the document, so it may be omitted.</summary>
-public sealed record ApiEnvelope<T>(string Version, string Status, string? ProcessId, long Timestamp, T Data);
+public sealed record ApiEnvelope<T>(
+    string Version,
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ProcessId,
+    long Timestamp,
+    T Data);
 
 public static class StatusNames
 {

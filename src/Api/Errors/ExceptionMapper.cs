@@ -14,6 +14,9 @@ public static partial class ExceptionMapper
     public const string InvalidParameterMessage = "A value provided as parameter is not valid for the request.";
     public const string MissingParameterMessage = "A required parameter is missing.";
 
+    public static readonly ErrorItem UnsupportedMediaType = new("UNSUPPORTED_MEDIA_TYPE", "The request body must be JSON.",
+        "Send the body with 'Content-Type: application/json'.", "request.header", "Content-Type");
+
     public static (int Status, IReadOnlyList<ErrorItem> Errors) Map(Exception exception, HttpContext context) => exception switch
     {
         AppError e => (StatusOf(e.Kind), [new ErrorItem(e.Code, e.Message, e.Details, e.Location, e.Parameter)]),
@@ -60,8 +63,7 @@ public static partial class ExceptionMapper
         return e.StatusCode switch
         {
             413 => (413, [new ErrorItem("PAYLOAD_TOO_LARGE", "The request body is too large.", e.Message, "request.body", null)]),
-            415 => (415, [new ErrorItem("UNSUPPORTED_MEDIA_TYPE", "The request body must be JSON.",
-                "Send the body with 'Content-Type: application/json'.", "request.header", "Content-Type")]),
+            415 => (415, [UnsupportedMediaType]),
             _ when BindFailure().Match(e.Message) is { Success: true } m => (400, [new ErrorItem("INVALID_PARAMETER", InvalidParameterMessage,
                 $"The value '{m.Groups["value"].Value}' is not a valid {Describe(m.Groups["type"].Value)}.", "request.path", m.Groups["name"].Value)]),
             _ when e.Message.Contains("body", StringComparison.OrdinalIgnoreCase) => (400, [new ErrorItem("MISSING_PARAMETER", MissingParameterMessage,
@@ -78,7 +80,8 @@ public static partial class ExceptionMapper
         string details;
         if (converted.Success)
         {
-            var type = ResolveType(converted.Groups["type"].Value);
+            // System.Text.Json names the type being read (the body's type), not the field's: walk the path to the field.
+            var type = FieldType(ResolveType(converted.Groups["type"].Value), e.Path);
             details = type is { IsEnum: true }
                 ? $"Value is not a valid enumeration member; permitted: {string.Join(", ", EnumNames(type).Select(n => $"'{n}'"))}."
                 : $"Value has the wrong type: expected {Describe(type?.Name ?? converted.Groups["type"].Value)}.";
@@ -110,12 +113,46 @@ public static partial class ExceptionMapper
     public static IEnumerable<string> EnumNames(Type enumType) =>
         Enum.GetNames(enumType).Select(n => JsonNamingPolicy.SnakeCaseUpper.ConvertName(n));
 
+    private static Type? FieldType(Type? root, string? path)
+    {
+        var type = root;
+        var segments = (path ?? "$").TrimStart('$').Split('.', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var segment in segments)
+        {
+            if (type is null)
+            {
+                return null;
+            }
+
+            var name = segment.Split('[')[0];
+            var property = type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            type = property is null ? null : Unwrap(property.PropertyType, indexed: segment.Contains('[', StringComparison.Ordinal));
+        }
+
+        return type is null ? null : Unwrap(type, indexed: false);
+    }
+
+    private static Type Unwrap(Type type, bool indexed)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (indexed)
+        {
+            var element = type.IsArray ? type.GetElementType()
+                : type.GetInterfaces().Append(type).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
+            type = element is null ? type : Nullable.GetUnderlyingType(element) ?? element;
+        }
+
+        return type;
+    }
+
     private static Type? ResolveType(string name)
     {
         var clean = name.Replace("System.Nullable`1[", "", StringComparison.Ordinal).TrimEnd(']').Split(',')[0];
         return Type.GetType(clean) ?? AppDomain.CurrentDomain.GetAssemblies()
             .Where(a => a.GetName().Name?.StartsWith("Cargamos", StringComparison.Ordinal) == true)
-            .Select(a => a.GetType(clean)).FirstOrDefault(t => t is not null);
+            .Select(a => a.GetType(clean) ?? a.GetType(clean.Replace('.', '+'))
+                ?? a.GetTypes().FirstOrDefault(t => t.FullName?.Replace('+', '.') == clean))
+            .FirstOrDefault(t => t is not null);
     }
 
     private static string Describe(string typeName) => typeName switch

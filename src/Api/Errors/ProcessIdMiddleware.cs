@@ -12,6 +12,13 @@ public static class ProcessId
     public static IApplicationBuilder UseProcessId(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var id = Assign(context);
+
+        // The exception handler clears the response headers before writing the error: stamp them at the last moment.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[Header] = id;
+            return Task.CompletedTask;
+        });
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Cargamos.Requests");
         using (logger.BeginScope(new Dictionary<string, object> { ["ProcessId"] = id }))
         {

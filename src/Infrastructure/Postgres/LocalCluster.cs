@@ -69,19 +69,18 @@ internal static class LocalCluster
         var folder = Path.Combine(root, $"{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
         Directory.CreateDirectory(folder);
         TrySetMode(folder, "755");
-        await File.WriteAllTextAsync(Path.Combine(folder, OwnerFileName), Environment.ProcessId.ToString(CultureInfo.InvariantCulture), ct);
+        var ownerLock = CreateOwnerFile(Path.Combine(folder, OwnerFileName));
 
         var dataDir = Path.Combine(folder, "data");
         var socketDir = Path.Combine(folder, "socket");
-        var cluster = new ThrowawayCluster(bins, folder, dataDir, logger);
+        var cluster = new ThrowawayCluster(bins, folder, dataDir, ownerLock, logger);
         cluster.RegisterExitHandlers();
         try
         {
             logger.LogInformation("PostgreSQL: creating a throwaway local cluster in {Folder} (PostgreSQL {Version} binaries at {BinDirectory})",
                 folder, bins.MajorVersion, bins.BinDirectory);
             WarnIfParentsNotTraversable(folder, logger);
-            await PrepareServerDirectoryAsync(dataDir, ct);
-            await PrepareServerDirectoryAsync(socketDir, ct);
+            await PrepareServerDirectoriesAsync([dataDir, socketDir], ct);
             await InitDbAsync(bins, dataDir, sync: false, ct);
 
             string[] settings =
@@ -159,39 +158,10 @@ internal static class LocalCluster
         {
             try
             {
-                var ownerFile = Path.Combine(folder, OwnerFileName);
-                string reason;
-                if (File.Exists(ownerFile))
+                var reason = OrphanReason(folder);
+                if (reason is null)
                 {
-                    var text = File.ReadAllText(ownerFile).Trim();
-                    if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-                    {
-                        if (IsOwnerAlive(pid, File.GetLastWriteTimeUtc(ownerFile)))
-                        {
-                            continue;
-                        }
-
-                        reason = $"owner process {pid} is gone";
-                    }
-                    else
-                    {
-                        if (DateTime.UtcNow - File.GetLastWriteTimeUtc(ownerFile) < TimeSpan.FromMinutes(1))
-                        {
-                            continue;
-                        }
-
-                        reason = "unreadable owner file";
-                    }
-                }
-                else
-                {
-                    // A folder being created right now has no owner file for a few milliseconds.
-                    if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) < TimeSpan.FromMinutes(1))
-                    {
-                        continue;
-                    }
-
-                    reason = "no owner file";
+                    continue;
                 }
 
                 logger.LogInformation("PostgreSQL: removing orphaned throwaway cluster {Folder} ({Reason})", folder, reason);
@@ -205,30 +175,76 @@ internal static class LocalCluster
         }
     }
 
-    private static bool IsOwnerAlive(int pid, DateTime ownerFileWrittenUtc)
+    /// <summary>
+    /// The owner file holds the owner's pid and stays open (with a shared lock) while the owner lives; the kernel
+    /// drops the lock when the owner dies, even by kill -9.
+    /// </summary>
+    private static FileStream CreateOwnerFile(string path)
+    {
+        // FileShare.Read takes a shared flock on Unix: others may read the pid but cannot lock the file exclusively.
+        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        try
+        {
+            stream.Write(Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
+            stream.Flush(flushToDisk: false);
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Why the throwaway cluster in <paramref name="folder"/> is an orphan, or null when its owner may still live.</summary>
+    private static string? OrphanReason(string folder)
+    {
+        var ownerFile = Path.Combine(folder, OwnerFileName);
+        if (!File.Exists(ownerFile))
+        {
+            // A folder being created right now has no owner file for a few milliseconds.
+            return DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) > TimeSpan.FromMinutes(1) ? "no owner file" : null;
+        }
+
+        string text;
+        try
+        {
+            // An exclusive lock is refused while the owner holds its shared lock.
+            using var probe = new FileStream(ownerFile, FileMode.Open, FileAccess.Read, FileShare.None);
+            using var reader = new StreamReader(probe, Encoding.ASCII);
+            text = reader.ReadToEnd().Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            return DateTime.UtcNow - File.GetLastWriteTimeUtc(ownerFile) > TimeSpan.FromMinutes(1) ? "unreadable owner file" : null;
+        }
+
+        // Both must agree (the lock alone is not enough where file locking is disabled).
+        return IsProcessAlive(pid) ? null : $"owner process {pid} is gone";
+    }
+
+    private static bool IsProcessAlive(int pid)
     {
         if (pid == Environment.ProcessId)
         {
             return true;
         }
 
+        if (IsZombie(pid))
+        {
+            // Killed but not yet reaped by its parent (e.g. an init process that reaps lazily).
+            return false;
+        }
+
         try
         {
             using var process = Process.GetProcessById(pid);
-            if (process.HasExited)
-            {
-                return false;
-            }
-
-            try
-            {
-                // A process started after the owner file was written only reuses the pid.
-                return process.StartTime.ToUniversalTime() <= ownerFileWrittenUtc.AddSeconds(5);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or NotSupportedException)
-            {
-                return true;
-            }
+            return !process.HasExited;
         }
         catch (ArgumentException)
         {
@@ -240,8 +256,29 @@ internal static class LocalCluster
         }
     }
 
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat";
+            if (!OperatingSystem.IsLinux() || !File.Exists(stat))
+            {
+                return false;
+            }
+
+            // "pid (comm) S ...": the state follows the last ')'.
+            var text = File.ReadAllText(stat);
+            var end = text.LastIndexOf(')');
+            return end >= 0 && end + 2 < text.Length && text[end + 2] is 'Z' or 'X';
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A throwaway cluster: stopped and deleted on dispose, at process exit, or on Ctrl+C, whichever comes first.</summary>
-    private sealed class ThrowawayCluster(PostgresBinaries bins, string folder, string dataDir, ILogger logger)
+    private sealed class ThrowawayCluster(PostgresBinaries bins, string folder, string dataDir, FileStream ownerLock, ILogger logger)
     {
         private int _cleaned;
         private EventHandler? _onExit;
@@ -282,6 +319,7 @@ internal static class LocalCluster
             try
             {
                 StopQuietly(bins, dataDir, immediate);
+                ownerLock.Dispose();
                 DeleteFolder(folder);
                 SafeLog(() => logger.LogDebug("PostgreSQL: throwaway cluster {Folder} stopped and deleted", folder));
             }
@@ -347,7 +385,7 @@ internal static class LocalCluster
             logger.LogInformation("PostgreSQL: creating a persistent local cluster in {DataDirectory} (PostgreSQL {Version} binaries at {BinDirectory})",
                 dataDir, bins.MajorVersion, bins.BinDirectory);
             WarnIfParentsNotTraversable(dataDir, logger);
-            await PrepareServerDirectoryAsync(dataDir, ct);
+            await PrepareServerDirectoriesAsync([dataDir], ct);
             await InitDbAsync(bins, dataDir, sync: true, ct);
         }
 
@@ -576,17 +614,21 @@ internal static class LocalCluster
         }
     }
 
-    /// <summary>Creates the folder (mode 0700) and, as root, gives it to the postgres OS user.</summary>
-    private static async Task PrepareServerDirectoryAsync(string path, CancellationToken ct)
+    /// <summary>Creates the folders (mode 0700) and, as root, gives them to the postgres OS user.</summary>
+    private static async Task PrepareServerDirectoriesAsync(IReadOnlyList<string> paths, CancellationToken ct)
     {
-        Directory.CreateDirectory(path);
-        TrySetMode(path, "700");
+        foreach (var path in paths)
+        {
+            Directory.CreateDirectory(path);
+            TrySetMode(path, "700");
+        }
+
         if (ProcessRunner.IsRoot)
         {
-            var r = await ProcessRunner.RunAsync("chown", [ServerOsUser, path], runAs: null, TimeSpan.FromSeconds(30), ct);
+            var r = await ProcessRunner.RunAsync("chown", [ServerOsUser, .. paths], runAs: null, TimeSpan.FromSeconds(30), ct);
             if (r.ExitCode != 0)
             {
-                throw new InvalidOperationException($"chown {ServerOsUser} {path} failed (exit code {r.ExitCode}): {r.Output}");
+                throw new InvalidOperationException($"chown {ServerOsUser} {string.Join(' ', paths)} failed (exit code {r.ExitCode}): {r.Output}");
             }
         }
     }

@@ -25,7 +25,7 @@ public static class Scenarios
     {
         var store = api.Services.GetRequiredService<IDocumentStore>();
         var id = Guid.CreateVersion7();
-        trackingId ??= "CGM" + Convert.ToHexString(id.ToByteArray())[..10];
+        trackingId ??= "CGM" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
         var shipper = new Actor(ActorKind.Shipper, $"{shipperId}/integrations", null);
         await using (var session = store.LightweightSession())
         {
