@@ -75,6 +75,7 @@ internal static class LocalCluster
         var socketDir = Path.Combine(folder, "socket");
         var cluster = new ThrowawayCluster(bins, folder, dataDir, ownerLock, logger);
         cluster.RegisterExitHandlers();
+        StartWatchdog(folder, logger);
         try
         {
             logger.LogInformation("PostgreSQL: creating a throwaway local cluster in {Folder} (PostgreSQL {Version} binaries at {BinDirectory})",
@@ -134,6 +135,65 @@ internal static class LocalCluster
         if (!TrySetMode(root, "1777"))
         {
             logger.LogDebug("PostgreSQL: could not set mode 1777 on {Folder}", root);
+        }
+    }
+
+    /// <summary>
+    /// Starts a detached shell (its own session, re-parented to init) that waits until this process releases its lock
+    /// on owner.pid (at dispose, or when the process dies, even by kill -9 or when vstest kills testhost 100 ms after the
+    /// run) and then, if the folder is still there, shuts the server down (SIGQUIT = immediate) and deletes the folder.
+    /// </summary>
+    private static void StartWatchdog(string folder, ILogger logger)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        const string watchdog = """
+            d="$1"; owner="$2"
+            if command -v flock >/dev/null 2>&1; then
+              flock -x "$d/owner.pid" true 2>/dev/null
+            else
+              while kill -0 "$owner" 2>/dev/null; do sleep 1; done
+            fi
+            [ -d "$d" ] || exit 0
+            if [ -f "$d/data/postmaster.pid" ]; then
+              pm=$(head -n 1 "$d/data/postmaster.pid" 2>/dev/null)
+              comm=$(cat "/proc/$pm/comm" 2>/dev/null || ps -o comm= -p "$pm" 2>/dev/null)
+              case "$comm" in
+                *postgres*)
+                  kill -QUIT "$pm" 2>/dev/null
+                  i=0
+                  while kill -0 "$pm" 2>/dev/null && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+                  ;;
+              esac
+            fi
+            rm -rf "$d"
+            """;
+        const string launcher =
+            """
+            if command -v setsid >/dev/null 2>&1; then
+              setsid /bin/sh -c "$0" cargamos-pg-watchdog "$1" "$2" </dev/null >/dev/null 2>&1 &
+            else
+              /bin/sh -c "$0" cargamos-pg-watchdog "$1" "$2" </dev/null >/dev/null 2>&1 &
+            fi
+            """;
+        try
+        {
+            var r = ProcessRunner.Run(
+                "/bin/sh",
+                ["-c", launcher, watchdog, folder, Environment.ProcessId.ToString(CultureInfo.InvariantCulture)],
+                runAs: null,
+                TimeSpan.FromSeconds(10));
+            if (r.ExitCode != 0)
+            {
+                logger.LogWarning("PostgreSQL: could not start the cleanup watchdog for {Folder}: {Output}", folder, r.Output);
+            }
+        }
+        catch (Exception ex) when (ex is Win32Exception or TimeoutException)
+        {
+            logger.LogWarning("PostgreSQL: could not start the cleanup watchdog for {Folder}: {Error}", folder, ex.Message);
         }
     }
 
@@ -286,8 +346,9 @@ internal static class LocalCluster
 
         public void RegisterExitHandlers()
         {
-            _onExit = (_, _) => Cleanup(immediate: false);
-            _onCancel = (_, _) => Cleanup(immediate: false);
+            // Immediate shutdown at exit: the data is thrown away anyway, and a test host may be killed soon after.
+            _onExit = (_, _) => Cleanup(immediate: true);
+            _onCancel = (_, _) => Cleanup(immediate: true);
             AppDomain.CurrentDomain.ProcessExit += _onExit;
             try
             {
@@ -319,13 +380,17 @@ internal static class LocalCluster
             try
             {
                 StopQuietly(bins, dataDir, immediate);
-                ownerLock.Dispose();
+                // Delete first, then release the lock: the watchdog wakes up on the release and finds nothing left to do.
                 DeleteFolder(folder);
                 SafeLog(() => logger.LogDebug("PostgreSQL: throwaway cluster {Folder} stopped and deleted", folder));
             }
             catch (Exception ex)
             {
                 SafeLog(() => logger.LogWarning("PostgreSQL: could not remove throwaway cluster {Folder}: {Error}", folder, ex.Message));
+            }
+            finally
+            {
+                ownerLock.Dispose();
             }
         }
 
@@ -425,8 +490,8 @@ internal static class LocalCluster
         await WritePortFileAsync(portFile, chosenPort, logger);
         var provisioned = new ProvisionedPostgres(BuildConnectionString(chosenPort), PostgresSource.LocalCluster, Describe(chosenPort, string.Empty), release: null);
         logger.LogInformation(
-            "PostgreSQL: using {Description}, ready in {Elapsed} ms; it keeps running after this process exits (stop it with: pg_ctl stop -m fast -D {DataDirectory})",
-            provisioned.Description, stopwatch.ElapsedMilliseconds, dataDir);
+            "PostgreSQL: using {Description}, ready in {Elapsed} ms; it keeps running after this process exits (stop it with: {StopCommand})",
+            provisioned.Description, stopwatch.ElapsedMilliseconds, StopCommand(bins, dataDir));
         return provisioned;
     }
 
@@ -442,7 +507,7 @@ internal static class LocalCluster
 
         var port = ReadPortFromPidFile(dataDir) ?? ReadPortFile(portFile)
             ?? throw new InvalidOperationException(
-                $"A PostgreSQL server is running on {dataDir} but its port is unknown (no port in postmaster.pid, no {portFile}). Stop it with `pg_ctl stop -m fast -D {dataDir}` and retry.");
+                $"A PostgreSQL server is running on {dataDir} but its port is unknown (no port in postmaster.pid, no {portFile}). Stop it with `{StopCommand(bins, dataDir)}` and retry.");
         if (preferredPort is not null && preferredPort != port)
         {
             logger.LogWarning(
@@ -461,7 +526,7 @@ internal static class LocalCluster
         {
             throw new InvalidOperationException(
                 $"A PostgreSQL server is running on {dataDir} (port {port}) but does not accept connections as '{Superuser}' on 127.0.0.1:{port}: {ex.Message}. " +
-                $"Stop it with `pg_ctl stop -m fast -D {dataDir}` and retry.", ex);
+                $"Stop it with `{StopCommand(bins, dataDir)}` and retry.", ex);
         }
 
         await WritePortFileAsync(portFile, port, logger);
@@ -664,11 +729,15 @@ internal static class LocalCluster
             {
                 logger.LogWarning(
                     "PostgreSQL: folder {Folder} (mode {Mode}) may not be traversable by the '{User}' OS user that runs the server; if initdb/pg_ctl fail with 'Permission denied', choose a data folder elsewhere or run `chmod o+x {Folder}`",
-                    dir.FullName, dir.UnixFileMode, ServerOsUser, dir.FullName);
+                    dir.FullName, Convert.ToString((int)dir.UnixFileMode, 8), ServerOsUser, dir.FullName);
                 return;
             }
         }
     }
+
+    /// <summary>The shell command that stops a cluster by hand (pg_ctl refuses to run as root).</summary>
+    internal static string StopCommand(PostgresBinaries bins, string dataDir) =>
+        (ProcessRunner.IsRoot ? $"runuser -u {ServerOsUser} -- " : string.Empty) + $"{bins.PgCtl} stop -m fast -D {dataDir}";
 
     private static string RootHint(string dataDir) =>
         ProcessRunner.IsRoot

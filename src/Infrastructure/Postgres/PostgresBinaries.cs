@@ -40,7 +40,7 @@ internal sealed partial record PostgresBinaries(string BinDirectory, string Majo
         }
         catch (Win32Exception)
         {
-            tried.Add("pg_config: not found on PATH");
+            tried.Add("pg_config: not found on PATH (or not runnable)");
         }
 
         var pathDirs = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
