@@ -2,7 +2,9 @@ using Cargamos.Modular.Api;
 using Cargamos.Modular.Api.Access;
 using Cargamos.Modular.Api.Errors;
 using Cargamos.Modular.Api.Hosting;
+using Cargamos.Modular.Api.Integration;
 using Cargamos.Modular.Api.Shipments;
+using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Shipments;
@@ -39,10 +41,12 @@ services.AddMediator((MediatorOptions o) =>
 {
     o.ServiceLifetime = ServiceLifetime.Scoped;
     o.Assemblies = [typeof(GetShipmentEvents)];
-    o.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+    o.PipelineBehaviors = [typeof(ShipperAuthorizationBehavior<,>), typeof(ValidationBehavior<,>)];
 });
 services.AddValidatorsFromAssemblyContaining<GetShipmentEvents>(ServiceLifetime.Singleton);
 services.AddScoped<ShipmentAccess>();
+services.AddScoped<AuthorizedShipper>();
+services.AddScoped<DeliveryOrderIntake>();
 services.AddScoped<ICaller, HttpCaller>();
 
 var seedDemoData = builder.Configuration.GetValue<bool?>("Cargamos:SeedDemoData") ?? builder.Environment.IsDevelopment();
@@ -67,7 +71,7 @@ services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(
 services.AddAuthorization();
 
 services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
-services.AddOpenApi();
+services.AddOpenApi(DeliveryOrderDocs.Describe);
 
 var app = builder.Build();
 
@@ -83,6 +87,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 
 app.MapAccess();
+app.MapIntegration();
 app.MapShipments();
 
 await app.RunAsync();

@@ -51,4 +51,10 @@ internal sealed class FakeFinder(params ShipmentTracking[] shipments) : IShipmen
 {
     public Task<IReadOnlyList<ShipmentTracking>> FindByAnyId(string id, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<ShipmentTracking>>(shipments.Where(s => s.Id.ToString() == id || s.TrackingId == id).ToList());
+
+    public Task<ShipmentTracking?> FindByTrackingId(string shipperId, string trackingId, CancellationToken ct) =>
+        Task.FromResult(shipments.FirstOrDefault(s => s.ShipperId == shipperId && s.TrackingId == trackingId));
+
+    public Task<IReadOnlyList<ShipmentTracking>> List(Cargamos.Modular.Application.Shipments.ShipmentFilter filter, CancellationToken ct) =>
+        throw new NotSupportedException();
 }

@@ -8,7 +8,7 @@ namespace Cargamos.Modular.Api.Errors;
 /// and by status-code pages for unknown routes, 401, 403, 405...) is given this writer, which renders the
 /// Cargamos envelope instead of RFC 7807.
 /// </summary>
-public sealed class CargamosEnvelopeWriter(TimeProvider clock) : IProblemDetailsWriter
+public sealed class CargamosEnvelopeWriter : IProblemDetailsWriter
 {
     public const string ErrorsKey = "cargamos.errors";
 
@@ -21,11 +21,14 @@ public sealed class CargamosEnvelopeWriter(TimeProvider clock) : IProblemDetails
         var errors = context.ProblemDetails.Extensions.TryGetValue(ErrorsKey, out var value) && value is IReadOnlyList<ErrorItem> items
             ? items
             : [DefaultError(status, http)];
-        var envelope = new ErrorEnvelope(StatusNames.ApiVersion, StatusNames.For(status), ProcessId.Of(http),
-            clock.GetUtcNow().ToUnixTimeMilliseconds(), errors);
+        var envelope = Envelope(http, status, errors);
         http.Response.StatusCode = status;
         await http.Response.WriteAsJsonAsync(envelope, ApiJson.Options, "application/json", http.RequestAborted);
     }
+
+    /// <summary>The error envelope of this request (its processId, its arrival time).</summary>
+    public static ErrorEnvelope Envelope(HttpContext http, int status, IReadOnlyList<ErrorItem> errors) =>
+        new(StatusNames.ApiVersion, StatusNames.For(status), ProcessId.Of(http), ProcessId.StartedAt(http).ToUnixTimeMilliseconds(), errors);
 
     private static ErrorItem DefaultError(int status, HttpContext http)
     {

@@ -11,15 +11,15 @@ namespace Cargamos.Modular.Api.Errors;
 /// <summary>Turns any exception into an HTTP status and the envelope's error items. Never exposes internals.</summary>
 public static partial class ExceptionMapper
 {
-    public const string InvalidParameterMessage = "A value provided as parameter is not valid for the request.";
-    public const string MissingParameterMessage = "A required parameter is missing.";
+    public const string InvalidParameterMessage = ValidationErrors.InvalidParameterMessage;
+    public const string MissingParameterMessage = ValidationErrors.MissingParameterMessage;
 
     public static readonly ErrorItem UnsupportedMediaType = new("UNSUPPORTED_MEDIA_TYPE", "The request body must be JSON.",
         "Send the body with 'Content-Type: application/json'.", "request.header", "Content-Type");
 
     public static (int Status, IReadOnlyList<ErrorItem> Errors) Map(Exception exception, HttpContext context) => exception switch
     {
-        AppError e => (StatusOf(e.Kind), [new ErrorItem(e.Code, e.Message, e.Details, e.Location, e.Parameter)]),
+        AppError e => (StatusOf(e.Kind), e.Errors.Select(d => new ErrorItem(d.Code, d.Message, d.Details, d.Location, d.Parameter)).ToList()),
         ValidationException e => (400, e.Errors.Select(f => FromValidation(f, context)).ToList()),
         DomainRuleViolation e => (409, [new ErrorItem(e.Code, e.Message, e.Details, "request.body", null)]),
         BadHttpRequestException e => FromBadRequest(e),
@@ -37,6 +37,7 @@ public static partial class ExceptionMapper
         ErrorKind.Conflict => 409,
         ErrorKind.PayloadTooLarge => 413,
         ErrorKind.UnsupportedMediaType => 415,
+        ErrorKind.UnprocessableContent => 422,
         ErrorKind.TooManyRequests => 429,
         ErrorKind.ServiceUnavailable => 503,
         _ => 500,
@@ -44,13 +45,9 @@ public static partial class ExceptionMapper
 
     private static ErrorItem FromValidation(ValidationFailure failure, HttpContext context)
     {
-        var missing = failure.ErrorCode is "NotEmptyValidator" or "NotNullValidator";
-        var code = missing ? "MISSING_PARAMETER"
-            : UpperSnake().IsMatch(failure.ErrorCode ?? "") ? failure.ErrorCode! : "INVALID_PARAMETER";
-        var location = failure.CustomState as string
-            ?? (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsDelete(context.Request.Method) ? "request.query" : "request.body");
-        return new ErrorItem(code, missing ? MissingParameterMessage : InvalidParameterMessage,
-            failure.ErrorMessage, location, ToJsonPath(failure.PropertyName));
+        var location = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsDelete(context.Request.Method) ? "request.query" : "request.body";
+        var d = ValidationErrors.ToDetail(failure, location);
+        return new ErrorItem(d.Code, d.Message, d.Details, d.Location, d.Parameter);
     }
 
     private static (int, IReadOnlyList<ErrorItem>) FromBadRequest(BadHttpRequestException e)
@@ -98,17 +95,7 @@ public static partial class ExceptionMapper
         return new ErrorItem("INVALID_PARAMETER", InvalidParameterMessage, details, "request.body", parameter);
     }
 
-    /// <summary>"$.recipientLocation.country" and "RecipientLocation.Country" both become "recipientLocation.country".</summary>
-    public static string? ToJsonPath(string? path)
-    {
-        if (string.IsNullOrEmpty(path) || path == "$")
-        {
-            return null;
-        }
-
-        var trimmed = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
-        return string.Join('.', trimmed.Split('.').Select(part => part.Length > 0 ? char.ToLowerInvariant(part[0]) + part[1..] : part));
-    }
+    public static string? ToJsonPath(string? path) => ValidationErrors.ToJsonPath(path);
 
     public static IEnumerable<string> EnumNames(Type enumType) =>
         Enum.GetNames(enumType).Select(n => JsonNamingPolicy.SnakeCaseUpper.ConvertName(n));
@@ -165,9 +152,6 @@ public static partial class ExceptionMapper
         _ when typeName.Contains("List", StringComparison.Ordinal) || typeName.EndsWith("[]", StringComparison.Ordinal) => "array",
         _ => "object",
     };
-
-    [GeneratedRegex("^[A-Z][A-Z0-9_]+$")]
-    private static partial Regex UpperSnake();
 
     [GeneratedRegex("converted to (?<type>[^.\\s][^\\s]*?)\\. Path")]
     private static partial Regex ConvertedTo();

@@ -5,13 +5,27 @@ public static class ProcessId
 {
     public const string Header = "X-Process-Id";
     private const string ItemKey = "cargamos.processId";
+    private const string StartedKey = "cargamos.startedAt";
 
     public static string Of(HttpContext context) =>
         context.Items.TryGetValue(ItemKey, out var value) && value is string id ? id : Assign(context);
 
+    /// <summary>When the request arrived: the <c>timestamp</c> of every envelope it answers with.</summary>
+    public static DateTimeOffset StartedAt(HttpContext context)
+    {
+        if (!context.Items.TryGetValue(StartedKey, out var value) || value is not DateTimeOffset started)
+        {
+            started = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+            context.Items[StartedKey] = started;
+        }
+
+        return started;
+    }
+
     public static IApplicationBuilder UseProcessId(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var id = Assign(context);
+        StartedAt(context);
 
         // The exception handler clears the response headers before writing the error: stamp them at the last moment.
         context.Response.OnStarting(() =>

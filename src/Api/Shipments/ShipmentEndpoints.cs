@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Api.Errors;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
@@ -21,11 +22,52 @@ public static class ShipmentEndpoints
 
     public sealed record VersionView(Guid ShipmentId, long Version);
 
+    public sealed record StatusChangeView(ShipmentStatus Status, DateTimeOffset At);
+
+    /// <summary>What a shipper's customer service needs to answer "where is my package?".</summary>
+    public sealed record TrackingView(
+        string TrackingId, Guid ShipmentId, ShipmentStatus Status, IReadOnlyList<StatusChangeView> StatusHistory,
+        DateTimeOffset? PromisedDate, DateTimeOffset LastUpdate, string CarrierId, string? TrackingUrl, int EvidencesCount, DateTimeOffset CreatedAt);
+
+    public sealed record ShipmentView(
+        Guid ShipmentId, string TrackingId, string? ShipperTrackingId, ShipmentStatus Status, string CarrierId, string? ZoneId,
+        long? IntegrationLotId, string? LotId, DateTimeOffset? PromisedDate, string? TrackingUrl, int EvidencesCount,
+        IReadOnlyList<StatusChangeView> StatusHistory, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version, DeliveryOrder? Order);
+
+    public sealed record ShipmentSummary(
+        Guid ShipmentId, string TrackingId, string? ShipperTrackingId, ShipmentStatus Status, string CarrierId,
+        long? IntegrationLotId, string? LotId, DateTimeOffset? PromisedDate, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+    public sealed record ShipmentPageView(IReadOnlyList<ShipmentSummary> Items, string? NextCursor);
+
     public static IEndpointRouteBuilder MapShipments(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/v1/shipment-tracking/{trackingId}", GetTracking)
+            .WithTags("Shipments")
+            .RequireAuthorization()
+            .WithSummary("Track a shipment by its trackingId")
+            .WithDescription("Status, status history, promised date, last update, carrier tracking URL and evidences count. A trackingId is unique among one shipper's shipments; the lookup is scoped to the caller.")
+            .Produces<ApiEnvelope<TrackingView>>()
+            .Produces<ErrorEnvelope>(404);
+
+        app.MapGet("/v1/shipments", List)
+            .WithTags("Shipments")
+            .RequireAuthorization()
+            .WithSummary("List your shipments, newest first")
+            .WithDescription("Filters: status (CREATED, PENDING, ...), createdFrom/createdTo (ISO 8601), lotId (integration lot id or your own lotId). " +
+                             "Keyset pagination: pass the page's nextCursor as cursor; limit 1..200 (default 50). Staff see every shipper's shipments.")
+            .Produces<ApiEnvelope<ShipmentPageView>>()
+            .Produces<ErrorEnvelope>(400);
+
         var group = app.MapGroup("/v1/shipments/{id}")
             .WithTags("Shipments")
             .RequireAuthorization();
+
+        group.MapGet("", Get)
+            .WithSummary("A shipment: its order, status, history and where it is going")
+            .WithDescription("`{id}` is a shipmentId or a trackingId. The ETag header is the shipment's version (use it as If-Match to cancel).")
+            .Produces<ApiEnvelope<ShipmentView>>()
+            .Produces<ErrorEnvelope>(404);
 
         group.MapGet("/events", GetEvents)
             .WithSummary("The shipment's raw event stream, in order")
@@ -52,14 +94,53 @@ public static class ShipmentEndpoints
         return app;
     }
 
-    private static async Task<IResult> GetEvents(string id, ISender mediator, HttpContext http, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> GetTracking(string trackingId, ISender mediator, HttpContext http, CancellationToken ct)
+    {
+        var t = await mediator.Send(new GetShipment(trackingId, TrackingIdOnly: true), ct);
+        return Envelopes.Ok(http, new TrackingView(t.TrackingId, t.Id, t.Status, History(t), t.PromisedDate, t.UpdatedAt, t.CarrierId,
+            t.TrackingUrl, t.EvidencesCount, t.CreatedAt));
+    }
+
+    private static async Task<IResult> Get(string id, ISender mediator, HttpContext http, CancellationToken ct)
+    {
+        var t = await mediator.Send(new GetShipment(id), ct);
+        http.Response.Headers.ETag = $"\"{t.Version}\"";
+        return Envelopes.Ok(http, new ShipmentView(t.Id, t.TrackingId, t.ShipperTrackingId, t.Status, t.CarrierId, t.ZoneId, t.IntegrationLotId,
+            t.ShipperLotId, t.PromisedDate, t.TrackingUrl, t.EvidencesCount, History(t), t.CreatedAt, t.UpdatedAt, t.Version, t.Order));
+    }
+
+    private static async Task<IResult> List(
+        string? status, string? createdFrom, string? createdTo, string? lotId, string? cursor, string? limit,
+        ISender mediator, HttpContext http, CancellationToken ct)
+    {
+        ShipmentStatus? parsedStatus = status is null ? null
+            : Enum.GetValues<ShipmentStatus>().Cast<ShipmentStatus?>().FirstOrDefault(s => string.Equals(s!.Value.ToCode(), status, StringComparison.OrdinalIgnoreCase))
+              ?? throw AppError.InvalidParameter(
+                  $"Value is not a valid enumeration member; permitted: {string.Join(", ", Enum.GetValues<ShipmentStatus>().Select(v => $"'{v.ToCode()}'"))}.", "status");
+        var page = await mediator.Send(new ListShipments(parsedStatus, QueryDate(createdFrom, "createdFrom"), QueryDate(createdTo, "createdTo"), lotId, cursor,
+            limit is null ? 50 : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l
+                : throw AppError.InvalidParameter($"'{limit}' is not a number from 1 to 200.", "limit")), ct);
+        var items = page.Items.Select(t => new ShipmentSummary(t.Id, t.TrackingId, t.ShipperTrackingId, t.Status, t.CarrierId, t.IntegrationLotId,
+            t.ShipperLotId, t.PromisedDate, t.CreatedAt, t.UpdatedAt)).ToList();
+        return Envelopes.Ok(http, new ShipmentPageView(items, page.NextCursor));
+    }
+
+    private static List<StatusChangeView> History(Application.Shipments.ReadModels.ShipmentTracking t) =>
+        (t.History ?? []).Select(h => new StatusChangeView(h.Status, h.At)).ToList();
+
+    private static DateTimeOffset? QueryDate(string? value, string name) =>
+        value is null ? null
+            : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed
+            : throw AppError.InvalidParameter($"'{value}' is not an ISO 8601 date-time (e.g. 2026-11-28T10:00:00Z).", name);
+
+    private static async Task<IResult> GetEvents(string id, ISender mediator, HttpContext http, CancellationToken ct)
     {
         var view = await mediator.Send(new GetShipmentEvents(id), ct);
         var events = view.Events.Select(e => new EventView(e.Sequence, e.Version, e.EventType, e.Timestamp, e.Data.By, e.ProcessId, e.Data)).ToList();
-        return Ok(http, clock, new EventsView(view.ShipmentId, view.TrackingId, events));
+        return Envelopes.Ok(http, new EventsView(view.ShipmentId, view.TrackingId, events));
     }
 
-    private static async Task<IResult> GetState(string id, string? version, string? at, ISender mediator, HttpContext http, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> GetState(string id, string? version, string? at, ISender mediator, HttpContext http, CancellationToken ct)
     {
         long? parsedVersion = null;
         if (version is not null)
@@ -68,27 +149,18 @@ public static class ShipmentEndpoints
                 : throw AppError.InvalidParameter($"'{version}' is not a version: give a positive whole number.", "version");
         }
 
-        DateTimeOffset? parsedAt = null;
-        if (at is not null)
-        {
-            parsedAt = DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t
-                : throw AppError.InvalidParameter($"'{at}' is not an ISO 8601 date-time (e.g. 2026-11-28T10:00:00Z).", "at");
-        }
-
-        var state = await mediator.Send(new GetShipmentState(id, parsedVersion, parsedAt), ct);
+        var state = await mediator.Send(new GetShipmentState(id, parsedVersion, QueryDate(at, "at")), ct);
         http.Response.Headers.ETag = $"\"{state.Version}\"";
-        return Ok(http, clock, state);
+        return Envelopes.Ok(http, state);
     }
 
-    private static async Task<IResult> Cancel(string id, [FromBody] CancelRequest? body, HttpContext http, ISender mediator, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Cancel(string id, [FromBody] CancelRequest? body, HttpContext http, ISender mediator, CancellationToken ct)
     {
         var result = await mediator.Send(new CancelShipment(id, body?.Type, body?.Comment, IfMatch.Version(http)), ct);
         http.Response.Headers.ETag = $"\"{result.Version}\"";
-        return Ok(http, clock, new VersionView(result.ShipmentId, result.Version));
+        return Envelopes.Ok(http, new VersionView(result.ShipmentId, result.Version));
     }
 
-    private static IResult Ok<T>(HttpContext http, TimeProvider clock, T data) =>
-        TypedResults.Ok(new ApiEnvelope<T>(StatusNames.ApiVersion, "OK", ProcessId.Of(http), clock.GetUtcNow().ToUnixTimeMilliseconds(), data));
 }
 
 /// <summary>Reads <c>If-Match: "N"</c> as the version a client expects the shipment to be at.</summary>

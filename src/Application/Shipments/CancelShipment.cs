@@ -26,8 +26,7 @@ public sealed class CancelShipmentHandler(ShipmentAccess access, IShipmentStore 
     {
         if (!caller.IsInRole(Roles.Shipper) && !caller.IsInRole(Roles.Operator))
         {
-            throw new AppError(ErrorKind.Forbidden, "FORBIDDEN", "You are not allowed to perform this operation.",
-                "Only the shipper that owns a shipment, or a Cargamos operator, can cancel it.", null, "request");
+            throw AppError.Forbidden("FORBIDDEN", "Only the shipper that owns a shipment, or a Cargamos operator, can cancel it.");
         }
 
         var shipment = await access.Resolve(command.Id, cancellationToken);

@@ -18,8 +18,9 @@ public static class ShipmentDecisions
     public const string InvalidTransition = "INVALID_STATUS_TRANSITION";
 
     public static ShipmentCreated Create(
-        Guid shipmentId, string trackingId, string shipperId, string carrierId, DeliveryOrder order, Actor by, DateTimeOffset now) =>
-        new(shipmentId, trackingId, shipperId, carrierId, order, by, now);
+        Guid shipmentId, string trackingId, string shipperId, string carrierId, DeliveryOrder order, Actor by, DateTimeOffset now,
+        long? integrationLotId = null, string? zoneId = null) =>
+        new(shipmentId, trackingId, shipperId, carrierId, order, by, now, integrationLotId, zoneId);
 
     public static IReadOnlyList<IShipmentEvent> ReportStatus(Shipment state, StatusReport report, Actor by, DateTimeOffset now)
     {

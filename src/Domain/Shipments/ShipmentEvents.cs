@@ -14,7 +14,10 @@ public interface IShipmentEvent
     DateTimeOffset At { get; }
 }
 
-/// <summary>The order was integrated: the stream starts here, status CREATED.</summary>
+/// <summary>
+/// The order was integrated: the stream starts here, status CREATED. <paramref name="IntegrationLotId"/> is the
+/// integration lot it came in (an API call is a lot of one); <paramref name="ZoneId"/> the coverage zone.
+/// </summary>
 public sealed record ShipmentCreated(
     Guid ShipmentId,
     string TrackingId,
@@ -22,7 +25,9 @@ public sealed record ShipmentCreated(
     string CarrierId,
     DeliveryOrder Order,
     Actor By,
-    DateTimeOffset At) : IShipmentEvent;
+    DateTimeOffset At,
+    long? IntegrationLotId = null,
+    string? ZoneId = null) : IShipmentEvent;
 
 /// <summary>The carrier accepted the service: PENDING (waiting for a courier).</summary>
 public sealed record ShipmentAccepted(Actor By, DateTimeOffset At) : IShipmentEvent;

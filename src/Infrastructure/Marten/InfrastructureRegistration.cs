@@ -2,7 +2,9 @@ using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
+using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Infrastructure.DemoData;
+using Cargamos.Modular.Infrastructure.Integration;
 using Cargamos.Modular.Infrastructure.Shipments;
 using JasperFx;
 using JasperFx.Events;
@@ -11,6 +13,8 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Marten.Schema;
 using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
 
 namespace Cargamos.Modular.Infrastructure.Marten;
 
@@ -31,7 +35,9 @@ public static class InfrastructureRegistration
             .AddClasses(classes => classes.InNamespaces(
                 "Cargamos.Modular.Infrastructure.Marten",
                 "Cargamos.Modular.Infrastructure.Shipments",
-                "Cargamos.Modular.Infrastructure.Access").AssignableToAny(PortTypes), publicOnly: false)
+                "Cargamos.Modular.Infrastructure.Access",
+                "Cargamos.Modular.Infrastructure.Integration",
+                "Cargamos.Modular.Infrastructure.ReferenceData").AssignableToAny(PortTypes), publicOnly: false)
             .AsImplementedInterfaces()
             .WithScopedLifetime());
 
@@ -65,7 +71,11 @@ public static class InfrastructureRegistration
 
         options.Schema.For<ShipmentTracking>()
             .Index(t => t.TrackingId)
+            .Duplicate(t => t.ShipperId)
+            .Duplicate(t => t.CreatedAt)
             .UniqueIndex(UniqueIndexType.Computed, "ux_tracking_shipper_tracking_id", t => t.ShipperId, t => t.TrackingId);
+        options.Schema.For<IntegrationLot>().Identity(l => l.Id).Index(l => l.ShipperId);
+        options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Schema, MartenIntegrationLots.Sequence, SchemaUtils.IdentifierUsage.General)));
         options.Schema.For<Organization>();
         options.Schema.For<UserAccount>().Index(u => u.OrganizationKey);
     }

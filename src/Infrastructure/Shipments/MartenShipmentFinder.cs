@@ -1,6 +1,8 @@
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Shipments.ReadModels;
+using Cargamos.Modular.Application.Shipments;
 using Marten;
+using Marten.Linq.MatchesSql;
 
 namespace Cargamos.Modular.Infrastructure.Shipments;
 
@@ -19,4 +21,46 @@ internal sealed class MartenShipmentFinder(IQuerySession session) : IShipmentFin
 
         return await session.Query<ShipmentTracking>().Where(t => t.TrackingId == id).Take(10).ToListAsync(ct);
     }
+
+    public async Task<IReadOnlyList<ShipmentTracking>> List(ShipmentFilter filter, CancellationToken ct)
+    {
+        var query = session.Query<ShipmentTracking>().AsQueryable();
+        if (filter.ShipperId is { } shipperId)
+        {
+            query = query.Where(t => t.ShipperId == shipperId);
+        }
+
+        if (filter.Status is { } status)
+        {
+            query = query.Where(t => t.Status == status);
+        }
+
+        if (filter.CreatedFrom is { } from)
+        {
+            query = query.Where(t => t.CreatedAt >= from);
+        }
+
+        if (filter.CreatedTo is { } to)
+        {
+            query = query.Where(t => t.CreatedAt < to);
+        }
+
+        if (filter.LotId is { } lotId)
+        {
+            query = long.TryParse(lotId, out var integrationLotId)
+                ? query.Where(t => t.IntegrationLotId == integrationLotId || t.ShipperLotId == lotId)
+                : query.Where(t => t.ShipperLotId == lotId);
+        }
+
+        if (filter.After is { } after)
+        {
+            // UUIDv7 ids sort by creation time; PostgreSQL compares uuids byte-wise.
+            query = query.Where(t => t.MatchesSql("d.id < ?", after));
+        }
+
+        return await query.OrderByDescending(t => t.Id).Take(filter.Limit).ToListAsync(ct);
+    }
+
+    public Task<ShipmentTracking?> FindByTrackingId(string shipperId, string trackingId, CancellationToken ct) =>
+        session.Query<ShipmentTracking>().FirstOrDefaultAsync(t => t.ShipperId == shipperId && t.TrackingId == trackingId, ct);
 }

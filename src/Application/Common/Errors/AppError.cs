@@ -9,26 +9,39 @@ public enum ErrorKind
     Conflict,
     PayloadTooLarge,
     UnsupportedMediaType,
+    UnprocessableContent,
     TooManyRequests,
     ServiceUnavailable,
 }
 
+/// <summary>One error of the Cargamos envelope: <c>{code, message, details, location, parameter}</c>.</summary>
+public sealed record ErrorDetail(string Code, string Message, string Details, string? Parameter = null, string Location = "request.body");
+
 /// <summary>
-/// An expected failure of a use case. The API's one error writer turns it into the Cargamos envelope
-/// (<c>errors[{code, message, details, location, parameter}]</c>) with the status of <see cref="Kind"/>.
+/// An expected failure of a use case, with one or more errors of the same kind. The API's one error writer turns
+/// it into the Cargamos envelope with the HTTP status of <see cref="Kind"/>.
 /// </summary>
-public class AppError(ErrorKind kind, string code, string message, string details, string? parameter = null, string location = "request.body")
-    : Exception(message)
+public class AppError : Exception
 {
-    public ErrorKind Kind { get; } = kind;
+    public AppError(ErrorKind kind, IReadOnlyList<ErrorDetail> errors)
+        : base(errors.Count > 0 ? errors[0].Message : "Error")
+    {
+        Kind = kind;
+        Errors = errors;
+    }
 
-    public string Code { get; } = code;
+    public AppError(ErrorKind kind, string code, string message, string details, string? parameter = null, string location = "request.body")
+        : this(kind, [new ErrorDetail(code, message, details, parameter, location)])
+    {
+    }
 
-    public string Details { get; } = details;
+    public ErrorKind Kind { get; }
 
-    public string? Parameter { get; } = parameter;
+    public IReadOnlyList<ErrorDetail> Errors { get; }
 
-    public string Location { get; } = location;
+    public string Code => Errors[0].Code;
+
+    public string Details => Errors[0].Details;
 
     public static AppError NotFound(string what, string id, string parameter = "id") =>
         new(ErrorKind.NotFound, "NOT_FOUND", "The requested resource was not found.",
@@ -36,6 +49,9 @@ public class AppError(ErrorKind kind, string code, string message, string detail
 
     public static AppError Unauthorized(string details) =>
         new(ErrorKind.Unauthorized, "UNAUTHORIZED", "Authentication is required or the credentials are not valid.", details, null, "request.header");
+
+    public static AppError Forbidden(string code, string details) =>
+        new(ErrorKind.Forbidden, code, "You are not allowed to perform this operation.", details, null, "request");
 
     public static AppError Conflict(string code, string message, string details, string? parameter = null) =>
         new(ErrorKind.Conflict, code, message, details, parameter);

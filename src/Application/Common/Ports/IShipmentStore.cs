@@ -1,3 +1,4 @@
+using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 
 namespace Cargamos.Modular.Application.Common.Ports;
@@ -16,8 +17,11 @@ public sealed record RecordedShipmentEvent(
 /// <summary>The shipment event streams. Appends are atomic and optimistic: a stale version is a conflict.</summary>
 public interface IShipmentStore
 {
-    /// <summary>Starts a new stream. Fails with a conflict when the id is taken.</summary>
-    Task<ShipmentVersion> Start(ShipmentCreated created, CancellationToken ct);
+    /// <summary>
+    /// Starts a new stream, storing <paramref name="lot"/> in the same transaction. A trackingId the shipper already
+    /// used fails with 409 ALREADY_EXISTS (enforced by a unique index, so concurrent duplicates cannot both pass).
+    /// </summary>
+    Task<ShipmentVersion> Start(ShipmentCreated created, IntegrationLot? lot, CancellationToken ct);
 
     /// <summary>
     /// Loads the shipment, runs <paramref name="decide"/> on it and appends what it returns, all or nothing.

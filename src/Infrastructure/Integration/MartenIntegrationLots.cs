@@ -1,0 +1,12 @@
+using Cargamos.Modular.Application.Common.Ports;
+using Marten;
+
+namespace Cargamos.Modular.Infrastructure.Integration;
+
+internal sealed class MartenIntegrationLots(IQuerySession session) : IIntegrationLots
+{
+    public const string Sequence = "integration_lot_id";
+
+    public async Task<long> NextId(CancellationToken ct) =>
+        (await session.AdvancedSql.QueryAsync<long>($"select nextval('{Marten.InfrastructureRegistration.Schema}.{Sequence}')", ct)).Single();
+}
