@@ -3,6 +3,7 @@ using Cargamos.Modular.Api.Access;
 using Cargamos.Modular.Api.Errors;
 using Cargamos.Modular.Api.Hosting;
 using Cargamos.Modular.Api.Integration;
+using Cargamos.Modular.Api.ReferenceData;
 using Cargamos.Modular.Api.Shipments;
 using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.Common.Behaviors;
@@ -87,6 +88,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 
 app.MapAccess();
+app.MapReferenceData();
 app.MapIntegration();
 app.MapShipments();
 

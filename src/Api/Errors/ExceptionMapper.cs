@@ -78,7 +78,15 @@ public static partial class ExceptionMapper
         if (converted.Success)
         {
             // System.Text.Json names the type being read (the body's type), not the field's: walk the path to the field.
-            var type = FieldType(ResolveType(converted.Groups["type"].Value), e.Path);
+            // It names the object being read when the value failed (the root, or the nested object that holds the
+            // field), sometimes the field's own type: try the path's suffixes from that type.
+            var named = ResolveType(converted.Groups["type"].Value);
+            var segments = (e.Path ?? "$").TrimStart('$').Split('.', StringSplitOptions.RemoveEmptyEntries);
+            var type = Enumerable.Range(0, segments.Length + 1)
+                .Select(skip => skip == segments.Length
+                    ? (named is null ? null : Nullable.GetUnderlyingType(named) ?? named)
+                    : FieldType(named, "$." + string.Join('.', segments.Skip(skip))))
+                .FirstOrDefault(t => t is not null);
             details = type is { IsEnum: true }
                 ? $"Value is not a valid enumeration member; permitted: {string.Join(", ", EnumNames(type).Select(n => $"'{n}'"))}."
                 : $"Value has the wrong type: expected {Describe(type?.Name ?? converted.Groups["type"].Value)}.";

@@ -35,7 +35,7 @@ public sealed partial class DeliveryOrderRequestValidator : AbstractValidator<De
 
     private void DateRule(System.Linq.Expressions.Expression<Func<DeliveryOrderRequest, string?>> date, string name) =>
         RuleFor(date).NotEmpty().WithMessage($"{name} is required.")
-            .Must(v => ParseDate(v) is not null).When(o => !string.IsNullOrWhiteSpace(date.Compile()(o)))
+            .Must(v => ParseDate(v) is not null).When(o => !string.IsNullOrWhiteSpace(date.Compile()(o)), ApplyConditionTo.CurrentValidator)
             .WithErrorCode("INVALID_PARAMETER")
             .WithMessage($"{name} must be an ISO 8601 date-time with offset, e.g. 2026-12-01T10:00:00-06:00.");
 
@@ -60,7 +60,7 @@ public sealed partial class RecipientLocationValidator : AbstractValidator<Recip
     public RecipientLocationValidator()
     {
         RuleFor(l => l.Country).NotEmpty().WithMessage("country is required.")
-            .Must(c => PostalCodes.Countries.Contains(c!.Trim().ToLowerInvariant())).When(l => !string.IsNullOrWhiteSpace(l.Country))
+            .Must(c => PostalCodes.Countries.Contains(c!.Trim().ToLowerInvariant())).When(l => !string.IsNullOrWhiteSpace(l.Country), ApplyConditionTo.CurrentValidator)
             .WithErrorCode("INVALID_PARAMETER").WithMessage(DeliveryOrderRequestValidator.CountryPermitted);
         RuleFor(l => l.State).NotEmpty().WithMessage("state is required.").MaximumLength(100);
         RuleFor(l => l.City).NotEmpty().WithMessage("city is required.").MaximumLength(100);

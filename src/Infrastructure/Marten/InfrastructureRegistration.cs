@@ -5,6 +5,7 @@ using Cargamos.Modular.Domain.Shipments;
 using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Infrastructure.DemoData;
 using Cargamos.Modular.Infrastructure.Integration;
+using Cargamos.Modular.Infrastructure.ReferenceData;
 using Cargamos.Modular.Infrastructure.Shipments;
 using JasperFx;
 using JasperFx.Events;
@@ -40,10 +41,12 @@ public static class InfrastructureRegistration
                 "Cargamos.Modular.Infrastructure.ReferenceData").AssignableToAny(PortTypes), publicOnly: false)
             .AsImplementedInterfaces()
             .WithScopedLifetime());
+        ReferenceDataSchema.AddServices(services);
 
         if (seedDemoData)
         {
             services.AddHostedService<DemoDataSeeder>();
+            ReferenceDataSchema.AddDemoData(services);
         }
 
         return services;
@@ -77,6 +80,7 @@ public static class InfrastructureRegistration
         options.Schema.For<IntegrationLot>().Identity(l => l.Id).Index(l => l.ShipperId);
         options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Schema, MartenIntegrationLots.Sequence, SchemaUtils.IdentifierUsage.General)));
         options.Schema.For<Organization>();
+        ReferenceDataSchema.Configure(options);
         options.Schema.For<UserAccount>().Index(u => u.OrganizationKey);
     }
 }

@@ -1,0 +1,51 @@
+using Cargamos.Modular.Application.Access;
+using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Domain.Integration;
+using FluentValidation;
+using Mediator;
+
+namespace Cargamos.Modular.Application.ReferenceData;
+
+/// <summary>A shipper organization as operators see it: the organization, its users (never their password hashes) and its contract.</summary>
+public sealed record GetShipper(string Key) : IQuery<ShipperView>;
+
+public sealed record ShipperView(Organization Organization, IReadOnlyList<ShipperUser> Users, ShipperContract? Contract);
+
+public sealed record ShipperUser(string Email, IReadOnlyList<string> Roles, bool Active);
+
+public sealed class GetShipperValidator : AbstractValidator<GetShipper>
+{
+    public GetShipperValidator() => RuleFor(q => q.Key).NotEmpty().MaximumLength(100).WithState(_ => "request.path");
+}
+
+public sealed class GetShipperHandler(IAccountDirectory accounts, IShipperRegistry registry, IContractStore contracts, ICaller caller)
+    : IQueryHandler<GetShipper, ShipperView>
+{
+    public async ValueTask<ShipperView> Handle(GetShipper query, CancellationToken cancellationToken)
+    {
+        caller.EnsureOperator();
+        var organization = await Shippers.Find(accounts, query.Key, cancellationToken);
+        return await Shippers.View(organization, registry, contracts, cancellationToken);
+    }
+}
+
+/// <summary>Lookups shared by the shipper use cases.</summary>
+public static class Shippers
+{
+    /// <summary>The shipper organization with that key; Cargamos' own organization is not a shipper (it cannot be suspended here).</summary>
+    public static async Task<Organization> Find(IAccountDirectory accounts, string key, CancellationToken ct)
+    {
+        var organization = await accounts.FindOrganization(key, ct);
+        return organization is { Kind: OrganizationKind.Shipper } ? organization : throw AppError.NotFound("shipper", key, "key");
+    }
+
+    public static async Task<ShipperView> View(Organization organization, IShipperRegistry registry, IContractStore contracts, CancellationToken ct)
+    {
+        var users = await registry.ListUsers(organization.Id, ct);
+        var contract = await contracts.Get(organization.Id, ct);
+        return new ShipperView(organization,
+            users.OrderBy(u => u.Email, StringComparer.OrdinalIgnoreCase).Select(u => new ShipperUser(u.Email, u.Roles, u.Active)).ToList(),
+            contract);
+    }
+}

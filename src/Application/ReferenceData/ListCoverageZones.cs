@@ -1,0 +1,18 @@
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Domain.Integration;
+using Mediator;
+
+namespace Cargamos.Modular.Application.ReferenceData;
+
+/// <summary>Every coverage zone, by country and id, as stored (not from the lookup cache).</summary>
+public sealed record ListCoverageZones : IQuery<IReadOnlyList<CoverageZone>>;
+
+public sealed class ListCoverageZonesHandler(ICoverageCatalog catalog, ICaller caller) : IQueryHandler<ListCoverageZones, IReadOnlyList<CoverageZone>>
+{
+    public async ValueTask<IReadOnlyList<CoverageZone>> Handle(ListCoverageZones query, CancellationToken cancellationToken)
+    {
+        caller.EnsureOperator();
+        var zones = await catalog.List(cancellationToken);
+        return zones.OrderBy(z => z.Country, StringComparer.Ordinal).ThenBy(z => z.Id, StringComparer.Ordinal).ToList();
+    }
+}

@@ -1,0 +1,33 @@
+using Cargamos.Modular.Application.Common.Ports;
+using FluentValidation;
+using Mediator;
+
+namespace Cargamos.Modular.Application.ReferenceData;
+
+/// <summary>
+/// An operator suspends a shipper: its users get 403 ACCOUNT_SUSPENDED at login (and on every call with a token
+/// issued before). Its shipments and contract are kept. Suspending a suspended shipper changes nothing.
+/// </summary>
+public sealed record SuspendShipper(string Key) : ICommand<ShipperView>;
+
+public sealed class SuspendShipperValidator : AbstractValidator<SuspendShipper>
+{
+    public SuspendShipperValidator() => RuleFor(c => c.Key).NotEmpty().MaximumLength(100).WithState(_ => "request.path");
+}
+
+public sealed class SuspendShipperHandler(IAccountDirectory accounts, IShipperRegistry registry, IContractStore contracts, ICaller caller)
+    : ICommandHandler<SuspendShipper, ShipperView>
+{
+    public async ValueTask<ShipperView> Handle(SuspendShipper command, CancellationToken cancellationToken)
+    {
+        caller.EnsureOperator();
+        var organization = await Shippers.Find(accounts, command.Key, cancellationToken);
+        if (organization.Active)
+        {
+            organization = organization with { Active = false };
+            await registry.SaveOrganization(organization, cancellationToken);
+        }
+
+        return await Shippers.View(organization, registry, contracts, cancellationToken);
+    }
+}

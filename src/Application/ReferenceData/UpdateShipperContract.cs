@@ -1,0 +1,40 @@
+using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Domain.Integration;
+using FluentValidation;
+using Mediator;
+
+namespace Cargamos.Modular.Application.ReferenceData;
+
+/// <summary>An operator replaces a shipper's contract (countries, service level per zone, package limits, validity).</summary>
+public sealed record UpdateShipperContract(string Key, ContractRequest? Contract) : ICommand<ShipperContract>;
+
+public sealed class UpdateShipperContractValidator : AbstractValidator<UpdateShipperContract>
+{
+    public UpdateShipperContractValidator()
+    {
+        RuleFor(c => c.Key).NotEmpty().MaximumLength(100).WithState(_ => "request.path");
+        RuleFor(c => c.Contract).NotNull().WithMessage("The request needs a JSON body with the contract.").OverridePropertyName("$");
+        RuleFor(c => c.Contract!).SetValidator(new ContractRequestValidator()).OverridePropertyName("").When(c => c.Contract is not null);
+    }
+}
+
+public sealed class UpdateShipperContractHandler(
+    IAccountDirectory accounts, ICoverageCatalog catalog, IContractStore contracts, ICaller caller)
+    : ICommandHandler<UpdateShipperContract, ShipperContract>
+{
+    public async ValueTask<ShipperContract> Handle(UpdateShipperContract command, CancellationToken cancellationToken)
+    {
+        caller.EnsureOperator();
+        var organization = await Shippers.Find(accounts, command.Key, cancellationToken);
+        var unknown = command.Contract!.UnknownZones(await catalog.List(cancellationToken));
+        if (unknown.Count > 0)
+        {
+            throw new AppError(ErrorKind.BadRequest, unknown);
+        }
+
+        var contract = command.Contract.ToContract(organization.Id);
+        await contracts.Save(contract, cancellationToken);
+        return contract;
+    }
+}

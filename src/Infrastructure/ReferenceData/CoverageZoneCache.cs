@@ -1,0 +1,134 @@
+using Cargamos.Modular.Domain.Integration;
+
+namespace Cargamos.Modular.Infrastructure.ReferenceData;
+
+/// <summary>
+/// The process-wide snapshot of every coverage zone that coverage lookups read (one per order, and per row of a
+/// spreadsheet). Zones are few, so all of them are held. Saves and deletes made through this process invalidate it at
+/// once; changes made by another API instance are seen when the snapshot is older than <see cref="MaxAge"/>, which
+/// triggers a reload on the next lookup. A singleton.
+/// </summary>
+internal sealed class CoverageZoneCache(TimeProvider clock) : IDisposable
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+
+    private readonly SemaphoreSlim reload = new(1, 1);
+    private CoverageIndex? current;
+    private long generation;
+
+    public async ValueTask<CoverageIndex> Current(Func<CancellationToken, Task<IReadOnlyList<CoverageZone>>> load, CancellationToken ct)
+    {
+        var index = Volatile.Read(ref current);
+        if (IsFresh(index))
+        {
+            return index!;
+        }
+
+        // One reload at a time: concurrent lookups wait for it instead of all querying the database.
+        await reload.WaitAsync(ct);
+        try
+        {
+            index = Volatile.Read(ref current);
+            if (IsFresh(index))
+            {
+                return index!;
+            }
+
+            var loadedGeneration = Interlocked.Read(ref generation);
+            var loaded = CoverageIndex.Build(await load(ct), clock.GetUtcNow());
+
+            // A save committed while loading may be missing from what was read: answer with it, but do not keep it.
+            if (Interlocked.Read(ref generation) == loadedGeneration)
+            {
+                Volatile.Write(ref current, loaded);
+            }
+
+            return loaded;
+        }
+        finally
+        {
+            reload.Release();
+        }
+    }
+
+    /// <summary>Called after a zone change has been committed: the next lookup reloads.</summary>
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref generation);
+        Volatile.Write(ref current, null);
+    }
+
+    public void Dispose() => reload.Dispose();
+
+    private bool IsFresh(CoverageIndex? index) => index is not null && clock.GetUtcNow() - index.LoadedAt < MaxAge;
+}
+
+/// <summary>
+/// An immutable lookup index: single codes in a dictionary, ranges sorted by their start for a binary search. Correct
+/// because no two zones of a country overlap (the write path and the demo seeder refuse overlaps).
+/// </summary>
+internal sealed class CoverageIndex
+{
+    private readonly Dictionary<string, CountryIndex> countries;
+
+    private CoverageIndex(Dictionary<string, CountryIndex> countries, DateTimeOffset loadedAt, int zoneCount)
+    {
+        this.countries = countries;
+        LoadedAt = loadedAt;
+        ZoneCount = zoneCount;
+    }
+
+    public DateTimeOffset LoadedAt { get; }
+
+    public int ZoneCount { get; }
+
+    public static CoverageIndex Build(IReadOnlyList<CoverageZone> zones, DateTimeOffset loadedAt)
+    {
+        // Ordered by id so that, should overlapping data ever be written around the API, the answer is at least stable.
+        var byCountry = zones.OrderBy(z => z.Id, StringComparer.Ordinal)
+            .GroupBy(z => z.Country, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => CountryIndex.Build(g), StringComparer.OrdinalIgnoreCase);
+        return new CoverageIndex(byCountry, loadedAt, zones.Count);
+    }
+
+    public CoverageZone? Find(string country, string normalizedPostalCode) =>
+        countries.TryGetValue(country, out var index) ? index.Find(normalizedPostalCode) : null;
+
+    private sealed class CountryIndex(Dictionary<string, CoverageZone> codes, string[] froms, string[] tos, CoverageZone[] owners)
+    {
+        public static CountryIndex Build(IEnumerable<CoverageZone> zones)
+        {
+            var codes = new Dictionary<string, CoverageZone>(StringComparer.Ordinal);
+            var ranges = new List<(PostalCodeRange Range, CoverageZone Zone)>();
+            foreach (var zone in zones)
+            {
+                foreach (var code in zone.PostalCodes)
+                {
+                    codes.TryAdd(code, zone);
+                }
+
+                ranges.AddRange(zone.PostalCodeRanges.Select(r => (r, zone)));
+            }
+
+            // Codes of one country all have the same length, so ordinal order of the starts is numeric order.
+            var sorted = ranges.OrderBy(r => r.Range.From, StringComparer.Ordinal).ToArray();
+            return new CountryIndex(codes, sorted.Select(r => r.Range.From).ToArray(), sorted.Select(r => r.Range.To).ToArray(),
+                sorted.Select(r => r.Zone).ToArray());
+        }
+
+        public CoverageZone? Find(string code)
+        {
+            if (codes.TryGetValue(code, out var zone))
+            {
+                return zone;
+            }
+
+            // The last range starting at or before the code is the only one that can contain it.
+            var at = Array.BinarySearch(froms, code, StringComparer.Ordinal);
+            var candidate = at >= 0 ? at : ~at - 1;
+            return candidate >= 0 && froms[candidate].Length == code.Length && string.CompareOrdinal(code, tos[candidate]) <= 0
+                ? owners[candidate]
+                : null;
+        }
+    }
+}

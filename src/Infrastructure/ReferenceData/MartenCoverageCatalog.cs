@@ -1,0 +1,42 @@
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Domain.Integration;
+using Marten;
+
+namespace Cargamos.Modular.Infrastructure.ReferenceData;
+
+/// <summary>Zones are Marten documents (id = zone id); lookups read the process-wide <see cref="CoverageZoneCache"/>.</summary>
+internal sealed class MartenCoverageCatalog(IDocumentSession session, CoverageZoneCache cache) : ICoverageCatalog
+{
+    public async Task<CoverageZone?> FindZone(string country, string normalizedPostalCode, CancellationToken ct)
+    {
+        var index = await cache.Current(LoadAll, ct);
+        return index.Find(country, normalizedPostalCode);
+    }
+
+    public Task<CoverageZone?> Get(string zoneId, CancellationToken ct) => session.LoadAsync<CoverageZone>(zoneId, ct);
+
+    public Task<IReadOnlyList<CoverageZone>> List(CancellationToken ct) => LoadAll(ct);
+
+    public async Task Save(CoverageZone zone, CancellationToken ct)
+    {
+        session.Store(zone);
+        await session.SaveChangesAsync(ct);
+        cache.Invalidate();
+    }
+
+    public async Task<bool> Delete(string zoneId, CancellationToken ct)
+    {
+        if (await session.LoadAsync<CoverageZone>(zoneId, ct) is null)
+        {
+            return false;
+        }
+
+        session.Delete<CoverageZone>(zoneId);
+        await session.SaveChangesAsync(ct);
+        cache.Invalidate();
+        return true;
+    }
+
+    private Task<IReadOnlyList<CoverageZone>> LoadAll(CancellationToken ct) =>
+        session.Query<CoverageZone>().OrderBy(z => z.Id).ToListAsync(ct);
+}

@@ -1,0 +1,80 @@
+using Cargamos.Modular.Application.ReferenceData;
+using Cargamos.Modular.Domain.Integration;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cargamos.Modular.Infrastructure.ReferenceData;
+
+/// <summary>
+/// Loads the demo coverage zones (coverage.csv, next to the binaries) and the demo shippers' contracts at every start
+/// (Development and tests only). Idempotent upserts: the demo zones and the two demo contracts are put back as the
+/// files say, undoing an operator's edits to them; zones and contracts with other ids are left alone. A demo zone that
+/// would overlap a zone an operator created is skipped with a warning, so the store never holds overlapping zones.
+/// </summary>
+internal sealed class ReferenceDataSeeder(IServiceScopeFactory scopes, CoverageZoneCache cache, ILogger<ReferenceDataSeeder> logger)
+    : IHostedService
+{
+    public static string CsvPath => Path.Combine(AppContext.BaseDirectory, "ReferenceData", "coverage.csv");
+
+    public static readonly IReadOnlyList<DayOfWeek> MondayToSaturday =
+        [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday, DayOfWeek.Saturday];
+
+    public static readonly (string ShipperId, string[] Countries)[] DemoShippers =
+    [
+        ("demo-shipper", ["mx", "co"]),
+        ("other-shipper", ["mx", "co", "br"]),
+    ];
+
+    public static ShipperContract DemoContract(string shipperId, IReadOnlyList<string> countries, IEnumerable<string> zoneIds) => new(
+        shipperId,
+        countries,
+        zoneIds.Select(id => new ZoneServiceLevel(id, MinDays: 1, MaxDays: 7, DropoffCutoffHour: 18, MondayToSaturday)).ToList(),
+        new PackageLimits(MaxWeightKg: 30m, MaxSideCm: 150m, MaxSumOfSidesCm: 300m, MaxDeclaredValue: 100000m),
+        new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(CsvPath))
+        {
+            throw new InvalidOperationException($"The demo coverage file is missing: {CsvPath} (src/Infrastructure/ReferenceData/coverage.csv, copied to the output).");
+        }
+
+        var demoZones = CoverageCsv.Read(CsvPath);
+        await using var scope = scopes.CreateAsyncScope();
+        var session = scope.ServiceProvider.GetRequiredService<IDocumentSession>();
+        var stored = await session.Query<CoverageZone>().ToListAsync(cancellationToken);
+        var seeded = new List<string>();
+        foreach (var zone in demoZones)
+        {
+            var overlaps = CoverageOverlaps.Between(zone, stored.Where(z => demoZones.All(d => d.Id != z.Id)));
+            if (overlaps.Count > 0)
+            {
+                logger.LogWarning("Demo zone {ZoneId} not loaded: {Range} overlaps zone {OtherZone} {OtherRange} created by an operator",
+                    zone.Id, overlaps[0].Item.Display, overlaps[0].OtherZone.Id, overlaps[0].OtherItem.Display);
+                if (stored.Any(z => z.Id == zone.Id))
+                {
+                    seeded.Add(zone.Id);
+                }
+
+                continue;
+            }
+
+            session.Store(zone);
+            seeded.Add(zone.Id);
+        }
+
+        foreach (var (shipperId, countries) in DemoShippers)
+        {
+            session.Store(DemoContract(shipperId, countries, seeded));
+        }
+
+        await session.SaveChangesAsync(cancellationToken);
+        cache.Invalidate();
+        logger.LogInformation("Demo coverage zones ({Count}) and shipper contracts are loaded", seeded.Count);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

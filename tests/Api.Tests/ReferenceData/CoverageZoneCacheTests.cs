@@ -1,0 +1,117 @@
+using Cargamos.Modular.Domain.Integration;
+using Cargamos.Modular.Infrastructure.ReferenceData;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Cargamos.Modular.Api.Tests.ReferenceData;
+
+/// <summary>The lookup snapshot: reloaded when invalidated or older than 30 s, never in between; the index answers like a scan.</summary>
+public sealed class CoverageZoneCacheTests
+{
+    private static CoverageZone Zone(string id, string country, params (string From, string To)[] ranges) =>
+        new(id, country, id, "America/Mexico_City", "DC", "carrier", ranges.Select(r => new PostalCodeRange(r.From, r.To)).ToList(), []);
+
+    private sealed class Database
+    {
+        public List<CoverageZone> Zones { get; } = [Zone("mx-cdmx", "mx", ("01000", "16999"))];
+
+        public int Loads { get; private set; }
+
+        public Task<IReadOnlyList<CoverageZone>> Load(CancellationToken ct)
+        {
+            Loads++;
+            return Task.FromResult<IReadOnlyList<CoverageZone>>(Zones.ToList());
+        }
+    }
+
+    [Fact]
+    public async Task A_change_made_elsewhere_is_seen_once_the_snapshot_is_30_seconds_old()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var cache = new CoverageZoneCache(clock);
+        var database = new Database();
+        Assert.Null((await cache.Current(database.Load, default)).Find("mx", "44100"));
+
+        database.Zones.Add(Zone("mx-gdl", "mx", ("44100", "45999"))); // another API instance saved it
+        clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Null((await cache.Current(database.Load, default)).Find("mx", "44100"));
+        Assert.Equal(1, database.Loads);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("mx-gdl", (await cache.Current(database.Load, default)).Find("mx", "44100")?.Id);
+        Assert.Equal(2, database.Loads);
+    }
+
+    [Fact]
+    public async Task A_change_made_in_this_process_is_seen_at_once()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var cache = new CoverageZoneCache(clock);
+        var database = new Database();
+        await cache.Current(database.Load, default);
+
+        database.Zones.Clear();
+        cache.Invalidate();
+
+        Assert.Null((await cache.Current(database.Load, default)).Find("mx", "06700"));
+        Assert.Equal(2, database.Loads);
+    }
+
+    [Fact]
+    public async Task A_load_that_raced_an_invalidation_answers_but_is_not_kept()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var cache = new CoverageZoneCache(clock);
+        var database = new Database();
+
+        var first = await cache.Current(ct =>
+        {
+            cache.Invalidate(); // a save committed while this load was reading
+            return database.Load(ct);
+        }, default);
+
+        Assert.NotNull(first.Find("mx", "06700"));
+        await cache.Current(database.Load, default);
+        Assert.Equal(2, database.Loads);
+    }
+
+    [Fact]
+    public void The_index_answers_exactly_like_scanning_every_zone()
+    {
+        // 300 disjoint ranges of random widths in 30 zones, plus single codes, over the whole 5-digit space.
+        var random = new Random(20261128);
+        var zones = Enumerable.Range(0, 30).Select(i => (Id: $"z{i:00}", Ranges: new List<PostalCodeRange>(), Codes: new List<string>())).ToList();
+        var next = 0;
+        while (next < 99000)
+        {
+            var from = next + random.Next(0, 50);
+            var to = from + random.Next(0, 400);
+            var zone = zones[random.Next(zones.Count)];
+            if (random.Next(5) == 0)
+            {
+                zone.Codes.Add(from.ToString("00000"));
+                to = from;
+            }
+            else
+            {
+                zone.Ranges.Add(new PostalCodeRange(from.ToString("00000"), to.ToString("00000")));
+            }
+
+            next = to + 1;
+        }
+
+        var all = zones.Select(z => new CoverageZone(z.Id, "mx", z.Id, "America/Mexico_City", "DC", "c", z.Ranges, z.Codes))
+            .Append(Zone("co-bog", "co", ("110111", "111999")))
+            .ToList();
+        var index = CoverageIndex.Build(all, DateTimeOffset.UtcNow);
+
+        for (var code = 0; code < 100000; code += 7)
+        {
+            var postalCode = code.ToString("00000");
+            Assert.Equal(all.FirstOrDefault(z => z.Covers("mx", postalCode))?.Id, index.Find("mx", postalCode)?.Id);
+        }
+
+        Assert.Equal("co-bog", index.Find("co", "110111")?.Id);
+        Assert.Null(index.Find("co", "11011"));
+        Assert.Null(index.Find("us", "10001"));
+    }
+}
