@@ -37,3 +37,48 @@ public sealed class HostTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Contains("text/html", response.Content.Headers.ContentType?.ToString());
     }
 }
+
+public sealed class OpenApiTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    [Theory]
+    [InlineData("DeliveryOrderRequest")]
+    [InlineData("RecipientLocationRequest")]
+    [InlineData("RecipientInformationRequest")]
+    [InlineData("PackageInformationRequest")]
+    [InlineData("DimensionsRequest")]
+    [InlineData("CartaPorteRequest")]
+    public async Task Every_delivery_order_field_has_a_description_and_every_value_an_example(string schemaName)
+    {
+        using var response = await api.CreateClient().GetAsync("/openapi/v1.json");
+        var schemas = (await response.Body()).GetProperty("components").GetProperty("schemas");
+        var schema = schemas.GetProperty(schemaName);
+
+        Assert.True(schema.TryGetProperty("required", out var required) && required.GetArrayLength() > 0);
+        foreach (var property in schema.GetProperty("properties").EnumerateObject())
+        {
+            // A nested object is a (nullable) reference: its description lives on the referenced schema.
+            var reference = property.Value.TryGetProperty("oneOf", out var oneOf)
+                ? oneOf.EnumerateArray().Select(o => o.TryGetProperty("$ref", out var r) ? r.GetString() : null).FirstOrDefault(r => r is not null)
+                : null;
+            if (reference is not null)
+            {
+                Assert.True(schemas.GetProperty(reference.Split('/')[^1]).TryGetProperty("description", out _), $"{reference} has no description");
+                continue;
+            }
+
+            Assert.True(property.Value.TryGetProperty("description", out _), $"{schemaName}.{property.Name} has no description");
+            Assert.True(property.Value.TryGetProperty("examples", out _), $"{schemaName}.{property.Name} has no example");
+        }
+    }
+
+    [Fact]
+    public async Task The_integration_operation_carries_a_complete_example_body()
+    {
+        using var response = await api.CreateClient().GetAsync("/openapi/v1.json");
+        var example = (await response.Body()).GetProperty("paths").GetProperty("/v1/delivery-orders").GetProperty("post")
+            .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+
+        Assert.Equal("06700", example.GetProperty("recipientLocation").Str("postalCode"));
+        Assert.Equal("53111600", example.GetProperty("packageInformation").GetProperty("cartaPorte").Str("productKey"));
+    }
+}

@@ -96,6 +96,11 @@ public static class DeliveryOrderDocs
     /// <summary>Descriptions, examples and required lists on the request schemas.</summary>
     public static void Describe(OpenApiOptions options) => options.AddSchemaTransformer((schema, context, _) =>
     {
+        if (Fields.FirstOrDefault(f => f.Example is null && ObjectType(f) == context.JsonTypeInfo.Type) is { } parent)
+        {
+            schema.Description = parent.Description;
+        }
+
         var fields = Fields.Where(f => f.Type == context.JsonTypeInfo.Type).ToList();
         if (fields.Count == 0 || schema.Properties is null)
         {
@@ -121,6 +126,9 @@ public static class DeliveryOrderDocs
         schema.Required = fields.Where(f => f.Required).Select(f => f.Property).ToHashSet();
         return Task.CompletedTask;
     });
+
+    private static Type? ObjectType(Field field) =>
+        field.Type.GetProperties().FirstOrDefault(p => string.Equals(p.Name, field.Property, StringComparison.OrdinalIgnoreCase))?.PropertyType;
 
     /// <summary>A complete, valid request body as the example of the operation.</summary>
     public static Task AddExamples(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)

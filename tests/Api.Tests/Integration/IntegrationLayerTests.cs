@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Cargamos.Modular.Api.Tests.Infrastructure;
+using Cargamos.Modular.Api.Tests.ReferenceData;
 
 namespace Cargamos.Modular.Api.Tests.Integration;
 
@@ -20,6 +21,50 @@ public sealed class IntegrationLayerTests(ApiFactory api) : IClassFixture<ApiFac
         using var staff = await auditor.Integrate(new JsonObject()); // layer 1 before layer 2: an empty body is not even looked at
         var body = await staff.AssertEnvelope(HttpStatusCode.Forbidden, "FORBIDDEN");
         Assert.Single(Errors(body));
+    }
+
+    [Fact]
+    public async Task Layer1_a_shipper_suspended_after_login_is_refused_on_its_next_call_and_served_again_once_active()
+    {
+        var operatorClient = await api.LoginAs(DemoUser.Operator);
+        var key = ReferenceData.AdminRequests.Unique("susp");
+        using (var created = await operatorClient.CreateShipper(ReferenceData.AdminRequests.NewShipper(key, $"ops@{key}.mx", "a-long-password-1",
+            ReferenceData.AdminRequests.Contract(["mx"], ReferenceData.AdminRequests.ServiceLevel("mx-cdmx")))))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var shipper = await api.LoginAs(new DemoUser(key, $"ops@{key}.mx", "a-long-password-1"));
+        await shipper.IntegrateOk();
+        (await operatorClient.PostAsync($"/v1/admin/shippers/{key}/suspend", null)).Dispose();
+
+        using var refused = await shipper.Integrate(Orders.Valid());
+
+        var body = await refused.AssertEnvelope(HttpStatusCode.Forbidden, "FORBIDDEN");
+        Assert.Equal("ACCOUNT_SUSPENDED", body.Error().Str("code"));
+        (await operatorClient.PostAsync($"/v1/admin/shippers/{key}/activate", null)).Dispose();
+        await shipper.IntegrateOk();
+    }
+
+    [Fact]
+    public async Task Layer1_an_expired_contract_is_403_contract_not_valid()
+    {
+        var operatorClient = await api.LoginAs(DemoUser.Operator);
+        var key = ReferenceData.AdminRequests.Unique("expired");
+        var contract = ReferenceData.AdminRequests.Contract(["mx"], ReferenceData.AdminRequests.ServiceLevel("mx-cdmx"));
+        contract["validFrom"] = "2020-01-01T00:00:00Z";
+        contract["validTo"] = "2021-01-01T00:00:00Z";
+        using (var created = await operatorClient.CreateShipper(ReferenceData.AdminRequests.NewShipper(key, $"ops@{key}.mx", "a-long-password-1", contract)))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var shipper = await api.LoginAs(new DemoUser(key, $"ops@{key}.mx", "a-long-password-1"));
+        using var refused = await shipper.Integrate(new JsonObject());
+
+        var body = await refused.AssertEnvelope(HttpStatusCode.Forbidden, "FORBIDDEN");
+        Assert.Equal("CONTRACT_NOT_VALID", body.Error().Str("code"));
+        Assert.Contains("2021-01-01", body.Error().Str("details"));
     }
 
     [Fact]
