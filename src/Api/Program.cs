@@ -5,6 +5,7 @@ using Cargamos.Modular.Api.Hosting;
 using Cargamos.Modular.Api.Integration;
 using Cargamos.Modular.Api.ReferenceData;
 using Cargamos.Modular.Api.Shipments;
+using Cargamos.Modular.Api.Vtex;
 using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Application.Common.Ports;
@@ -47,6 +48,7 @@ services.AddMediator((MediatorOptions o) =>
 services.AddValidatorsFromAssemblyContaining<GetShipmentEvents>(ServiceLifetime.Singleton);
 services.AddScoped<ShipmentAccess>();
 services.AddScoped<AuthorizedShipper>();
+services.AddScoped<Cargamos.Modular.Application.Vtex.CarrierShipments>();
 services.AddScoped<DeliveryOrderIntake>();
 services.AddScoped<ICaller, HttpCaller>();
 
@@ -56,7 +58,8 @@ services.AddCargamosInfrastructure(database.ConnectionString, seedDemoData);
 var jwt = JwtSettings.From(builder.Configuration, builder.Environment, dataDirectory);
 services.AddSingleton(jwt);
 services.AddSingleton<ITokenIssuer, JwtTokenIssuer>();
-services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+services.AddSingleton<CarrierTokenIssuer>();
+services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddCarrierJwt(jwt).AddJwtBearer(o =>
 {
     o.MapInboundClaims = false;
     o.TokenValidationParameters = new TokenValidationParameters
@@ -69,7 +72,10 @@ services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(
         ClockSkew = TimeSpan.FromSeconds(30),
     };
 });
-services.AddAuthorization();
+services.AddAuthorization(o => o.AddPolicy(CarrierAuthentication.Policy, p => p
+    .AddAuthenticationSchemes(CarrierAuthentication.Scheme)
+    .RequireAuthenticatedUser()
+    .RequireRole(Roles.Carrier)));
 
 services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
 services.AddOpenApi(DeliveryOrderDocs.Describe);

@@ -21,8 +21,9 @@ public sealed class HttpCaller(IHttpContextAccessor accessor) : ICaller
                 : user.IsInRole(Roles.Operator) ? ActorKind.Operator
                 : user.IsInRole(Roles.Auditor) ? ActorKind.Auditor
                 : user.IsInRole(Roles.Carrier) ? ActorKind.Carrier
+                : user.IsInRole(Roles.Vtex) ? ActorKind.Vtex
                 : ActorKind.System;
-            return new Actor(kind, id, user.FindFirst("email")?.Value);
+            return new Actor(kind, id, user.FindFirst("email")?.Value ?? user.FindFirst("name")?.Value);
         }
     }
 

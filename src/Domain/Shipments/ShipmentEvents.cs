@@ -16,7 +16,8 @@ public interface IShipmentEvent
 
 /// <summary>
 /// The order was integrated: the stream starts here, status CREATED. <paramref name="IntegrationLotId"/> is the
-/// integration lot it came in (an API call is a lot of one); <paramref name="ZoneId"/> the coverage zone.
+/// integration lot it came in (an API call is a lot of one); <paramref name="ZoneId"/> the coverage zone;
+/// <paramref name="Vtex"/> the VTEX Pick and Pack service request, when VTEX created it.
 /// </summary>
 public sealed record ShipmentCreated(
     Guid ShipmentId,
@@ -27,7 +28,8 @@ public sealed record ShipmentCreated(
     Actor By,
     DateTimeOffset At,
     long? IntegrationLotId = null,
-    string? ZoneId = null) : IShipmentEvent;
+    string? ZoneId = null,
+    Vtex.VtexService? Vtex = null) : IShipmentEvent;
 
 /// <summary>The carrier accepted the service: PENDING (waiting for a courier).</summary>
 public sealed record ShipmentAccepted(Actor By, DateTimeOffset At) : IShipmentEvent;

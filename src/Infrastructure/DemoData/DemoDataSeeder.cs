@@ -1,5 +1,6 @@
 using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Vtex;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +24,19 @@ internal sealed class DemoDataSeeder(IServiceScopeFactory scopes, ILogger<DemoDa
             [("auditor@cargamos.mx", "auditor-pass", Roles.Auditor), ("operator@cargamos.mx", "operator-pass", Roles.Operator)]),
     ];
 
+    /// <summary>The developer API key printed in the VTEX Pick and Pack document, used by the demo Servientrega carrier.</summary>
+    internal const string ServientregaApiKey =
+        "db5a3cecfef9cb0a9815af7c2eb8f7d6:c400460c165cc9beb146ad4d757e3bb1a24ff15228c424a0bd7c37f0ac356c0f6230568705d93dd6ff68190c0eafe5a74cbb14229748f20d3e53cbcc790ba372";
+
+    internal static readonly CarrierAccount[] Carriers =
+    [
+        new("servientrega-50461c9f3335", "Servientrega", null, SecretHashes.Of(ServientregaApiKey), true),
+        new("627eb3b93a19fdc0cf5fe087", "Blue Express", null, SecretHashes.Of("bluexpress-demo-key"), true),
+    ];
+
+    internal static readonly VtexAccount DemoVtexAccount =
+        new("vtexappkey-demo", SecretHashes.Of("vtex-demo-token"), new Dictionary<string, string> { ["qaolimpica"] = "demo-shipper" }, true);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -40,8 +54,10 @@ internal sealed class DemoDataSeeder(IServiceScopeFactory scopes, ILogger<DemoDa
             }
         }
 
+        session.Store(Carriers);
+        session.Store(DemoVtexAccount);
         await session.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Demo organizations and users are loaded");
+        logger.LogInformation("Demo organizations, users, carriers and the VTEX account are loaded");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -3,6 +3,7 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 using Cargamos.Modular.Application.Integration.ReadModels;
+using Cargamos.Modular.Application.Vtex;
 using Cargamos.Modular.Infrastructure.DemoData;
 using Cargamos.Modular.Infrastructure.Integration;
 using Cargamos.Modular.Infrastructure.ReferenceData;
@@ -38,7 +39,8 @@ public static class InfrastructureRegistration
                 "Cargamos.Modular.Infrastructure.Shipments",
                 "Cargamos.Modular.Infrastructure.Access",
                 "Cargamos.Modular.Infrastructure.Integration",
-                "Cargamos.Modular.Infrastructure.ReferenceData").AssignableToAny(PortTypes), publicOnly: false)
+                "Cargamos.Modular.Infrastructure.ReferenceData",
+                "Cargamos.Modular.Infrastructure.Vtex").AssignableToAny(PortTypes), publicOnly: false)
             .AsImplementedInterfaces()
             .WithScopedLifetime());
         ReferenceDataSchema.AddServices(services);
@@ -81,6 +83,8 @@ public static class InfrastructureRegistration
         options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Schema, MartenIntegrationLots.Sequence, SchemaUtils.IdentifierUsage.General)));
         options.Schema.For<Organization>();
         ReferenceDataSchema.Configure(options);
+        options.Schema.For<CarrierAccount>().UniqueIndex(UniqueIndexType.Computed, c => c.ApiKeyHash);
+        options.Schema.For<VtexAccount>();
         options.Schema.For<UserAccount>().Index(u => u.OrganizationKey);
     }
 }

@@ -8,6 +8,7 @@ public static class Roles
     public const string Auditor = "auditor";
     public const string Operator = "operator";
     public const string Carrier = "carrier";
+    public const string Vtex = "vtex";
 }
 
 /// <summary>Who is calling, in which request. Implemented by the API from the authenticated user.</summary>

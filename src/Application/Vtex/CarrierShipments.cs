@@ -1,0 +1,24 @@
+using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Shipments.ReadModels;
+
+namespace Cargamos.Modular.Application.Vtex;
+
+/// <summary>
+/// Resolves a VTEX serviceId (our trackingId, or the shipmentId) among the shipments assigned to one carrier. Any
+/// other carrier's service is answered as not found: a carrier cannot learn what it does not carry.
+/// </summary>
+public sealed class CarrierShipments(IShipmentFinder finder)
+{
+    public async Task<ShipmentTracking> Resolve(string carrierId, string serviceId, CancellationToken ct)
+    {
+        var mine = (await finder.FindByAnyId(serviceId, ct)).Where(s => s.CarrierId == carrierId).ToList();
+        return mine.Count switch
+        {
+            1 => mine[0],
+            0 => throw AppError.NotFound($"service for carrier '{carrierId}'", serviceId, "serviceId"),
+            _ => throw AppError.Conflict("AMBIGUOUS_ID", "The identifier matches more than one service.",
+                $"The serviceId '{serviceId}' matches {mine.Count} services of carrier '{carrierId}'; use the id (shipmentId) instead.", "serviceId"),
+        };
+    }
+}
