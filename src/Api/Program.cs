@@ -97,5 +97,6 @@ app.MapAccess();
 app.MapReferenceData();
 app.MapIntegration();
 app.MapShipments();
+app.MapVtexHooks();
 
 await app.RunAsync();

@@ -1,0 +1,40 @@
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Domain.Shipments;
+using FluentValidation;
+using Mediator;
+
+namespace Cargamos.Modular.Application.Vtex;
+
+public sealed record EvidenceRequest(EvidenceType? Type, string? Content, string? Author);
+
+/// <summary>A carrier adds proof of pickup or delivery (photos, signatures, texts).</summary>
+public sealed record AddServiceEvidences(string CarrierId, string ServiceId, IReadOnlyList<EvidenceRequest> Evidences) : ICommand<ShipmentVersion>;
+
+public sealed class AddServiceEvidencesValidator : AbstractValidator<AddServiceEvidences>
+{
+    public AddServiceEvidencesValidator()
+    {
+        RuleFor(c => c.Evidences).NotEmpty().WithMessage("Send an array with at least one evidence.").OverridePropertyName("body");
+        RuleFor(c => c.Evidences.Count).LessThanOrEqualTo(100).OverridePropertyName("body");
+        RuleForEach(c => c.Evidences).ChildRules(evidence =>
+        {
+            evidence.RuleFor(e => e.Type).NotNull().WithMessage("type (IMAGE or TEXT) is required.");
+            evidence.RuleFor(e => e.Content).NotEmpty().WithMessage("content is required.").MaximumLength(4000);
+            evidence.RuleFor(e => e.Content).Must(c => Uri.TryCreate(c, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                .When(e => e.Type == EvidenceType.Image && !string.IsNullOrEmpty(e.Content))
+                .WithMessage("An IMAGE evidence's content must be the image's absolute http(s) URL.");
+            evidence.RuleFor(e => e.Author).MaximumLength(200);
+        });
+    }
+}
+
+public sealed class AddServiceEvidencesHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
+    : ICommandHandler<AddServiceEvidences, ShipmentVersion>
+{
+    public async ValueTask<ShipmentVersion> Handle(AddServiceEvidences command, CancellationToken cancellationToken)
+    {
+        var shipment = await shipments.Resolve(command.CarrierId, command.ServiceId, cancellationToken);
+        var evidences = command.Evidences.Select(e => new ShipmentEvidence(e.Type!.Value, e.Content!, e.Author)).ToList();
+        return await store.Decide(shipment.Id, null, _ => ShipmentDecisions.AddEvidences(evidences, caller.Actor, clock.GetUtcNow()), cancellationToken);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text;
+using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Domain.Shipments;
+using FluentValidation;
+using Mediator;
+
+namespace Cargamos.Modular.Application.Vtex;
+
+public sealed record LabelRequest(string? Id, string? Url, string? Name, LabelType? Type);
+
+/// <summary>A carrier attaches a shipping label. BASE64 and TEXT labels travel inline and may not exceed 180 KB.</summary>
+public sealed record AddServiceLabel(string CarrierId, string ServiceId, LabelRequest Label) : ICommand<ShipmentVersion>;
+
+public sealed class AddServiceLabelValidator : AbstractValidator<AddServiceLabel>
+{
+    public AddServiceLabelValidator()
+    {
+        RuleFor(c => c.Label.Id).NotEmpty().MaximumLength(200).OverridePropertyName("id");
+        RuleFor(c => c.Label.Url).NotEmpty().OverridePropertyName("url");
+        RuleFor(c => c.Label.Name).NotEmpty().MaximumLength(300).OverridePropertyName("name");
+        RuleFor(c => c.Label.Type).NotNull().WithMessage("type (PDF, BASE64, TEXT or ZPL) is required.").OverridePropertyName("type");
+        RuleFor(c => c.Label.Url).Must(u => IsBase64(u!)).When(c => c.Label.Type == LabelType.Base64 && !string.IsNullOrEmpty(c.Label.Url))
+            .WithMessage("A BASE64 label's url must hold the label itself, base64-encoded.").OverridePropertyName("url");
+    }
+
+    private static bool IsBase64(string value)
+    {
+        var buffer = new byte[value.Length];
+        return Convert.TryFromBase64String(value, buffer, out _);
+    }
+}
+
+public sealed class AddServiceLabelHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
+    : ICommandHandler<AddServiceLabel, ShipmentVersion>
+{
+    /// <summary>The VTEX document's limit for inline (BASE64 and TEXT) labels.</summary>
+    public const int MaxInlineBytes = 180 * 1024;
+
+    public async ValueTask<ShipmentVersion> Handle(AddServiceLabel command, CancellationToken cancellationToken)
+    {
+        var label = command.Label;
+        if (label.Type is LabelType.Base64 or LabelType.Text && Encoding.UTF8.GetByteCount(label.Url!) is var size && size > MaxInlineBytes)
+        {
+            throw new AppError(ErrorKind.PayloadTooLarge, "LABEL_TOO_LARGE", "The label is too large.",
+                $"A {label.Type.Value.ToString().ToUpperInvariant()} label may hold at most {MaxInlineBytes} bytes (180 KB); this one holds {size}. Send large labels as PDF or ZPL by URL.",
+                "url");
+        }
+
+        var shipment = await shipments.Resolve(command.CarrierId, command.ServiceId, cancellationToken);
+        var added = new ShipmentLabel(label.Id!, label.Url!, label.Name!, label.Type!.Value);
+        return await store.Decide(shipment.Id, null, s => ShipmentDecisions.AddLabel(s, added, caller.Actor, clock.GetUtcNow()), cancellationToken);
+    }
+}

@@ -1,0 +1,37 @@
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Domain.Shipments;
+using FluentValidation;
+using Mediator;
+
+namespace Cargamos.Modular.Application.Vtex;
+
+public sealed record NoteRequest(NoteType? Type, string? Note, string? Author);
+
+/// <summary>A carrier adds notes to a service (one timeline entry per request).</summary>
+public sealed record AddServiceNotes(string CarrierId, string ServiceId, IReadOnlyList<NoteRequest> Notes) : ICommand<ShipmentVersion>;
+
+public sealed class AddServiceNotesValidator : AbstractValidator<AddServiceNotes>
+{
+    public AddServiceNotesValidator()
+    {
+        RuleFor(c => c.Notes).NotEmpty().WithMessage("Send an array with at least one note.").OverridePropertyName("body");
+        RuleFor(c => c.Notes.Count).LessThanOrEqualTo(100).OverridePropertyName("body");
+        RuleForEach(c => c.Notes).ChildRules(note =>
+        {
+            note.RuleFor(n => n.Type).NotNull().WithMessage("type (ERROR or COMMENT) is required.");
+            note.RuleFor(n => n.Note).NotEmpty().WithMessage("note is required.").MaximumLength(2000);
+            note.RuleFor(n => n.Author).MaximumLength(200);
+        });
+    }
+}
+
+public sealed class AddServiceNotesHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
+    : ICommandHandler<AddServiceNotes, ShipmentVersion>
+{
+    public async ValueTask<ShipmentVersion> Handle(AddServiceNotes command, CancellationToken cancellationToken)
+    {
+        var shipment = await shipments.Resolve(command.CarrierId, command.ServiceId, cancellationToken);
+        var notes = command.Notes.Select(n => new ShipmentNote(n.Type!.Value, n.Note!, n.Author)).ToList();
+        return await store.Decide(shipment.Id, null, _ => ShipmentDecisions.AddNotes(notes, caller.Actor, clock.GetUtcNow()), cancellationToken);
+    }
+}

@@ -1,0 +1,25 @@
+using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Ports;
+using FluentValidation;
+using Mediator;
+
+namespace Cargamos.Modular.Application.Vtex;
+
+/// <summary>A carrier exchanges its API key for a token (<c>POST /token</c> of the VTEX document).</summary>
+public sealed record AuthenticateCarrier(string? ApiKey) : ICommand<CarrierAccount>;
+
+public sealed class AuthenticateCarrierValidator : AbstractValidator<AuthenticateCarrier>
+{
+    public AuthenticateCarrierValidator() => RuleFor(c => c.ApiKey).NotEmpty().WithMessage("apiKey is required.").MaximumLength(1000);
+}
+
+public sealed class AuthenticateCarrierHandler(ICarrierDirectory carriers) : ICommandHandler<AuthenticateCarrier, CarrierAccount>
+{
+    public async ValueTask<CarrierAccount> Handle(AuthenticateCarrier command, CancellationToken cancellationToken)
+    {
+        var carrier = await carriers.FindByApiKey(command.ApiKey!, cancellationToken);
+        return carrier is { Active: true }
+            ? carrier
+            : throw AppError.Unauthorized("The apiKey is not valid, or its carrier is not active.");
+    }
+}

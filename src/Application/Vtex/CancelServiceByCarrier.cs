@@ -1,0 +1,32 @@
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Domain.Shipments;
+using FluentValidation;
+using Mediator;
+
+namespace Cargamos.Modular.Application.Vtex;
+
+public sealed record CarrierCancelRequest(string? Comment, CancelType? Type);
+
+/// <summary>A carrier cancels a service (refused once the parcel was picked: it is returned instead).</summary>
+public sealed record CancelServiceByCarrier(string CarrierId, string ServiceId, CarrierCancelRequest Request) : ICommand<ShipmentVersion>;
+
+public sealed class CancelServiceByCarrierValidator : AbstractValidator<CancelServiceByCarrier>
+{
+    public CancelServiceByCarrierValidator()
+    {
+        RuleFor(c => c.Request.Type).NotNull()
+            .WithMessage("type is required: ERROR_CREATE_SERVICE, END_CLIENT_CANCELED, NO_THERE_DELIVERY_MAN_ASSIGN or OTHER.").OverridePropertyName("type");
+        RuleFor(c => c.Request.Comment).MaximumLength(1000).OverridePropertyName("comment");
+    }
+}
+
+public sealed class CancelServiceByCarrierHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
+    : ICommandHandler<CancelServiceByCarrier, ShipmentVersion>
+{
+    public async ValueTask<ShipmentVersion> Handle(CancelServiceByCarrier command, CancellationToken cancellationToken)
+    {
+        var shipment = await shipments.Resolve(command.CarrierId, command.ServiceId, cancellationToken);
+        return await store.Decide(shipment.Id, null,
+            s => ShipmentDecisions.Cancel(s, command.Request.Type!.Value, command.Request.Comment, caller.Actor, clock.GetUtcNow()), cancellationToken);
+    }
+}

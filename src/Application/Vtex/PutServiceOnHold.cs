@@ -1,0 +1,32 @@
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Domain.Shipments;
+using FluentValidation;
+using Mediator;
+
+namespace Cargamos.Modular.Application.Vtex;
+
+public sealed record CarrierHoldRequest(string? Comment, HoldType? Type);
+
+/// <summary>A carrier temporarily pauses a service; a later status update (or VTEX's pause:false) resumes it.</summary>
+public sealed record PutServiceOnHold(string CarrierId, string ServiceId, CarrierHoldRequest Request) : ICommand<ShipmentVersion>;
+
+public sealed class PutServiceOnHoldValidator : AbstractValidator<PutServiceOnHold>
+{
+    public PutServiceOnHoldValidator()
+    {
+        RuleFor(c => c.Request.Type).NotNull()
+            .WithMessage("type is required: ERROR_CREATE_SERVICE, END_CLIENT_PAUSE, NO_THERE_DELIVERY_MAN_ASSIGN or OTHER.").OverridePropertyName("type");
+        RuleFor(c => c.Request.Comment).MaximumLength(1000).OverridePropertyName("comment");
+    }
+}
+
+public sealed class PutServiceOnHoldHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
+    : ICommandHandler<PutServiceOnHold, ShipmentVersion>
+{
+    public async ValueTask<ShipmentVersion> Handle(PutServiceOnHold command, CancellationToken cancellationToken)
+    {
+        var shipment = await shipments.Resolve(command.CarrierId, command.ServiceId, cancellationToken);
+        return await store.Decide(shipment.Id, null,
+            s => ShipmentDecisions.PutOnHold(s, command.Request.Type!.Value, command.Request.Comment, caller.Actor, clock.GetUtcNow()), cancellationToken);
+    }
+}
