@@ -48,6 +48,8 @@ services.AddMediator((MediatorOptions o) =>
 services.AddValidatorsFromAssemblyContaining<GetShipmentEvents>(ServiceLifetime.Singleton);
 services.AddScoped<ShipmentAccess>();
 services.AddScoped<AuthorizedShipper>();
+services.AddScoped<ShipperStanding>();
+services.AddScoped<Cargamos.Modular.Application.Vtex.VtexServiceAccess>();
 services.AddScoped<Cargamos.Modular.Application.Vtex.CarrierShipments>();
 services.AddScoped<DeliveryOrderIntake>();
 services.AddScoped<ICaller, HttpCaller>();
@@ -59,7 +61,7 @@ var jwt = JwtSettings.From(builder.Configuration, builder.Environment, dataDirec
 services.AddSingleton(jwt);
 services.AddSingleton<ITokenIssuer, JwtTokenIssuer>();
 services.AddSingleton<CarrierTokenIssuer>();
-services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddCarrierJwt(jwt).AddJwtBearer(o =>
+services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddCarrierJwt(jwt).AddVtexAppKey().AddJwtBearer(o =>
 {
     o.MapInboundClaims = false;
     o.TokenValidationParameters = new TokenValidationParameters
@@ -76,6 +78,7 @@ services.AddAuthorization(o => o.AddPolicy(CarrierAuthentication.Policy, p => p
     .AddAuthenticationSchemes(CarrierAuthentication.Scheme)
     .RequireAuthenticatedUser()
     .RequireRole(Roles.Carrier)));
+services.AddAuthorization(o => o.AddVtexPolicy());
 
 services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
 services.AddOpenApi(DeliveryOrderDocs.Describe);
@@ -97,6 +100,7 @@ app.MapAccess();
 app.MapReferenceData();
 app.MapIntegration();
 app.MapShipments();
+app.MapVtexCarrierConfig();
 app.MapVtexHooks();
 
 await app.RunAsync();

@@ -85,6 +85,7 @@ public static class InfrastructureRegistration
         ReferenceDataSchema.Configure(options);
         options.Schema.For<CarrierAccount>().UniqueIndex(UniqueIndexType.Computed, c => c.ApiKeyHash);
         options.Schema.For<VtexAccount>();
+        options.Schema.For<VtexOrderKey>().Index(k => k.ShipmentId);
         options.Schema.For<UserAccount>().Index(u => u.OrganizationKey);
     }
 }

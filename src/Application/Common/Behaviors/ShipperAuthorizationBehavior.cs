@@ -26,7 +26,7 @@ public sealed class AuthorizedShipper
 /// validation, so a suspended shipper learns that first. Checked on every request, not only at login.
 /// </summary>
 public sealed class ShipperAuthorizationBehavior<TMessage, TResponse>(
-    ICaller caller, IAccountDirectory accounts, IContractStore contracts, AuthorizedShipper shipper, TimeProvider clock)
+    ICaller caller, ShipperStanding standing, AuthorizedShipper shipper)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -39,21 +39,7 @@ public sealed class ShipperAuthorizationBehavior<TMessage, TResponse>(
                 throw AppError.Forbidden("FORBIDDEN", "Only shipper users can integrate delivery orders.");
             }
 
-            var organization = await accounts.FindOrganization(caller.ShipperId, cancellationToken);
-            if (organization is not { Active: true })
-            {
-                throw AppError.Forbidden("ACCOUNT_SUSPENDED", $"The shipper '{caller.ShipperId}' is suspended; contact Cargamos.");
-            }
-
-            var contract = await contracts.Get(organization.Id, cancellationToken);
-            var now = clock.GetUtcNow();
-            if (contract is null || !contract.IsValidAt(now))
-            {
-                throw AppError.Forbidden("CONTRACT_NOT_VALID", contract is null
-                    ? $"The shipper '{organization.Id}' has no contract with Cargamos."
-                    : $"The contract of '{organization.Id}' is valid from {contract.ValidFrom:yyyy-MM-dd} to {contract.ValidTo:yyyy-MM-dd}; it does not cover {now:yyyy-MM-dd}.");
-            }
-
+            var (organization, contract) = await standing.Check(caller.ShipperId, cancellationToken);
             shipper.Set(organization, contract);
         }
 

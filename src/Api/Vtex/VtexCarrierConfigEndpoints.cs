@@ -1,0 +1,78 @@
+using Cargamos.Modular.Api.Errors;
+using Cargamos.Modular.Application.Vtex;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cargamos.Modular.Api.Vtex;
+
+/// <summary>
+/// The "carrier configuration" endpoints of the VTEX Pick and Pack protocol: what VTEX sends us, as its carrier, to
+/// create, cancel and pause a service. Authenticated with the VTEX app key pair; answers in VTEX's JSON conventions
+/// (nulls present, UTC millisecond timestamps); errors in the Cargamos envelope like the rest of the API.
+/// </summary>
+public static class VtexCarrierConfigEndpoints
+{
+    public const string Executed = "Service executed successfully";
+
+    /// <summary>The service creation answer of the VTEX document, key for key.</summary>
+    public sealed record ServiceCreatedAnswer(
+        string Status, string ServiceId, decimal? ShippingPrice, object? MetaData, DateTimeOffset? ShippingEstimatedDate);
+
+    public static IEndpointRouteBuilder MapVtexCarrierConfig(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/vtex/services")
+            .WithTags("VTEX carrier configuration")
+            .RequireAuthorization(VtexAppKeyAuthentication.Policy);
+
+        group.MapPost("", Create)
+            .WithSummary("VTEX service creation: validate it, map it to a delivery order and create the shipment")
+            .WithDescription("Headers X-VTEX-API-AppKey and X-VTEX-API-AppToken. The seller must be linked to the VTEX account, the carrierId " +
+                             "must be a Cargamos carrier. The same orderId for the same carrier answers the first service again (serviceId is our trackingId).")
+            .Accepts<VtexServiceRequest>("application/json")
+            .Produces<ServiceCreatedAnswer>()
+            .Produces<ErrorEnvelope>(400)
+            .Produces<ErrorEnvelope>(401)
+            .Produces<ErrorEnvelope>(403)
+            .Produces<ErrorEnvelope>(404)
+            .Produces<ErrorEnvelope>(409);
+
+        group.MapPost("/cancel", Cancel)
+            .WithSummary("VTEX cancel service: cancel the shipment (END_CLIENT_CANCELED) unless a courier picked it")
+            .Accepts<VtexCancelRequest>("application/json")
+            .Produces<VtexJson.Answer<VtexCancelRequest>>()
+            .Produces<ErrorEnvelope>(400)
+            .Produces<ErrorEnvelope>(401)
+            .Produces<ErrorEnvelope>(404)
+            .Produces<ErrorEnvelope>(409);
+
+        group.MapPost("/pause", Pause)
+            .WithSummary("VTEX pause service: pause: true puts it ON_HOLD (END_CLIENT_PAUSE), pause: false resumes it")
+            .Accepts<VtexPauseRequest>("application/json")
+            .Produces<VtexJson.Answer<VtexPauseRequest>>()
+            .Produces<ErrorEnvelope>(400)
+            .Produces<ErrorEnvelope>(401)
+            .Produces<ErrorEnvelope>(404)
+            .Produces<ErrorEnvelope>(409);
+        return app;
+    }
+
+    private static async Task<IResult> Create([FromBody] VtexServiceRequest? service, HttpContext http, ISender mediator, CancellationToken ct)
+    {
+        var created = await mediator.Send(new CreateVtexService(VtexAppKeyAuthentication.AccountOf(http.User), service ?? VtexServiceRequest.Empty), ct);
+        return TypedResults.Json(new ServiceCreatedAnswer(created.Status, created.ServiceId, null, null, created.ShippingEstimatedDate), VtexJson.Options);
+    }
+
+    private static async Task<IResult> Cancel([FromBody] VtexCancelRequest? body, HttpContext http, ISender mediator, CancellationToken ct)
+    {
+        var request = body ?? new VtexCancelRequest(null, null, null);
+        await mediator.Send(new CancelVtexService(VtexAppKeyAuthentication.AccountOf(http.User), request.ServiceId, request.CarrierId, request.Reason), ct);
+        return VtexJson.Ok(Executed, request);
+    }
+
+    private static async Task<IResult> Pause([FromBody] VtexPauseRequest? body, HttpContext http, ISender mediator, CancellationToken ct)
+    {
+        var request = body ?? new VtexPauseRequest(null, null, null, null);
+        await mediator.Send(new PauseVtexService(VtexAppKeyAuthentication.AccountOf(http.User), request.ServiceId, request.CarrierId, request.Pause, request.Reason), ct);
+        return VtexJson.Ok(Executed, request);
+    }
+}

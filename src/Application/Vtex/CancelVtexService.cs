@@ -1,0 +1,37 @@
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Domain.Shipments;
+using FluentValidation;
+using Mediator;
+
+namespace Cargamos.Modular.Application.Vtex;
+
+/// <summary>The VTEX "cancel service" body, as VTEX sends it.</summary>
+public sealed record VtexCancelRequest(string? ServiceId, string? CarrierId, string? Reason);
+
+/// <summary>
+/// VTEX cancels a service for its end client: the shipment is canceled (END_CLIENT_CANCELED, comment = reason) through
+/// the transition table, so a parcel a courier already picked is refused (409 INVALID_STATUS_TRANSITION).
+/// </summary>
+public sealed record CancelVtexService(string VtexAccountId, string? ServiceId, string? CarrierId, string? Reason) : ICommand<ShipmentVersion>;
+
+public sealed class CancelVtexServiceValidator : AbstractValidator<CancelVtexService>
+{
+    public CancelVtexServiceValidator()
+    {
+        RuleFor(c => c.ServiceId).NotEmpty().WithMessage("serviceId is required.").MaximumLength(100);
+        RuleFor(c => c.CarrierId).NotEmpty().WithMessage("carrierId is required.").MaximumLength(100);
+        RuleFor(c => c.Reason).MaximumLength(1000);
+    }
+}
+
+public sealed class CancelVtexServiceHandler(VtexServiceAccess access, IShipmentStore store, ICaller caller, TimeProvider clock)
+    : ICommandHandler<CancelVtexService, ShipmentVersion>
+{
+    public async ValueTask<ShipmentVersion> Handle(CancelVtexService command, CancellationToken cancellationToken)
+    {
+        var shipment = await access.Resolve(command.VtexAccountId, command.CarrierId!.Trim(), command.ServiceId!.Trim(), cancellationToken);
+        return await store.Decide(shipment.Id, null,
+            s => ShipmentDecisions.Cancel(s, CancelType.EndClientCanceled, command.Reason, caller.Actor, clock.GetUtcNow()),
+            cancellationToken);
+    }
+}
