@@ -102,5 +102,6 @@ app.MapIntegration();
 app.MapShipments();
 app.MapVtexCarrierConfig();
 app.MapVtexHooks();
+app.MapVtexService();
 
 await app.RunAsync();

@@ -4,9 +4,11 @@ using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Application.Vtex;
+using Cargamos.Modular.Application.Vtex.ReadModels;
 using Cargamos.Modular.Infrastructure.DemoData;
 using Cargamos.Modular.Infrastructure.Integration;
 using Cargamos.Modular.Infrastructure.ReferenceData;
+using Cargamos.Modular.Infrastructure.Vtex;
 using Cargamos.Modular.Infrastructure.Shipments;
 using JasperFx;
 using JasperFx.Events;
@@ -73,6 +75,8 @@ public static class InfrastructureRegistration
 
         options.Projections.Add(new ShipmentProjection(), ProjectionLifecycle.Live);
         options.Projections.Add(new ShipmentTrackingProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new VtexServiceProjection(), ProjectionLifecycle.Inline);
+        options.Schema.For<VtexServiceView>();
 
         options.Schema.For<ShipmentTracking>()
             .Index(t => t.TrackingId)

@@ -1,0 +1,40 @@
+using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Vtex.ReadModels;
+using FluentValidation;
+using Mediator;
+
+namespace Cargamos.Modular.Application.Vtex;
+
+/// <summary>
+/// A carrier reads one of its services (the VTEX <c>ServiceResponseDto</c>). <c>serviceId</c> is our trackingId, the
+/// shipmentId, or the view's own serviceId <c>{carrierId}&amp;{trackingId}</c>.
+/// </summary>
+public sealed record GetVtexService(string CarrierId, string ServiceId) : IQuery<VtexServiceView>;
+
+public sealed class GetVtexServiceValidator : AbstractValidator<GetVtexService>
+{
+    public GetVtexServiceValidator()
+    {
+        RuleFor(q => q.CarrierId).NotEmpty().MaximumLength(100).OverridePropertyName("carrierId");
+        RuleFor(q => q.ServiceId).NotEmpty().MaximumLength(250).OverridePropertyName("serviceId");
+    }
+}
+
+public sealed class GetVtexServiceHandler(CarrierShipments shipments, IVtexServiceViews views, ICarrierDirectory carriers)
+    : IQueryHandler<GetVtexService, VtexServiceView>
+{
+    public async ValueTask<VtexServiceView> Handle(GetVtexService query, CancellationToken cancellationToken)
+    {
+        // The view shows serviceId as "{carrierId}&{trackingId}": a carrier may well send that back.
+        var prefix = query.CarrierId + "&";
+        var serviceId = query.ServiceId.StartsWith(prefix, StringComparison.Ordinal) ? query.ServiceId[prefix.Length..] : query.ServiceId;
+        var shipment = await shipments.Resolve(query.CarrierId, serviceId, cancellationToken);
+        var view = await views.Get(shipment.Id, cancellationToken)
+                   ?? throw AppError.NotFound($"service for carrier '{query.CarrierId}'", query.ServiceId, "serviceId");
+
+        // Name and logo are the carrier's current ones, not the ones it had when the service was created.
+        var carrier = await carriers.Get(view.CarrierId, cancellationToken);
+        return view with { CarrierName = carrier?.Name ?? view.CarrierId, CarrierLogo = carrier?.Logo };
+    }
+}

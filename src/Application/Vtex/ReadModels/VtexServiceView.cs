@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Cargamos.Modular.Domain.Shipments;
+
+namespace Cargamos.Modular.Application.Vtex.ReadModels;
+
+// The VTEX Pick and Pack ServiceResponseDto, one document per shipment, written inline with the shipment's events.
+// The records are the wire shape: property order is the order of the document's example response, every field is
+// always written (null when blank) and the API renders enums as ON_ROUTE / COMMENT / PDF and dates as UTC with
+// milliseconds. Timeline and top-level metaData are free JSON (AWSJSON in the document's schema).
+
+/// <summary>
+/// A shipment as a VTEX carrier reads it (<c>GET /tracking/hook/{carrierId}/{serviceId}</c>). <see cref="CarrierName"/>
+/// and <see cref="CarrierLogo"/> are not stored: they are filled from the carrier directory when read.
+/// </summary>
+public sealed record VtexServiceView(
+    Guid Id,
+    string OrderId,
+    string CarrierId,
+    string ServiceId,
+    string? CarrierName,
+    string Seller,
+    ShipmentStatus Status,
+    string Type,
+    IReadOnlyList<VtexServiceLabel> Labels,
+    IReadOnlyList<VtexServiceEvidence> Evidences,
+    IReadOnlyList<VtexServicePackage> Packages,
+    IReadOnlyList<VtexTimelineEntry> Timeline,
+    IReadOnlyList<VtexServiceNote> Notes,
+    VtexServiceTimezone? Timezone,
+    string? CarrierLogo,
+    string? TrackingUrl,
+    string? Comments,
+    string? PaymentMethod,
+    string? CarrierServiceType,
+    decimal? ShippingPrice,
+    DateTimeOffset? ShippingEstimatedDate,
+    DateTimeOffset? ShippingFinishedDate,
+    JsonElement? MetaData,
+    IReadOnlyList<string> Tags)
+{
+    /// <summary>The VTEX serviceId of a shipment: <c>{carrierId}&amp;{trackingId}</c> (the document's '{carrierId}&amp;{serviceIdFromCarrier}').</summary>
+    public static string ServiceIdOf(string carrierId, string trackingId) => $"{carrierId}&{trackingId}";
+}
+
+public sealed record VtexServiceLabel(string Id, string Url, string Name, LabelType Type);
+
+public sealed record VtexServiceEvidence(EvidenceType Type, DateTimeOffset Date, string? Content, string? Author);
+
+public sealed record VtexServiceNote(NoteType Type, DateTimeOffset Date, string Content, string? Author);
+
+public sealed record VtexServiceDimensions(string? Height, string? Length, string? Width);
+
+public sealed record VtexServiceItem(
+    string Id, string Name, string Ean, int Quantity, decimal Price, string? RefId, string? Image, string? Type, string? Weight);
+
+public sealed record VtexServicePackage(
+    string Id,
+    string OrderId,
+    string? Envelope,
+    VtexServiceDimensions? Dimensions,
+    string? Weight,
+    decimal? TotalValue,
+    IReadOnlyList<VtexServiceItem> Items,
+    IReadOnlyList<string> Categories,
+    string? Description);
+
+public sealed record VtexServiceTimezone(double Offset, string Value, string? Label);
+
+public enum VtexTimelineType { Status, Evidence, Note, Label, Other }
+
+/// <summary>
+/// One entry of the service's timeline: one per shipment event, in stream order. <see cref="Id"/> is the event's id;
+/// <see cref="Date"/>, <see cref="CreatedAt"/> and <see cref="UpdatedAt"/> are the event's business time.
+/// </summary>
+public sealed record VtexTimelineEntry(
+    Guid Id,
+    DateTimeOffset Date,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    VtexTimelineType Type,
+    string? Description,
+    string? Author,
+    JsonElement? MetaData);
