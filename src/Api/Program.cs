@@ -6,11 +6,13 @@ using Cargamos.Modular.Api.Integration;
 using Cargamos.Modular.Api.ReferenceData;
 using Cargamos.Modular.Api.Shipments;
 using Cargamos.Modular.Api.Vtex;
+using Cargamos.Modular.Api.Webhooks;
 using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Infrastructure.Marten;
+using Cargamos.Modular.Infrastructure.Webhooks;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -56,6 +58,7 @@ services.AddScoped<ICaller, HttpCaller>();
 
 var seedDemoData = builder.Configuration.GetValue<bool?>("Cargamos:SeedDemoData") ?? builder.Environment.IsDevelopment();
 services.AddCargamosInfrastructure(database.ConnectionString, seedDemoData);
+WebhookSchema.AddServices(services, builder.Configuration);
 
 var jwt = JwtSettings.From(builder.Configuration, builder.Environment, dataDirectory);
 services.AddSingleton(jwt);
@@ -103,5 +106,6 @@ app.MapShipments();
 app.MapVtexCarrierConfig();
 app.MapVtexHooks();
 app.MapVtexService();
+app.MapWebhooks();
 
 await app.RunAsync();

@@ -10,6 +10,7 @@ using Cargamos.Modular.Infrastructure.Integration;
 using Cargamos.Modular.Infrastructure.ReferenceData;
 using Cargamos.Modular.Infrastructure.Vtex;
 using Cargamos.Modular.Infrastructure.Shipments;
+using Cargamos.Modular.Infrastructure.Webhooks;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
@@ -87,6 +88,7 @@ public static class InfrastructureRegistration
         options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Schema, MartenIntegrationLots.Sequence, SchemaUtils.IdentifierUsage.General)));
         options.Schema.For<Organization>();
         ReferenceDataSchema.Configure(options);
+        WebhookSchema.Configure(options);
         options.Schema.For<CarrierAccount>().UniqueIndex(UniqueIndexType.Computed, c => c.ApiKeyHash);
         options.Schema.For<VtexAccount>();
         options.Schema.For<VtexOrderKey>().Index(k => k.ShipmentId);

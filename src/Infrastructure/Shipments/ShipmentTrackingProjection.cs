@@ -1,4 +1,5 @@
 using Cargamos.Modular.Application.Shipments.ReadModels;
+using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Domain.Shipments;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
@@ -24,25 +25,18 @@ internal sealed partial class ShipmentTrackingProjection : SingleStreamProjectio
             return snapshot;
         }
 
-        var next = e.Data switch
-        {
-            ShipmentAccepted => Move(snapshot, ShipmentStatus.Pending, shipmentEvent.At),
-            ShipmentAssigned => Move(snapshot, ShipmentStatus.Assigned, shipmentEvent.At),
-            ShipmentPicked => Move(snapshot, ShipmentStatus.Picked, shipmentEvent.At),
-            ShipmentWentOnRoute => Move(snapshot, ShipmentStatus.OnRoute, shipmentEvent.At),
-            IncidentReported => Move(snapshot, ShipmentStatus.Incident, shipmentEvent.At),
-            ShipmentReturned => Move(snapshot, ShipmentStatus.Returned, shipmentEvent.At),
-            ShipmentDelivered => Move(snapshot, ShipmentStatus.Delivered, shipmentEvent.At),
-            ShipmentCanceled => Move(snapshot, ShipmentStatus.Canceled, shipmentEvent.At),
-            ShipmentPutOnHold => Move(snapshot, ShipmentStatus.OnHold, shipmentEvent.At) with { ResumesTo = snapshot.Status },
-            ShipmentResumed => Move(snapshot, snapshot.ResumesTo ?? snapshot.Status, shipmentEvent.At),
-            TrackingDetailsUpdated updated => snapshot with { TrackingUrl = updated.Changes.TrackingUrl ?? snapshot.TrackingUrl },
-            EvidenceAdded added => snapshot with { EvidencesCount = snapshot.EvidencesCount + added.Evidences.Count },
-            _ => snapshot,
-        };
+        var next = StatusFlow.After(new StatusPosition(snapshot.Status, snapshot.ResumesTo), e.Data) is { } position
+            ? Move(snapshot, position, shipmentEvent.At)
+            : e.Data switch
+            {
+                TrackingDetailsUpdated updated => snapshot with { TrackingUrl = updated.Changes.TrackingUrl ?? snapshot.TrackingUrl },
+                EvidenceAdded added => snapshot with { EvidencesCount = snapshot.EvidencesCount + added.Evidences.Count },
+                _ => snapshot,
+            };
         return next with { UpdatedAt = shipmentEvent.At, Version = snapshot.Version + 1 };
     }
 
-    private static ShipmentTracking Move(ShipmentTracking tracking, ShipmentStatus status, DateTimeOffset at) =>
-        tracking with { Status = status, ResumesTo = null, History = [.. tracking.History ?? [], new StatusChange(status, at)] };
+    // StatusFlow is the one rule of how events move the status (the webhook outbox announces the same transitions).
+    private static ShipmentTracking Move(ShipmentTracking tracking, StatusPosition position, DateTimeOffset at) =>
+        tracking with { Status = position.Status, ResumesTo = position.ResumesTo, History = [.. tracking.History ?? [], new StatusChange(position.Status, at)] };
 }

@@ -1,0 +1,18 @@
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Webhooks.Ports;
+using Mediator;
+
+namespace Cargamos.Modular.Application.Webhooks;
+
+/// <summary>The shipper's webhook, without its secret.</summary>
+public sealed record GetWebhook : IQuery<WebhookView>;
+
+public sealed class GetWebhookHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
+    : IQueryHandler<GetWebhook, WebhookView>
+{
+    public async ValueTask<WebhookView> Handle(GetWebhook query, CancellationToken cancellationToken)
+    {
+        var shipperId = await WebhookOwner.Resolve(caller, accounts, cancellationToken);
+        return WebhookView.Of(await WebhookOwner.Existing(subscriptions, shipperId, cancellationToken), clock.GetUtcNow());
+    }
+}

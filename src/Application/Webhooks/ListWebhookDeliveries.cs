@@ -1,0 +1,42 @@
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Webhooks.Ports;
+using FluentValidation;
+using Mediator;
+
+namespace Cargamos.Modular.Application.Webhooks;
+
+/// <summary>
+/// The shipper's webhook messages, newest first, each with its attempts; <paramref name="Status"/> PENDING, SENDING,
+/// DELIVERED or FAILED; keyset pagination: <paramref name="Cursor"/> is the previous page's <c>nextCursor</c>.
+/// </summary>
+public sealed record ListWebhookDeliveries(string? Status, string? Cursor, int Limit) : IQuery<WebhookDeliveryPage>;
+
+public sealed class ListWebhookDeliveriesValidator : AbstractValidator<ListWebhookDeliveries>
+{
+    public ListWebhookDeliveriesValidator()
+    {
+        RuleFor(q => q.Status).Must(s => Parse(s) is not null).When(q => q.Status is not null)
+            .WithMessage("Value is not a valid enumeration member; permitted: 'PENDING', 'SENDING', 'DELIVERED', 'FAILED'.")
+            .WithState(_ => "request.query");
+        RuleFor(q => q.Cursor).Must(c => Guid.TryParse(c, out _)).When(q => q.Cursor is not null)
+            .WithMessage("cursor must be the nextCursor of a previous page.").WithState(_ => "request.query");
+        RuleFor(q => q.Limit).InclusiveBetween(1, 200).WithState(_ => "request.query");
+    }
+
+    public static DeliveryStatus? Parse(string? status) =>
+        Enum.GetValues<DeliveryStatus>().Cast<DeliveryStatus?>()
+            .FirstOrDefault(s => string.Equals(s.ToString(), status, StringComparison.OrdinalIgnoreCase));
+}
+
+public sealed class ListWebhookDeliveriesHandler(IWebhookDeliveries deliveries, ICaller caller, IAccountDirectory accounts)
+    : IQueryHandler<ListWebhookDeliveries, WebhookDeliveryPage>
+{
+    public async ValueTask<WebhookDeliveryPage> Handle(ListWebhookDeliveries query, CancellationToken cancellationToken)
+    {
+        var shipperId = await WebhookOwner.Resolve(caller, accounts, cancellationToken);
+        var found = await deliveries.List(shipperId, ListWebhookDeliveriesValidator.Parse(query.Status),
+            query.Cursor is null ? null : Guid.Parse(query.Cursor), query.Limit + 1, cancellationToken);
+        var items = found.Take(query.Limit).ToList();
+        return new WebhookDeliveryPage(items, found.Count > query.Limit ? items[^1].Id.ToString() : null);
+    }
+}

@@ -1,0 +1,29 @@
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Webhooks.Ports;
+using Mediator;
+
+namespace Cargamos.Modular.Application.Webhooks;
+
+/// <summary>
+/// The shipper resumes a suspended webhook (or one Cargamos disabled after a 410): status changes from now on are
+/// delivered again; those of the suspended period are not replayed. Resuming an active webhook changes nothing.
+/// </summary>
+public sealed record ResumeWebhook : ICommand<WebhookView>;
+
+public sealed class ResumeWebhookHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
+    : ICommandHandler<ResumeWebhook, WebhookView>
+{
+    public async ValueTask<WebhookView> Handle(ResumeWebhook command, CancellationToken cancellationToken)
+    {
+        var shipperId = await WebhookOwner.Resolve(caller, accounts, cancellationToken);
+        var webhook = await WebhookOwner.Existing(subscriptions, shipperId, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (webhook.Status != WebhookStatus.Active)
+        {
+            webhook = webhook with { Status = WebhookStatus.Active, DisabledReason = null, UpdatedAt = now };
+            await subscriptions.Save(webhook, cancellationToken);
+        }
+
+        return WebhookView.Of(webhook, now);
+    }
+}

@@ -1,0 +1,26 @@
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Webhooks.Ports;
+using Mediator;
+
+namespace Cargamos.Modular.Application.Webhooks;
+
+/// <summary>
+/// A new signing secret, answered this once. For 24 hours every message carries two signatures (new and previous
+/// secret), so receivers can switch without losing a message.
+/// </summary>
+public sealed record RotateWebhookSecret : ICommand<RotatedSecret>;
+
+public sealed record RotatedSecret(string Secret, DateTimeOffset PreviousSecretExpiresAt);
+
+public sealed class RotateWebhookSecretHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
+    : ICommandHandler<RotateWebhookSecret, RotatedSecret>
+{
+    public async ValueTask<RotatedSecret> Handle(RotateWebhookSecret command, CancellationToken cancellationToken)
+    {
+        var shipperId = await WebhookOwner.Resolve(caller, accounts, cancellationToken);
+        var webhook = await WebhookOwner.Existing(subscriptions, shipperId, cancellationToken);
+        var rotated = webhook.Rotate(WebhookSignature.NewSecret(), clock.GetUtcNow());
+        await subscriptions.Save(rotated, cancellationToken);
+        return new RotatedSecret(rotated.Secret, rotated.PreviousSecretExpiresAt!.Value);
+    }
+}

@@ -1,0 +1,29 @@
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Webhooks.Ports;
+using Mediator;
+
+namespace Cargamos.Modular.Application.Webhooks;
+
+/// <summary>
+/// The shipper pauses its webhook: from now on no message is recorded for it (resuming does not replay the pause);
+/// messages recorded before wait and are sent after resume. Suspending a suspended webhook changes nothing.
+/// </summary>
+public sealed record SuspendWebhook : ICommand<WebhookView>;
+
+public sealed class SuspendWebhookHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
+    : ICommandHandler<SuspendWebhook, WebhookView>
+{
+    public async ValueTask<WebhookView> Handle(SuspendWebhook command, CancellationToken cancellationToken)
+    {
+        var shipperId = await WebhookOwner.Resolve(caller, accounts, cancellationToken);
+        var webhook = await WebhookOwner.Existing(subscriptions, shipperId, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (webhook.Status != WebhookStatus.Suspended)
+        {
+            webhook = webhook with { Status = WebhookStatus.Suspended, UpdatedAt = now };
+            await subscriptions.Save(webhook, cancellationToken);
+        }
+
+        return WebhookView.Of(webhook, now);
+    }
+}

@@ -1,0 +1,35 @@
+namespace Cargamos.Modular.Application.Webhooks;
+
+public enum DeliveryStatus
+{
+    /// <summary>Waiting for its first attempt or for a retry.</summary>
+    Pending,
+
+    /// <summary>An attempt is in flight.</summary>
+    Sending,
+
+    /// <summary>The endpoint answered 2xx.</summary>
+    Delivered,
+
+    /// <summary>Every attempt failed, or the endpoint answered 410 Gone, or the webhook was deleted. It can be redelivered.</summary>
+    Failed,
+}
+
+/// <summary>One attempt to deliver a message: when, the HTTP status (null when no answer came), how long, what went wrong.</summary>
+public sealed record DeliveryAttempt(DateTimeOffset AttemptedAt, int? HttpStatus, int DurationMs, string? Error);
+
+/// <summary>A message of the outbox with its attempts. <see cref="Payload"/> is the exact body sent.</summary>
+public sealed record WebhookDelivery(
+    Guid Id,
+    string Type,
+    Guid? ShipmentId,
+    long? Version,
+    DeliveryStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? DeliveredAt,
+    string? LastError,
+    string Payload,
+    IReadOnlyList<DeliveryAttempt> Attempts);
+
+public sealed record WebhookDeliveryPage(IReadOnlyList<WebhookDelivery> Items, string? NextCursor);

@@ -1,0 +1,49 @@
+namespace Cargamos.Modular.Application.Webhooks;
+
+/// <summary>Configuration section <c>Webhooks</c>.</summary>
+public sealed class WebhookOptions
+{
+    public const string Section = "Webhooks";
+
+    /// <summary>The delays between attempts: 10 attempts in all, the last about 3 days after the first.</summary>
+    public static readonly TimeSpan[] DefaultRetrySchedule =
+    [
+        TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(5),
+        TimeSpan.FromHours(10), TimeSpan.FromHours(14), TimeSpan.FromHours(20), TimeSpan.FromHours(24),
+    ];
+
+    /// <summary>Runs the dispatcher in this process (an instance may only serve the API).</summary>
+    public bool DispatcherEnabled { get; set; } = true;
+
+    /// <summary>The delay before each retry (<c>Webhooks:RetrySchedule:0</c>, <c>:1</c>...: TimeSpan strings); empty: the default.</summary>
+    public List<TimeSpan> RetrySchedule { get; set; } = [];
+
+    /// <summary>Each delay is moved by up to this fraction either way, so retries of many messages spread out.</summary>
+    public double Jitter { get; set; } = 0.1;
+
+    /// <summary>How long one HTTP attempt may take.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the dispatcher looks for due messages when no notification woke it up.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Messages claimed (and sent concurrently) at a time by one dispatcher.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Longest wait a <c>Retry-After</c> may impose on one retry.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Only https URLs (default: everywhere but Development and Testing).</summary>
+    public bool? RequireHttps { get; set; }
+
+    /// <summary>
+    /// Refuse URLs whose host resolves to loopback, private, link-local, carrier-grade NAT, multicast or cloud metadata
+    /// addresses, at registration and at every connection (default: everywhere but Development and Testing).
+    /// </summary>
+    public bool? BlockPrivateNetworks { get; set; }
+
+    public IReadOnlyList<TimeSpan> EffectiveRetrySchedule => RetrySchedule.Count > 0 ? RetrySchedule : DefaultRetrySchedule;
+
+    /// <summary>A claimed message is left alone by other dispatchers for this long (an attempt plus a margin).</summary>
+    public TimeSpan Lease => Timeout + TimeSpan.FromSeconds(30);
+}

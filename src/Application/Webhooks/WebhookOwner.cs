@@ -1,0 +1,46 @@
+using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Webhooks.Ports;
+
+namespace Cargamos.Modular.Application.Webhooks;
+
+/// <summary>The shipper managing its webhook: a shipper user of an active organization (checked on every call).</summary>
+public static class WebhookOwner
+{
+    public static async Task<string> Resolve(ICaller caller, IAccountDirectory accounts, CancellationToken ct)
+    {
+        if (!caller.IsInRole(Roles.Shipper) || caller.ShipperId is not { } shipperId)
+        {
+            throw AppError.Forbidden("FORBIDDEN", "Only shipper users manage webhooks.");
+        }
+
+        var organization = await accounts.FindOrganization(shipperId, ct);
+        return organization is { Active: true }
+            ? shipperId
+            : throw AppError.Forbidden("ACCOUNT_SUSPENDED", $"The shipper '{shipperId}' is suspended; contact Cargamos.");
+    }
+
+    public static async Task<WebhookSubscription> Existing(IWebhookSubscriptions subscriptions, string shipperId, CancellationToken ct) =>
+        await subscriptions.Get(shipperId, ct) ?? throw NoWebhook();
+
+    public static AppError NoWebhook() =>
+        new(ErrorKind.NotFound, "NOT_FOUND", "The requested resource was not found.",
+            "You have no webhook: register one with PUT /v1/webhook.", null, "request.path");
+}
+
+/// <summary>A webhook as its shipper sees it (never with its secret).</summary>
+public sealed record WebhookView(
+    string Url,
+    IReadOnlyList<Domain.Shipments.ShipmentStatus> States,
+    string? Description,
+    WebhookStatus Status,
+    string? DisabledReason,
+    DateTimeOffset? PreviousSecretExpiresAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static WebhookView Of(WebhookSubscription s, DateTimeOffset now) => new(
+        s.Url, s.States, s.Description, s.Status, s.DisabledReason,
+        s.PreviousSecret is not null && s.PreviousSecretExpiresAt > now ? s.PreviousSecretExpiresAt : null,
+        s.CreatedAt, s.UpdatedAt);
+}

@@ -1,0 +1,49 @@
+using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Webhooks;
+using Cargamos.Modular.Application.Webhooks.Ports;
+using JasperFx;
+using Marten;
+
+namespace Cargamos.Modular.Infrastructure.Webhooks;
+
+/// <summary>Webhooks as Marten documents with optimistic concurrency (the dispatcher may disable one while its shipper edits it).</summary>
+internal sealed class MartenWebhookSubscriptions(IDocumentSession session) : IWebhookSubscriptions
+{
+    public Task<WebhookSubscription?> Get(string shipperId, CancellationToken ct) => session.LoadAsync<WebhookSubscription>(shipperId, ct);
+
+    public async Task Save(WebhookSubscription subscription, CancellationToken ct)
+    {
+        session.Store(subscription);
+        await Commit(ct);
+    }
+
+    public async Task<bool> Delete(string shipperId, CancellationToken ct)
+    {
+        if (await session.LoadAsync<WebhookSubscription>(shipperId, ct) is null)
+        {
+            return false;
+        }
+
+        session.Delete<WebhookSubscription>(shipperId);
+        session.QueueSqlCommand($"""
+            update {WebhookSchema.Messages} set state = 'FAILED', locked_until = null, lock_token = null, last_error = ?
+            where shipper_id = ? and state in ('PENDING', 'SENDING')
+            """, "The webhook was deleted before this message was delivered.", shipperId);
+        await Commit(ct);
+        return true;
+    }
+
+    private async Task Commit(CancellationToken ct)
+    {
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (ConcurrencyException)
+        {
+            session.EjectAllPendingChanges();
+            throw AppError.Conflict("WEBHOOK_CHANGED", "The webhook was changed at the same time by another request.",
+                "Read it again (GET /v1/webhook) and retry.");
+        }
+    }
+}

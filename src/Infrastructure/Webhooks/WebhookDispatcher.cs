@@ -1,0 +1,215 @@
+using Cargamos.Modular.Application.Webhooks;
+using JasperFx;
+using Marten;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cargamos.Modular.Infrastructure.Webhooks;
+
+/// <summary>
+/// Sends the outbox: claims due messages (see <see cref="WebhookOutbox"/>), posts each once, records the attempt and
+/// decides the next step: 2xx delivered; 410 Gone disables the webhook and fails its undelivered messages; otherwise a
+/// retry after the next delay of the schedule (±jitter, not before a 429/503 <c>Retry-After</c>), or FAILED when the
+/// schedule is exhausted. Wakes up on the outbox's NOTIFY and polls every <c>PollInterval</c> as a safety net.
+/// </summary>
+internal sealed class WebhookDispatcher(
+    WebhookOutbox outbox,
+    WebhookSender sender,
+    WebhookWakeup wakeup,
+    IDocumentStore store,
+    IOptions<WebhookOptions> options,
+    TimeProvider clock,
+    ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+    private DateTimeOffset lastSweep = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (!settings.DispatcherEnabled)
+        {
+            logger.LogInformation("Webhook dispatcher disabled (Webhooks:DispatcherEnabled=false): messages wait in the outbox");
+            return;
+        }
+
+        var listening = wakeup.ListenAsync(stoppingToken);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                int claimed;
+                try
+                {
+                    claimed = await RunOnce(stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "Webhook dispatch failed; trying again in {PollInterval}", settings.PollInterval);
+                    claimed = 0;
+                }
+
+                // A full batch may mean more are due; a delivered message may have unblocked the next version of its shipment.
+                if (claimed == 0)
+                {
+                    await SweepOrphans(stoppingToken);
+                    await wakeup.WaitAsync(settings.PollInterval, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await listening;
+        }
+    }
+
+    private async Task SweepOrphans(CancellationToken stoppingToken)
+    {
+        var now = clock.GetUtcNow();
+        if (now - lastSweep < SweepInterval)
+        {
+            return;
+        }
+
+        lastSweep = now;
+        try
+        {
+            await outbox.FailOrphans(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Failing the messages of disabled or deleted webhooks did not work; trying again later");
+        }
+    }
+
+    /// <summary>Claims one batch and attempts each message of it concurrently; the number claimed.</summary>
+    private async Task<int> RunOnce(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var batch = await outbox.Claim(settings.BatchSize, settings.Lease, stoppingToken);
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var reader = store.QuerySession();
+        var webhooks = (await reader.LoadManyAsync<WebhookSubscription>(stoppingToken, batch.Select(m => m.ShipperId).Distinct().ToArray()))
+            .ToDictionary(w => w.Id);
+        await Task.WhenAll(batch.Select(message => Attempt(message, webhooks.GetValueOrDefault(message.ShipperId), stoppingToken)));
+        return batch.Count;
+    }
+
+    private async Task Attempt(ClaimedMessage message, WebhookSubscription? webhook, CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (webhook is not { Status: WebhookStatus.Active })
+            {
+                // Suspended or deleted between the claim and now.
+                await outbox.Release(message, CancellationToken.None);
+                return;
+            }
+
+            var attemptedAt = clock.GetUtcNow();
+            var result = await sender.Send(webhook.Url, message.Id.ToString(), message.Payload, webhook.SigningSecrets(attemptedAt), stoppingToken);
+            var attempt = new AttemptRecord(message.Id, attemptedAt, webhook.Url, result.Status, result.DurationMs, result.Error);
+            await Conclude(message, webhook, result, attempt);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await ReleaseQuietly(message);
+        }
+        catch (Exception e)
+        {
+            // The lease expires and the message is claimed again: nothing is lost.
+            logger.LogError(e, "Webhook message {MessageId} of {ShipperId}: the attempt could not be recorded", message.Id, message.ShipperId);
+        }
+    }
+
+    // Outcomes are written even during shutdown: the attempt happened.
+    private async Task Conclude(ClaimedMessage message, WebhookSubscription webhook, SendResult result, AttemptRecord attempt)
+    {
+        var settings = options.Value;
+        if (result.Delivered)
+        {
+            await outbox.Delivered(message, attempt, CancellationToken.None);
+            return;
+        }
+
+        if (result.Gone && await Disable(message, webhook, attempt))
+        {
+            return;
+        }
+
+        var delay = RetrySchedule.NextDelay(settings.EffectiveRetrySchedule, message.Attempts, settings.Jitter, Random.Shared.NextDouble(),
+            result.RetryAfter, settings.MaxRetryAfter);
+        if (delay is { } next)
+        {
+            logger.LogInformation("Webhook message {MessageId} of {ShipperId}: attempt {Attempt} failed ({Error}); next in {Delay}",
+                message.Id, message.ShipperId, message.Attempts, result.Error, next);
+            await outbox.RetryLater(message, attempt, next, CancellationToken.None);
+        }
+        else
+        {
+            logger.LogWarning("Webhook message {MessageId} of {ShipperId}: failed after {Attempts} attempts ({Error})",
+                message.Id, message.ShipperId, message.Attempts, result.Error);
+            await outbox.Failed(message, attempt with { Error = $"{result.Error} Last attempt of the schedule: the message failed." }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// 410 Gone: the webhook is disabled and its undelivered messages fail, in one transaction with the attempt. Only if the
+    /// webhook still has the URL that answered (a concurrent change by its shipper wins: the attempt then counts as a failure).
+    /// </summary>
+    private async Task<bool> Disable(ClaimedMessage message, WebhookSubscription webhook, AttemptRecord attempt)
+    {
+        await using var session = store.LightweightSession();
+        var current = await session.LoadAsync<WebhookSubscription>(webhook.Id);
+        if (current is not { Status: WebhookStatus.Active } || current.Url != webhook.Url)
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow();
+        var reason = $"The endpoint answered 410 Gone at {now:yyyy-MM-dd'T'HH:mm:ss'Z'}: the webhook was disabled; PUT it again or resume it.";
+        session.Store(current with { Status = WebhookStatus.Disabled, DisabledReason = reason, UpdatedAt = now });
+        session.QueueSqlCommand(WebhookOutbox.AttemptSqlForMarten,
+            Guid.CreateVersion7(), attempt.MessageId, attempt.AttemptedAt, attempt.Url, attempt.HttpStatus ?? 410, attempt.DurationMs, attempt.Error ?? "HTTP 410");
+        session.QueueSqlCommand($"""
+            update {WebhookSchema.Messages} set state = 'FAILED', locked_until = null, lock_token = null, last_error = ?
+            where shipper_id = ? and state in ('PENDING', 'SENDING')
+            """, reason, webhook.Id);
+        try
+        {
+            await session.SaveChangesAsync();
+        }
+        catch (ConcurrencyException)
+        {
+            return false;
+        }
+
+        logger.LogWarning("Webhook of {ShipperId} disabled: {Url} answered 410 Gone", webhook.Id, webhook.Url);
+        return true;
+    }
+
+    private async Task ReleaseQuietly(ClaimedMessage message)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await outbox.Release(message, timeout.Token);
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "Webhook message {MessageId} not released at shutdown; its lease will expire", message.Id);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using Cargamos.Modular.Application.Shipments.ReadModels;
+using Cargamos.Modular.Application.Webhooks;
+using Cargamos.Modular.Domain.Shipments;
+using JasperFx.Events;
+using Marten;
+
+namespace Cargamos.Modular.Infrastructure.Webhooks;
+
+/// <summary>
+/// The producing half of the outbox: before a session commits shipment events, it records one message per status
+/// transition a shipper's active webhook asked for, with <c>QueueSqlCommand</c>, so the messages are written in the same
+/// transaction as the events: a rolled-back command leaves none, a committed one cannot lose them. A NOTIFY in the same
+/// transaction wakes the dispatchers when it commits.
+/// </summary>
+/// <remarks>
+/// In Marten's default (Quick) append mode pending events have no version yet: a stream's version before this save is the
+/// version <c>FetchForWriting</c> asserts (else the tracking read model's, which is the database state before this save),
+/// and a new stream starts at 1. The state before the save comes from the tracking read model, read through a separate
+/// query session so that an identity-map session, which already holds the inline projection's new document, cannot hide it.
+/// </remarks>
+internal sealed class WebhookOutboxListener(TimeProvider clock) : DocumentSessionListenerBase
+{
+    private static readonly string Insert =
+        $"insert into {WebhookSchema.Messages} (id, shipper_id, shipment_id, version, type, payload) values (?, ?, ?, ?, ?, ?::json)";
+
+    private sealed record Plan(StreamAction Stream, string ShipperId, ShipmentIdentity Shipment, StatusPosition? Position, long Version);
+
+    public override async Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
+    {
+        var streams = session.PendingChanges.Streams().Where(s => s.Events.Any(e => e.Data is IShipmentEvent)).ToList();
+        if (streams.Count == 0)
+        {
+            return;
+        }
+
+        await using var reader = session.DocumentStore.QuerySession();
+        var appended = streams.Where(s => s.ActionType == StreamActionType.Append).Select(s => s.Id).Distinct().ToArray();
+        var trackings = appended.Length == 0
+            ? new Dictionary<Guid, ShipmentTracking>()
+            : (await reader.LoadManyAsync<ShipmentTracking>(token, appended)).ToDictionary(t => t.Id);
+
+        var plans = new List<Plan>();
+        foreach (var stream in streams)
+        {
+            if (stream.ActionType == StreamActionType.Start && stream.Events[0].Data is ShipmentCreated created)
+            {
+                plans.Add(new Plan(stream, created.ShipperId,
+                    new ShipmentIdentity(created.ShipmentId, created.TrackingId, created.Order.ShipperTrackingId), null, 0));
+            }
+            else if (trackings.TryGetValue(stream.Id, out var tracking))
+            {
+                plans.Add(new Plan(stream, tracking.ShipperId,
+                    new ShipmentIdentity(tracking.Id, tracking.TrackingId, tracking.ShipperTrackingId),
+                    new StatusPosition(tracking.Status, tracking.ResumesTo), stream.ExpectedVersionOnServer ?? tracking.Version));
+            }
+        }
+
+        var shipperIds = plans.Select(p => p.ShipperId).Distinct().ToArray();
+        var webhooks = shipperIds.Length == 0
+            ? new Dictionary<string, WebhookSubscription>()
+            : (await reader.LoadManyAsync<WebhookSubscription>(token, shipperIds))
+                .Where(w => w.Status == WebhookStatus.Active)
+                .ToDictionary(w => w.Id);
+        if (webhooks.Count == 0)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var recorded = 0;
+        foreach (var plan in plans)
+        {
+            if (!webhooks.TryGetValue(plan.ShipperId, out var webhook))
+            {
+                continue;
+            }
+
+            var position = plan.Position;
+            var version = plan.Version;
+            foreach (var e in plan.Stream.Events)
+            {
+                version++;
+                if (e.Data is not IShipmentEvent shipmentEvent)
+                {
+                    continue;
+                }
+
+                if (StatusFlow.Transition(position, shipmentEvent) is not { } transition)
+                {
+                    position = position is { } current ? StatusFlow.After(current, shipmentEvent) ?? current : null;
+                    continue;
+                }
+
+                position = transition.Next;
+                if (webhook.Wants(transition.Next.Status))
+                {
+                    var message = WebhookMessages.ForTransition(Guid.CreateVersion7(), now, plan.Shipment, transition, shipmentEvent, version);
+                    session.QueueSqlCommand(Insert, message.Id, plan.ShipperId, plan.Shipment.ShipmentId, version, message.Type, message.Body);
+                    recorded++;
+                }
+            }
+        }
+
+        if (recorded > 0)
+        {
+            session.QueueSqlCommand($"notify {WebhookSchema.Channel}");
+        }
+    }
+}

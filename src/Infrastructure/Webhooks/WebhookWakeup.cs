@@ -1,0 +1,72 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Cargamos.Modular.Infrastructure.Webhooks;
+
+/// <summary>
+/// Wakes the dispatcher as soon as a message is committed by any API instance: a connection LISTENs on the channel the
+/// outbox NOTIFYs in the same transaction. Best effort: if the connection is lost the dispatcher still polls.
+/// </summary>
+internal sealed class WebhookWakeup(WebhookDatabase database, ILogger<WebhookWakeup> logger)
+{
+    private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(5);
+    private readonly Channel<bool> signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public void Signal() => signal.Writer.TryWrite(true);
+
+    /// <summary>Waits for a notification, at most <paramref name="timeout"/>.</summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(timeout);
+        try
+        {
+            await signal.Reader.ReadAsync(wait.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // the poll interval passed
+        }
+    }
+
+    /// <summary>Listens until <paramref name="ct"/> is cancelled, reconnecting after failures.</summary>
+    public async Task ListenAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await database.Open(ct);
+                connection.Notification += (_, _) => Signal();
+                await using (var listen = new NpgsqlCommand($"listen {WebhookSchema.Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(ct);
+                }
+
+                // Messages committed while no connection listened are found now.
+                Signal();
+                while (!ct.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Webhook notifications are not received; polling until the connection is back");
+                try
+                {
+                    await Task.Delay(Reconnect, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using Cargamos.Modular.Api.Tests.Infrastructure;
+using Cargamos.Modular.Domain.Shipments;
+
+namespace Cargamos.Modular.Api.Tests.Webhooks;
+
+/// <summary>Several API processes over one database: the outbox survives a restart, and two dispatchers never send one message twice.</summary>
+public sealed class WebhookResilienceTests : IAsyncLifetime
+{
+    private WebhookReceiver receiver = null!;
+
+    public async Task InitializeAsync() => receiver = await WebhookReceiver.StartAsync();
+
+    public async Task DisposeAsync() => await receiver.DisposeAsync();
+
+    [Fact]
+    public async Task A_message_committed_before_the_process_stopped_is_delivered_by_the_next_process()
+    {
+        var first = new WebhookApiFactory { Settings = { ["Webhooks:DispatcherEnabled"] = "false" } };
+        await first.StartAsync();
+        string key;
+        WebhookApiFactory? second = null;
+        try
+        {
+            (key, var shipper) = await first.NewShipper();
+            await shipper.Register(receiver.Url, "CREATED");
+            var (shipmentId, _) = await shipper.IntegrateOk();
+            var pending = Assert.Single(await shipper.Deliveries());
+            Assert.Equal("PENDING", pending.GetProperty("status").GetString());
+            Assert.Equal(0, pending.GetProperty("attempts").GetArrayLength());
+
+            // The process that committed the event goes away before anything was sent.
+            await first.DisposeAsync();
+            Assert.Empty(receiver.Requests);
+
+            second = WebhookApiFactory.OnDatabase(first.ConnectionString);
+            await second.StartAsync();
+            await WebhookKit.Until(() => receiver.Delivered.Count == 1, "delivery by the second process");
+            Assert.Equal(shipmentId, receiver.Delivered[0].Data.GetProperty("shipmentId").GetGuid());
+            await WebhookKit.Until(async () => (await second.Outbox(key)).Single().State == "DELIVERED", "DELIVERED in the outbox");
+            Assert.Single(receiver.Requests);
+        }
+        finally
+        {
+            if (second is not null)
+            {
+                await ((IAsyncLifetime)second).DisposeAsync();
+            }
+
+            await ((IAsyncLifetime)first).DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Two_dispatchers_on_one_database_send_each_of_50_messages_once()
+    {
+        var first = new WebhookApiFactory();
+        await first.StartAsync();
+        var second = WebhookApiFactory.OnDatabase(first.ConnectionString);
+        try
+        {
+            await second.StartAsync();
+            var (key, shipper) = await first.NewShipper();
+
+            // A slow receiver keeps both dispatchers busy at the same time.
+            receiver.Respond = (_, _) => new Answer(Delay: TimeSpan.FromMilliseconds(20));
+            await shipper.Register(receiver.Url, "CREATED", "PENDING");
+
+            // 25 shipments created and accepted, half through each process: 50 messages.
+            var creations = Enumerable.Range(0, 25).Select(i => (i % 2 == 0 ? first : second)
+                .Shipment(key, null, ShipmentStatus.Pending));
+            await Task.WhenAll(creations);
+
+            await WebhookKit.Until(() => receiver.Delivered.Count == 50, "50 deliveries", TimeSpan.FromSeconds(30));
+            await WebhookKit.Until(async () => (await first.Outbox(key)).All(m => m.State == "DELIVERED"), "all DELIVERED");
+            var requests = receiver.Requests;
+            Assert.Equal(50, requests.Count);
+            Assert.Equal(50, requests.Select(r => r.Id).Distinct().Count());
+            Assert.All(await first.Outbox(key), m => Assert.Equal(1, m.Attempts));
+            foreach (var shipment in requests.GroupBy(r => r.Data.GetProperty("shipmentId").GetGuid()))
+            {
+                Assert.Equal(new[] { "CREATED", "PENDING" }, shipment.OrderBy(r => r.At).Select(r => r.State).ToArray());
+            }
+        }
+        finally
+        {
+            await ((IAsyncLifetime)second).DisposeAsync();
+            await ((IAsyncLifetime)first).DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_committed_message_wakes_the_dispatcher_without_waiting_for_the_poll()
+    {
+        var api = new WebhookApiFactory { Settings = { ["Webhooks:PollInterval"] = "00:10:00" } };
+        await api.StartAsync();
+        try
+        {
+            var (_, shipper) = await api.NewShipper();
+            await shipper.Register(receiver.Url, "CREATED");
+            await shipper.IntegrateOk();
+
+            // Polling every 10 minutes: only the NOTIFY committed with the event can bring it here this soon.
+            await WebhookKit.Until(() => receiver.Delivered.Count == 1, "delivery woken by NOTIFY", TimeSpan.FromSeconds(20));
+            await shipper.Post("/v1/webhook/test", System.Net.HttpStatusCode.Accepted);
+            await WebhookKit.Until(() => receiver.Delivered.Count == 2, "the test event woken by NOTIFY", TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            await ((IAsyncLifetime)api).DisposeAsync();
+        }
+    }
+}
