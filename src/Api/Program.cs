@@ -5,6 +5,7 @@ using Cargamos.Modular.Api.Hosting;
 using Cargamos.Modular.Api.Integration;
 using Cargamos.Modular.Api.ReferenceData;
 using Cargamos.Modular.Api.Shipments;
+using Cargamos.Modular.Api.Spreadsheets;
 using Cargamos.Modular.Api.Vtex;
 using Cargamos.Modular.Api.Webhooks;
 using Cargamos.Modular.Application.Integration;
@@ -12,6 +13,7 @@ using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Infrastructure.Marten;
+using Cargamos.Modular.Infrastructure.Spreadsheets;
 using Cargamos.Modular.Infrastructure.Webhooks;
 using FluentValidation;
 using Mediator;
@@ -58,6 +60,7 @@ services.AddScoped<ICaller, HttpCaller>();
 
 var seedDemoData = builder.Configuration.GetValue<bool?>("Cargamos:SeedDemoData") ?? builder.Environment.IsDevelopment();
 services.AddCargamosInfrastructure(database.ConnectionString, seedDemoData);
+services.AddSpreadsheetIntegration();
 WebhookSchema.AddServices(services, builder.Configuration);
 
 var jwt = JwtSettings.From(builder.Configuration, builder.Environment, dataDirectory);
@@ -106,6 +109,7 @@ app.MapShipments();
 app.MapVtexCarrierConfig();
 app.MapVtexHooks();
 app.MapVtexService();
+app.MapSpreadsheets();
 app.MapWebhooks();
 
 await app.RunAsync();

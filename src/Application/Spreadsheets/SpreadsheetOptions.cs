@@ -1,0 +1,40 @@
+namespace Cargamos.Modular.Application.Spreadsheets;
+
+/// <summary>Configuration section <c>Spreadsheets</c>: upload limits and the lot processor.</summary>
+public sealed class SpreadsheetOptions
+{
+    public const string Section = "Spreadsheets";
+
+    /// <summary>Largest file accepted (bytes); beyond it 413. Default 20 MB.</summary>
+    public long MaxFileBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>Most data rows accepted in one file; beyond it 413. Default 100,000.</summary>
+    public int MaxRows { get; set; } = 100_000;
+
+    /// <summary>Rows written per transaction (their shipments, their results and the lot's progress).</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>Batches of one lot written at the same time (each its own transaction), while the next batch is checked.</summary>
+    public int WriteConcurrency { get; set; } = 2;
+
+    /// <summary>Runs the lot processor in this process (an instance may only serve the API).</summary>
+    public bool ProcessorEnabled { get; set; } = true;
+
+    /// <summary>How often the processor looks for lots when no upload of this process woke it up.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a processor owns a lot without committing a batch. A lot whose processor died is taken over by another
+    /// (or by the restarted one) once its lease has expired.
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Claims of one lot after which it is FAILED instead of tried again (each crash or error is one claim).</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Tests only: after this many committed batches the processor abandons the next batch before its commit and stops,
+    /// as if its process had died there.
+    /// </summary>
+    public int? CrashAfterBatches { get; set; }
+}

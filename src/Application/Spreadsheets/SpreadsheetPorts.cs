@@ -1,0 +1,89 @@
+using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Spreadsheets.ReadModels;
+using Cargamos.Modular.Domain.Common;
+using Cargamos.Modular.Domain.Shipments;
+
+namespace Cargamos.Modular.Application.Spreadsheets;
+
+/// <summary>Reads and writes spreadsheet files (CSV and XLSX).</summary>
+public interface ISpreadsheetFiles
+{
+    /// <summary>
+    /// Recognizes the format by content, reads the header and counts the data rows. Throws <see cref="AppError"/>: 415 for
+    /// a file that is not a CSV in UTF-8 nor an XLSX workbook, 400 for an empty file, a missing header, unknown, repeated or
+    /// missing required columns, or no data rows, 413 beyond <paramref name="maxRows"/> rows.
+    /// </summary>
+    SpreadsheetInspection Inspect(ReadOnlyMemory<byte> content, int maxRows);
+
+    /// <summary>The non-empty data rows of an inspected file, lazily, in file order.</summary>
+    IEnumerable<SpreadsheetRow> Rows(ReadOnlyMemory<byte> content, SpreadsheetLayout layout);
+
+    /// <summary>A file with the header (every column) and one row of <paramref name="example"/> values; an XLSX adds a sheet describing the columns.</summary>
+    byte[] Template(SpreadsheetFormat format, IReadOnlyList<object?> example);
+}
+
+/// <summary>A lot as the upload records it, before any row is processed.</summary>
+public sealed record NewIntegrationLot(
+    long LotId, string ShipperId, string FileName, SpreadsheetLayout Layout, int TotalRows, string FileSha256, Actor UploadedBy, string ProcessId,
+    DateTimeOffset CreatedAt);
+
+/// <summary>A lot a processor owns until <see cref="IIntegrationLotStore.ClaimNext"/>'s lease expires (renewed by every batch it commits).</summary>
+public sealed record ClaimedLot(IntegrationLotView Lot, SpreadsheetLayout Layout, string FileSha256, Actor UploadedBy, string ProcessId, int Attempts, string Owner);
+
+/// <summary>Spreadsheet lots: their file, progress and per-row results (PostgreSQL).</summary>
+public interface IIntegrationLotStore
+{
+    /// <summary>Stores the file and the lot (RECEIVED) in one transaction.</summary>
+    Task Create(NewIntegrationLot lot, ReadOnlyMemory<byte> content, CancellationToken ct);
+
+    Task<IntegrationLotView?> Get(long lotId, CancellationToken ct);
+
+    /// <summary>Lots newest first, below <paramref name="beforeLotId"/>; all shippers' when <paramref name="shipperId"/> is null.</summary>
+    Task<IReadOnlyList<IntegrationLotView>> List(string? shipperId, long? beforeLotId, int limit, CancellationToken ct);
+
+    Task<IReadOnlyList<LotRowResult>> Results(long lotId, int afterRow, int limit, CancellationToken ct);
+
+    /// <summary>
+    /// Takes the oldest RECEIVED lot, or a PROCESSING one whose lease expired (its processor died), for <paramref name="owner"/>
+    /// until now + <paramref name="lease"/>; null when there is none.
+    /// </summary>
+    Task<ClaimedLot?> ClaimNext(string owner, TimeSpan lease, CancellationToken ct);
+
+    Task<byte[]> LoadFile(long lotId, CancellationToken ct);
+
+    /// <summary>The rows of a lot that have a result (committed batches): a resumed lot skips them.</summary>
+    Task<HashSet<int>> ProcessedRows(long lotId, CancellationToken ct);
+
+    /// <summary>Ends a lot (COMPLETED or FAILED) if <paramref name="lot"/>'s owner still holds it.</summary>
+    Task Finish(ClaimedLot lot, string status, IReadOnlyList<ErrorDetail>? errors, CancellationToken ct);
+}
+
+/// <summary>One processed row on its way to the store: a shipment to create, or the errors that refused it.</summary>
+public sealed record LotRow(int Row, ShipmentCreated? Shipment, IReadOnlyList<ErrorDetail> Errors, bool GeneratedTrackingId)
+{
+    public static LotRow Refused(int row, IReadOnlyList<ErrorDetail> errors) => new(row, null, errors, false);
+}
+
+public sealed record BatchWritten(int Created, int Rejected);
+
+/// <summary>Thrown when a lot's lease was lost to another processor: the batch was not written.</summary>
+public sealed class LotLeaseLostException(long lotId) : Exception($"The lease of integration lot {lotId} was taken over by another processor.");
+
+/// <summary>
+/// Appends the shipments of many rows in one transaction, together with the rows' results and the lot's progress, so a
+/// batch is all or nothing and a resumed lot skips exactly the rows of committed batches. A trackingId the shipper already
+/// used, or one repeated earlier in the lot, is that row's 409 ALREADY_EXISTS, not the batch's failure. Several batches
+/// of one lot may be written at once.
+/// </summary>
+public interface IShipmentBatchWriter
+{
+    /// <param name="abandonBeforeCommit">Tests only: do everything but commit (a crash at the worst moment).</param>
+    /// <exception cref="LotLeaseLostException">The lot is no longer this processor's: nothing was written.</exception>
+    Task<BatchWritten> Write(ClaimedLot lot, IReadOnlyList<LotRow> rows, TimeSpan lease, bool abandonBeforeCommit, CancellationToken ct);
+}
+
+/// <summary>Wakes this process's lot processor when a lot was uploaded.</summary>
+public interface IIntegrationLotSignal
+{
+    void Notify();
+}

@@ -1,0 +1,202 @@
+using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Integration.ReadModels;
+using Cargamos.Modular.Application.Spreadsheets;
+using Cargamos.Modular.Application.Spreadsheets.ReadModels;
+using Cargamos.Modular.Domain.Common;
+using Marten;
+using Marten.Services;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Cargamos.Modular.Infrastructure.Spreadsheets;
+
+/// <summary>The lot tables, in plain SQL; the lot's <see cref="IntegrationLot"/> document is kept beside them in the same transactions.</summary>
+internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IIntegrationLotStore
+{
+    private const string Columns = "lot_id, shipper_id, status, file_name, layout::text, total_rows, processed_rows, created, rejected, created_at, started_at, finished_at, errors::text";
+
+    public async Task Create(NewIntegrationLot lot, ReadOnlyMemory<byte> content, CancellationToken ct)
+    {
+        await using var connection = await Open(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var insert = new NpgsqlCommand($"""
+            insert into {SpreadsheetSchema.Lots} (lot_id, shipper_id, status, file_name, layout, total_rows, file_sha256, uploaded_by, process_id, created_at)
+            values (@id, @shipper, @status, @file, @layout::jsonb, @total, @sha, @by::jsonb, @process, @at);
+            insert into {SpreadsheetSchema.Files} (lot_id, content) values (@id, @content);
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue("id", lot.LotId);
+            insert.Parameters.AddWithValue("shipper", lot.ShipperId);
+            insert.Parameters.AddWithValue("status", LotStatuses.Received);
+            insert.Parameters.AddWithValue("file", lot.FileName);
+            insert.Parameters.AddWithValue("layout", SpreadsheetJson.Write(lot.Layout));
+            insert.Parameters.AddWithValue("total", lot.TotalRows);
+            insert.Parameters.AddWithValue("sha", lot.FileSha256);
+            insert.Parameters.AddWithValue("by", SpreadsheetJson.Write(lot.UploadedBy));
+            insert.Parameters.AddWithValue("process", lot.ProcessId);
+            insert.Parameters.AddWithValue("at", lot.CreatedAt);
+            insert.Parameters.Add(new NpgsqlParameter("content", NpgsqlDbType.Bytea) { Value = content });
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
+        {
+            session.Store(new IntegrationLot(lot.LotId, lot.ShipperId, LotSources.File, null, LotStatuses.Received, lot.TotalRows, 0, 0, lot.CreatedAt, null));
+            await session.SaveChangesAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task<IntegrationLotView?> Get(long lotId, CancellationToken ct)
+    {
+        await using var connection = await Open(ct);
+        await using var command = new NpgsqlCommand($"select {Columns} from {SpreadsheetSchema.Lots} where lot_id = @id", connection);
+        command.Parameters.AddWithValue("id", lotId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadLot(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<IntegrationLotView>> List(string? shipperId, long? beforeLotId, int limit, CancellationToken ct)
+    {
+        await using var connection = await Open(ct);
+        await using var command = new NpgsqlCommand($"""
+            select {Columns} from {SpreadsheetSchema.Lots}
+            where (@shipper::text is null or shipper_id = @shipper) and (@before::bigint is null or lot_id < @before)
+            order by lot_id desc limit @limit
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter("shipper", NpgsqlDbType.Text) { Value = (object?)shipperId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("before", NpgsqlDbType.Bigint) { Value = (object?)beforeLotId ?? DBNull.Value });
+        command.Parameters.AddWithValue("limit", limit);
+        var lots = new List<IntegrationLotView>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            lots.Add(ReadLot(reader));
+        }
+
+        return lots;
+    }
+
+    public async Task<IReadOnlyList<LotRowResult>> Results(long lotId, int afterRow, int limit, CancellationToken ct)
+    {
+        await using var connection = await Open(ct);
+        await using var command = new NpgsqlCommand($"""
+            select row_number, outcome, tracking_id, shipment_id, errors::text from {SpreadsheetSchema.Rows}
+            where lot_id = @id and row_number > @after order by row_number limit @limit
+            """, connection);
+        command.Parameters.AddWithValue("id", lotId);
+        command.Parameters.AddWithValue("after", afterRow);
+        command.Parameters.AddWithValue("limit", limit);
+        var rows = new List<LotRowResult>(Math.Min(limit, 1024));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new LotRowResult(reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetGuid(3),
+                reader.IsDBNull(4) ? [] : SpreadsheetJson.Read<List<ErrorDetail>>(reader.GetString(4))));
+        }
+
+        return rows;
+    }
+
+    public async Task<ClaimedLot?> ClaimNext(string owner, TimeSpan lease, CancellationToken ct)
+    {
+        await using var connection = await Open(ct);
+        await using var command = new NpgsqlCommand($"""
+            update {SpreadsheetSchema.Lots} l
+            set status = '{LotStatuses.Processing}', attempts = l.attempts + 1, lease_owner = @owner, lease_until = now() + @lease,
+                started_at = coalesce(l.started_at, now())
+            where l.lot_id = (
+                select lot_id from {SpreadsheetSchema.Lots}
+                where (status = '{LotStatuses.Received}' or status = '{LotStatuses.Processing}') and (lease_until is null or lease_until < now())
+                order by lot_id limit 1 for update skip locked)
+            returning {Columns.Replace("lot_id", "l.lot_id", StringComparison.Ordinal)}, file_sha256, uploaded_by::text, process_id, attempts
+            """, connection);
+        command.Parameters.AddWithValue("owner", owner);
+        command.Parameters.AddWithValue("lease", lease);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        return new ClaimedLot(ReadLot(reader), SpreadsheetJson.Read<SpreadsheetLayout>(reader.GetString(4)), reader.GetString(13),
+            SpreadsheetJson.Read<Actor>(reader.GetString(14)), reader.GetString(15), reader.GetInt32(16), owner);
+    }
+
+    public async Task<byte[]> LoadFile(long lotId, CancellationToken ct)
+    {
+        await using var connection = await Open(ct);
+        await using var command = new NpgsqlCommand($"select content from {SpreadsheetSchema.Files} where lot_id = @id", connection);
+        command.Parameters.AddWithValue("id", lotId);
+        return (byte[])(await command.ExecuteScalarAsync(ct) ?? throw new InvalidOperationException($"The file of integration lot {lotId} is missing."));
+    }
+
+    public async Task<HashSet<int>> ProcessedRows(long lotId, CancellationToken ct)
+    {
+        await using var connection = await Open(ct);
+        await using var command = new NpgsqlCommand($"select row_number from {SpreadsheetSchema.Rows} where lot_id = @id", connection);
+        command.Parameters.AddWithValue("id", lotId);
+        var rows = new HashSet<int>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(reader.GetInt32(0));
+        }
+
+        return rows;
+    }
+
+    public async Task Finish(ClaimedLot lot, string status, IReadOnlyList<ErrorDetail>? errors, CancellationToken ct)
+    {
+        await using var connection = await Open(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var command = new NpgsqlCommand($"""
+            update {SpreadsheetSchema.Lots}
+            set status = @status, finished_at = now(), errors = @errors::jsonb, lease_owner = null, lease_until = null
+            where lot_id = @id and lease_owner = @owner
+            returning {Columns}
+            """, connection, transaction);
+        command.Parameters.AddWithValue("status", status);
+        command.Parameters.Add(new NpgsqlParameter("errors", NpgsqlDbType.Text) { Value = errors is null ? DBNull.Value : SpreadsheetJson.Write(errors) });
+        command.Parameters.AddWithValue("id", lot.Lot.LotId);
+        command.Parameters.AddWithValue("owner", lot.Owner);
+        IntegrationLotView finished;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct))
+            {
+                throw new LotLeaseLostException(lot.Lot.LotId);
+            }
+
+            finished = ReadLot(reader);
+        }
+
+        await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
+        {
+            session.Store(ToDocument(finished));
+            await session.SaveChangesAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
+    internal static IntegrationLot ToDocument(IntegrationLotView lot) =>
+        new(lot.LotId, lot.ShipperId, LotSources.File, null, lot.Status, lot.TotalRows, lot.Created, lot.Rejected, lot.CreatedAt, lot.FinishedAt);
+
+    private async Task<NpgsqlConnection> Open(CancellationToken ct)
+    {
+        var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    private static IntegrationLotView ReadLot(NpgsqlDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), SpreadsheetJson.Read<SpreadsheetLayout>(r.GetString(4)).Format,
+        r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8),
+        r.GetFieldValue<DateTimeOffset>(9),
+        r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10),
+        r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11),
+        r.IsDBNull(12) ? null : SpreadsheetJson.Read<List<ErrorDetail>>(r.GetString(12)));
+}
