@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cargamos.Modular.Application.Integration;
+using Cargamos.Modular.Application.Spreadsheets;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -26,52 +28,10 @@ public static class DeliveryOrderDocs
 
     private sealed record Field(Type Type, string Property, bool Required, string Description, JsonNode? Example);
 
-    private static readonly Field[] Fields =
-    [
-        new(typeof(DeliveryOrderRequest), "recipientLocation", true, "Where the package goes. Used to check coverage.", null),
-        new(typeof(DeliveryOrderRequest), "recipientInformation", true, "Who receives it; the courier contacts them if the address cannot be found.", null),
-        new(typeof(DeliveryOrderRequest), "packageInformation", true, "Weight, dimensions and Carta Porte data of the package.", null),
-        new(typeof(DeliveryOrderRequest), "shipperDropoffDate", true, "When you hand the package to Cargamos: ISO 8601 with offset. Must not be in the past, on an operating day, before the zone's cut-off hour (local time).", "2026-12-01T10:00:00-06:00"),
-        new(typeof(DeliveryOrderRequest), "expectedDeliveryDate", true, "When the recipient expects it: ISO 8601 with offset, after the dropoff, within the zone's lead time under your contract.", "2026-12-03T18:00:00-06:00"),
-        new(typeof(DeliveryOrderRequest), "shipperTrackingId", false, "Your own tracking id, unique among your shipments (1-50 of A-Z a-z 0-9 - _ .). Becomes the trackingId printed on the label; generated when omitted.", "ACME-000123"),
-        new(typeof(DeliveryOrderRequest), "lotId", false, "Your own batch name, to find the shipments of a batch later (GET /v1/shipments?lotId=).", "wave-2026-12-01-am"),
-
-        new(typeof(RecipientLocationRequest), "country", true, "Country code: one of mx, co, us, br.", "mx"),
-        new(typeof(RecipientLocationRequest), "state", true, "State or department.", "Ciudad de México"),
-        new(typeof(RecipientLocationRequest), "city", true, "City.", "Ciudad de México"),
-        new(typeof(RecipientLocationRequest), "municipality", false, "Municipality or borough (alcaldía).", "Cuauhtémoc"),
-        new(typeof(RecipientLocationRequest), "neighborhood", false, "Neighborhood (colonia, barrio, bairro).", "Roma Norte"),
-        new(typeof(RecipientLocationRequest), "street", true, "Street name.", "Calle Orizaba"),
-        new(typeof(RecipientLocationRequest), "exteriorNumber", true, "Street number; \"S/N\" when the building has none.", "101"),
-        new(typeof(RecipientLocationRequest), "interiorNumber", false, "Apartment, floor or office.", "Depto. 4"),
-        new(typeof(RecipientLocationRequest), "postalCode", true, "Postal code in the country's format: mx 5 digits, co 6 digits, us 5 digits or ZIP+4, br 8 digits (00000-000 accepted).", "06700"),
-        new(typeof(RecipientLocationRequest), "reference", false, "Directions for the courier.", "Portón verde, frente al parque"),
-        new(typeof(RecipientLocationRequest), "latitude", false, "WGS84 latitude (-90..90); with longitude.", 19.4194),
-        new(typeof(RecipientLocationRequest), "longitude", false, "WGS84 longitude (-180..180); with latitude.", -99.1617),
-
-        new(typeof(RecipientInformationRequest), "name", true, "Recipient's full name.", "María Pérez"),
-        new(typeof(RecipientInformationRequest), "phone", true, "Recipient's phone: 10 to 15 digits, optionally with + and separators.", "+52 55 1234 5678"),
-        new(typeof(RecipientInformationRequest), "email", false, "Recipient's e-mail.", "maria.perez@example.mx"),
-
-        new(typeof(PackageInformationRequest), "weight", true, "Weight in kg, greater than 0.", 1.5),
-        new(typeof(PackageInformationRequest), "dimensions", true, "Length, width and height in cm, each greater than 0.", null),
-        new(typeof(PackageInformationRequest), "declaredValue", false, "Declared value of the contents (with currency).", 1200.0),
-        new(typeof(PackageInformationRequest), "currency", false, "ISO 4217 currency of declaredValue; required with it.", "MXN"),
-        new(typeof(PackageInformationRequest), "description", false, "Short description of the package.", "Caja con zapatos"),
-        new(typeof(PackageInformationRequest), "contents", false, "What is inside.", "1 par de tenis"),
-        new(typeof(PackageInformationRequest), "cartaPorte", false, "SAT Carta Porte complement data; required when country is mx.", null),
-
-        new(typeof(DimensionsRequest), "length", true, "Length in cm.", 30),
-        new(typeof(DimensionsRequest), "width", true, "Width in cm.", 20),
-        new(typeof(DimensionsRequest), "height", true, "Height in cm.", 12),
-
-        new(typeof(CartaPorteRequest), "productKey", true, "SAT c_ClaveProdServCP: 8 digits.", "53111600"),
-        new(typeof(CartaPorteRequest), "unitKey", true, "SAT c_ClaveUnidad: 2-3 capital letters or digits.", "H87"),
-        new(typeof(CartaPorteRequest), "quantity", true, "Quantity of units, greater than 0.", 1),
-        new(typeof(CartaPorteRequest), "hazardousMaterial", true, "Whether the contents are hazardous material.", false),
-        new(typeof(CartaPorteRequest), "hazardousMaterialKey", false, "SAT c_MaterialPeligroso (UN number, e.g. UN1203); required when hazardousMaterial is true.", "UN1203"),
-        new(typeof(CartaPorteRequest), "packagingKey", false, "SAT c_TipoEmbalaje: 2-4 capital letters or digits.", "4G"),
-    ];
+    // The one description of the fields, shared with the spreadsheet templates (Application/Spreadsheets/DeliveryOrderFields).
+    private static readonly Field[] Fields = DeliveryOrderFields.All
+        .Select(f => new Field(f.DeclaringType, f.Property, f.Required, f.Description, f.Example is null ? null : JsonSerializer.SerializeToNode(f.Example)))
+        .ToArray();
 
     public const string ExampleJson = """
         {

@@ -45,6 +45,7 @@ public sealed class IntegrationLotProcessor(
         var content = await lots.LoadFile(lot.Lot.LotId, ct);
         var done = lot.Lot.ProcessedRows > 0 ? await lots.ProcessedRows(lot.Lot.LotId, ct) : new HashSet<int>();
         var writes = new Queue<Task>();
+        var firsts = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var started = 0;
         var batch = new List<LotRow>(options.BatchSize);
         try
@@ -56,7 +57,14 @@ public sealed class IntegrationLotProcessor(
                     continue;
                 }
 
-                batch.Add(await Decide(lot, row, contract, ct));
+                var decided = await Decide(lot, row, contract, ct);
+                if (decided.Shipment is { } shipment && !firsts.TryAdd(shipment.TrackingId, shipment.At))
+                {
+                    // A trackingId repeated in the file: the first row keeps it, even when their batches are written at once.
+                    decided = LotRow.Refused(row.Number, DeliveryOrderIntake.AlreadyExists(lot.Lot.LotId, firsts[shipment.TrackingId]).Errors);
+                }
+
+                batch.Add(decided);
                 if (batch.Count >= options.BatchSize && !await Flush())
                 {
                     return false;

@@ -54,6 +54,9 @@ public interface IIntegrationLotStore
     /// <summary>The rows of a lot that have a result (committed batches): a resumed lot skips them.</summary>
     Task<HashSet<int>> ProcessedRows(long lotId, CancellationToken ct);
 
+    /// <summary>Gives a lot up at once (a process shutting down): its lease ends now, so another processor or the restarted one resumes it.</summary>
+    Task Release(ClaimedLot lot, CancellationToken ct);
+
     /// <summary>Ends a lot (COMPLETED or FAILED) if <paramref name="lot"/>'s owner still holds it.</summary>
     Task Finish(ClaimedLot lot, string status, IReadOnlyList<ErrorDetail>? errors, CancellationToken ct);
 }

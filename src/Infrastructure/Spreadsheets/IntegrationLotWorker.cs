@@ -94,6 +94,17 @@ internal sealed class IntegrationLotWorker(
         logger.LogInformation("Processing integration lot {LotId}: {Processed} of {Total} rows done (attempt {Attempt}).",
             lot.Lot.LotId, lot.Lot.ProcessedRows, lot.Lot.TotalRows, lot.Attempts);
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<IntegrationLotProcessor>().Process(lot, ct);
+        try
+        {
+            return await scope.ServiceProvider.GetRequiredService<IntegrationLotProcessor>().Process(lot, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: the batch in flight was rolled back; give the lot up so that a restart resumes it at once.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await lots.Release(lot, timeout.Token);
+            logger.LogInformation("Integration lot {LotId} released at shutdown; it resumes where it stopped.", lot.Lot.LotId);
+            throw;
+        }
     }
 }

@@ -148,6 +148,16 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
         return rows;
     }
 
+    public async Task Release(ClaimedLot lot, CancellationToken ct)
+    {
+        await using var connection = await Open(ct);
+        await using var command = new NpgsqlCommand(
+            $"update {SpreadsheetSchema.Lots} set lease_until = now(), lease_owner = null where lot_id = @id and lease_owner = @owner", connection);
+        command.Parameters.AddWithValue("id", lot.Lot.LotId);
+        command.Parameters.AddWithValue("owner", lot.Owner);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task Finish(ClaimedLot lot, string status, IReadOnlyList<ErrorDetail>? errors, CancellationToken ct)
     {
         await using var connection = await Open(ct);

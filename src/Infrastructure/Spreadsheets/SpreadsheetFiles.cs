@@ -48,7 +48,7 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
     private static SpreadsheetFormat Recognize(ReadOnlySpan<byte> bytes)
     {
         var body = bytes.StartsWith(Utf8Bom) ? bytes[3..] : bytes;
-        if (body.Trim((byte)' ').Trim("\r\n\t"u8).IsEmpty)
+        if (body.Trim(" \r\n\t"u8).IsEmpty)
         {
             throw SpreadsheetErrors.Missing("The file is empty: send a CSV (UTF-8) or XLSX file with a header row and one row per delivery order.");
         }
@@ -220,6 +220,7 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
     private static IReadOnlyList<string> XlsxHeader(ReadOnlyMemory<byte> content)
     {
         EnsureWorkbook(content);
+        RefuseUncalculatedFormulas(content);
         foreach (var row in XlsxValues(content))
         {
             var headers = new List<string>();
@@ -289,7 +290,7 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
 
     private static IEnumerable<IEnumerable<(string Column, object? Value)>> XlsxValues(ReadOnlyMemory<byte> content)
     {
-        var stream = new MemoryStream(content.ToArray(), writable: false);
+        var stream = Open(content);
         IEnumerator<dynamic> rows;
         try
         {
@@ -328,7 +329,7 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
     {
         try
         {
-            using var zip = new ZipArchive(new MemoryStream(content.ToArray(), writable: false), ZipArchiveMode.Read);
+            using var zip = new ZipArchive(Open(content), ZipArchiveMode.Read);
             if (zip.GetEntry("xl/workbook.xml") is not null)
             {
                 return;
@@ -345,6 +346,105 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
             throw SpreadsheetErrors.NotASpreadsheet("The file starts like a zip (XLSX) archive but is damaged or truncated: export it again.");
         }
     }
+
+    /// <summary>
+    /// A formula cell counts as the value saved with it (what a spreadsheet shows). Programs that write formulas without
+    /// calculating them save no value: such a file cannot be read as the shipper sees it, so it is refused whole (400),
+    /// naming the first cells, rather than read as empty cells.
+    /// </summary>
+    private static void RefuseUncalculatedFormulas(ReadOnlyMemory<byte> content)
+    {
+        using var zip = new ZipArchive(Open(content), ZipArchiveMode.Read);
+        if (FirstSheet(zip) is not { } sheet)
+        {
+            return;
+        }
+
+        var cells = new List<string>();
+        using var xml = System.Xml.XmlReader.Create(sheet.Open(), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit, IgnoreWhitespace = true });
+        string? cell = null;
+        bool formula = false, value = false;
+        while (xml.Read() && cells.Count < 10)
+        {
+            if (xml.NodeType == System.Xml.XmlNodeType.Element)
+            {
+                switch (xml.LocalName)
+                {
+                    case "c":
+                        cell = xml.GetAttribute("r");
+                        (formula, value) = (false, false);
+                        if (xml.IsEmptyElement)
+                        {
+                            cell = null;
+                        }
+
+                        break;
+                    case "f":
+                        formula = true;
+                        break;
+                    case "v" or "is":
+                        value = true;
+                        break;
+                }
+            }
+            else if (xml.NodeType == System.Xml.XmlNodeType.EndElement && xml.LocalName == "c")
+            {
+                if (formula && !value)
+                {
+                    cells.Add(cell ?? "?");
+                }
+
+                cell = null;
+            }
+        }
+
+        if (cells.Count > 0)
+        {
+            throw SpreadsheetErrors.Invalid(
+                $"Cells {string.Join(", ", cells)}{(cells.Count == 10 ? " (and maybe more)" : "")} hold formulas that were never calculated: the program that wrote " +
+                "the file saved them without their values. Open the file in Excel or LibreOffice and save it again, or write the values themselves.");
+        }
+    }
+
+    /// <summary>The first sheet of the workbook, as MiniExcel reads it: the first &lt;sheet&gt; of workbook.xml, through its relationship.</summary>
+    private static ZipArchiveEntry? FirstSheet(ZipArchive zip)
+    {
+        string? relationship = null;
+        using (var workbook = System.Xml.XmlReader.Create(zip.GetEntry("xl/workbook.xml")!.Open(), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit }))
+        {
+            while (relationship is null && workbook.Read())
+            {
+                if (workbook.NodeType == System.Xml.XmlNodeType.Element && workbook.LocalName == "sheet")
+                {
+                    relationship = workbook.GetAttribute("id", "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
+                }
+            }
+        }
+
+        if (relationship is null || zip.GetEntry("xl/_rels/workbook.xml.rels") is not { } rels)
+        {
+            return null;
+        }
+
+        using var reader = System.Xml.XmlReader.Create(rels.Open(), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit });
+        while (reader.Read())
+        {
+            if (reader.NodeType == System.Xml.XmlNodeType.Element && reader.LocalName == "Relationship" && reader.GetAttribute("Id") == relationship
+                && reader.GetAttribute("Target") is { } target)
+            {
+                var path = target.StartsWith('/') ? target.TrimStart('/') : "xl/" + target;
+                return zip.GetEntry(path);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A read-only stream over the bytes, without copying them when they are an array's.</summary>
+    private static MemoryStream Open(ReadOnlyMemory<byte> content) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(content, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(content.ToArray(), writable: false);
 
     private static AppError Unreadable(Exception e) =>
         SpreadsheetErrors.NotASpreadsheet($"The XLSX workbook cannot be read ({e.GetType().Name}): open it in Excel and save it again as Excel Workbook (.xlsx).");

@@ -7,24 +7,46 @@ namespace Cargamos.Modular.Api.Tests.Spreadsheets;
 public sealed class SpreadsheetCellTests(SpreadsheetApiFactory api) : IClassFixture<SpreadsheetApiFactory>
 {
     [Fact]
-    public async Task A_formula_cell_counts_as_the_value_saved_with_it_and_one_never_calculated_is_empty()
+    public async Task A_formula_cell_counts_as_the_value_saved_with_it()
     {
         var shipper = await api.LoginAs(DemoUser.Shipper);
-        var valid = Sheets.ValidRow();
-        var header = Sheets.Columns.Select(c => (string?)Sheets.InlineText(c)).ToList();
-        string?[] Cells(Func<string, string?> street) => Sheets.Columns.Select(c => c == "recipientLocation.street" ? street(c)
-            : valid.GetValueOrDefault(c) is { } v ? Sheets.InlineText(v) : null).ToArray();
-        var calculated = Cells(_ => "t=\"str\"><f>\"Calle \"&amp;\"Orizaba\"</f><v>Calle Orizaba</v>");
-        var uncalculated = Cells(_ => "t=\"str\"><f>\"Calle \"&amp;\"Orizaba\"</f>");
+        var calculated = Row(street: "t=\"str\"><f>\"Calle \"&amp;\"Orizaba\"</f><v>Calle Orizaba</v>", weight: "><f>1+0.5</f><v>1.5</v>");
 
-        var lotId = await shipper.UploadOk(Sheets.RawXlsx([header, calculated, uncalculated]), "orders.xlsx");
+        var lotId = await shipper.UploadOk(Sheets.RawXlsx([Header(), calculated]), "orders.xlsx");
         await shipper.WaitFor(lotId);
-        var results = await shipper.Results(lotId);
+        var result = (await shipper.Results(lotId)).Single();
 
-        Assert.Equal("CREATED", results[0].Str("outcome"));
-        using var shipment = await shipper.GetAsync($"/v1/shipments/{results[0].Str("shipmentId")}");
-        Assert.Equal("Calle Orizaba", (await shipment.Body()).GetProperty("data").GetProperty("order").GetProperty("recipientLocation").Str("street"));
-        Assert.Equal(new[] { "MISSING_PARAMETER recipientLocation.street" }, results[1].Errors());
+        Assert.Equal("CREATED", result.Str("outcome"));
+        using var shipment = await shipper.GetAsync($"/v1/shipments/{result.Str("shipmentId")}");
+        var order = (await shipment.Body()).GetProperty("data").GetProperty("order");
+        Assert.Equal("Calle Orizaba", order.GetProperty("recipientLocation").Str("street"));
+        Assert.Equal(1.5m, order.GetProperty("packageInformation").GetProperty("weight").GetDecimal());
+    }
+
+    [Fact]
+    public async Task A_workbook_with_formulas_never_calculated_is_400_naming_the_cells()
+    {
+        var shipper = await api.LoginAs(DemoUser.Shipper);
+        var uncalculated = Row(street: "t=\"str\"><f>\"Calle \"&amp;\"Orizaba\"</f>", weight: "><f>1+0.5</f>");
+
+        using var response = await shipper.Upload(Sheets.RawXlsx([Header(), Row(), uncalculated]), "orders.xlsx");
+
+        var error = (await response.AssertEnvelope(HttpStatusCode.BadRequest, "BAD_REQUEST")).Error();
+        Assert.Equal(("INVALID_PARAMETER", "file"), (error.Str("code"), error.Str("parameter")));
+        Assert.StartsWith("Cells F3, P3 hold formulas that were never calculated", error.Str("details"));
+    }
+
+    private static List<string?> Header() => Sheets.Columns.Select(c => (string?)Sheets.InlineText(c)).ToList();
+
+    private static string?[] Row(string? street = null, string? weight = null)
+    {
+        var valid = Sheets.ValidRow();
+        return Sheets.Columns.Select(c => c switch
+        {
+            "recipientLocation.street" when street is not null => street,
+            "packageInformation.weight" when weight is not null => weight,
+            _ => valid.GetValueOrDefault(c) is { } v ? Sheets.InlineText(v) : null,
+        }).ToArray();
     }
 
     [Fact]

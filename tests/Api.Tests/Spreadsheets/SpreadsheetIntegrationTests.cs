@@ -245,3 +245,26 @@ public sealed class SpreadsheetLotQueryTests(SpreadsheetApiFactory api) : IClass
         Assert.Equal(4, lines.Length);
     }
 }
+
+public sealed class SpreadsheetDuplicateTests(SpreadsheetApiFactory api) : IClassFixture<SpreadsheetApiFactory>
+{
+    [Fact]
+    public async Task A_tracking_id_repeated_across_batches_written_at_once_is_created_by_its_first_row_only()
+    {
+        var shipper = await api.LoginAs(DemoUser.Shipper);
+        var ids = Enumerable.Range(0, 6).Select(_ => Orders.Unique("DUP")).ToArray();
+
+        // Batches of 3, two written at once: rows 2-4 and 5-7 share their trackingIds, and so do rows 8-10 and 11-13.
+        var rows = Enumerable.Range(0, 12).Select(i => Sheets.ValidRow(ids[(i / 6 * 3) + (i % 3)])).ToArray();
+        var lotId = await shipper.UploadOk(Sheets.Csv(rows));
+        var lot = await shipper.WaitFor(lotId);
+        var results = await shipper.Results(lotId);
+
+        Assert.Equal((6, 6), (lot.GetProperty("created").GetInt32(), lot.GetProperty("rejected").GetInt32()));
+        Assert.Equal(
+            new[] { "CREATED", "CREATED", "CREATED", "REJECTED", "REJECTED", "REJECTED", "CREATED", "CREATED", "CREATED", "REJECTED", "REJECTED", "REJECTED" },
+            results.Select(r => r.Str("outcome")).ToArray());
+        Assert.All(results.Where(r => r.Str("outcome") == "REJECTED"), r => Assert.Equal(new[] { "ALREADY_EXISTS shipperTrackingId" }, r.Errors()));
+        Assert.Contains($"Integration lot id: {lotId}.", results[3].GetProperty("errors")[0].Str("details"));
+    }
+}

@@ -67,3 +67,47 @@ public sealed class SpreadsheetResumeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, events.StatusCode);
     }
 }
+
+/// <summary>
+/// A lot uploaded on an instance that does not process lots is processed by another instance over the same database;
+/// the shipper's standing is checked again then: suspended meanwhile, the lot is FAILED and nothing is created.
+/// </summary>
+public sealed class SpreadsheetStandingTests : IAsyncLifetime
+{
+    private readonly SpreadsheetApiFactory uploader = new() { Settings = { ["Spreadsheets:ProcessorEnabled"] = "false" } };
+
+    public Task InitializeAsync() => uploader.StartAsync();
+
+    public async Task DisposeAsync() => await ((IAsyncLifetime)uploader).DisposeAsync();
+
+    [Fact]
+    public async Task Another_instance_processes_the_lot_and_a_shipper_suspended_meanwhile_gets_a_failed_lot()
+    {
+        var shipper = await uploader.LoginAs(DemoUser.Shipper);
+        var processed = await shipper.UploadOk(Sheets.Csv([Sheets.ValidRow()]));
+        var operatorClient = await uploader.LoginAs(DemoUser.Operator);
+
+        await using var processor = SpreadsheetApiFactory.OnDatabase(uploader.ConnectionString);
+        await processor.StartAsync();
+        var lot = await shipper.WaitFor(processed);
+        Assert.Equal(("COMPLETED", 1), (lot.Str("status"), lot.GetProperty("created").GetInt32()));
+        await processor.DisposeAsync();
+
+        var refused = await shipper.UploadOk(Sheets.Csv([Sheets.ValidRow(Orders.Unique("SUSP"))]));
+        using (var suspend = await operatorClient.PostAsync("/v1/admin/shippers/demo-shipper/suspend", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
+        }
+
+        // Without demo data: its seeding would make demo-shipper active again.
+        await using var again = SpreadsheetApiFactory.OnDatabase(uploader.ConnectionString);
+        again.Settings["Cargamos:SeedDemoData"] = "false";
+        await again.StartAsync();
+        var auditor = await again.LoginAs(DemoUser.Auditor);
+        var failed = await auditor.WaitFor(refused);
+
+        Assert.Equal(("FAILED", 0, 0), (failed.Str("status"), failed.GetProperty("processedRows").GetInt32(), failed.GetProperty("created").GetInt32()));
+        Assert.Equal("ACCOUNT_SUSPENDED", failed.GetProperty("errors")[0].Str("code"));
+        Assert.NotNull(failed.Str("finishedAt"));
+    }
+}
