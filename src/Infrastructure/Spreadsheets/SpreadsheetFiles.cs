@@ -18,6 +18,7 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
     private static readonly byte[] OleMagic = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
     private const int MaxRecordBytes = 1024 * 1024;
+    private const long MaxExpandedXlsxBytes = 512L * 1024 * 1024;
 
     public SpreadsheetInspection Inspect(ReadOnlyMemory<byte> content, int maxRows)
     {
@@ -332,6 +333,14 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
             using var zip = new ZipArchive(Open(content), ZipArchiveMode.Read);
             if (zip.GetEntry("xl/workbook.xml") is not null)
             {
+                // A few megabytes of zip can expand to gigabytes (a "zip bomb"); real workbooks expand about ten times.
+                if (zip.Entries.Sum(e => e.Length) > MaxExpandedXlsxBytes)
+                {
+                    throw new AppError(ErrorKind.PayloadTooLarge, "PAYLOAD_TOO_LARGE", "The request body is too large.",
+                        $"The workbook expands to more than {MaxExpandedXlsxBytes / 1024 / 1024:N0} MB when unzipped: split it into several files.",
+                        SpreadsheetErrors.FileParameter);
+                }
+
                 return;
             }
 

@@ -76,3 +76,9 @@ public sealed class SmallLimitsApiFactory : SpreadsheetApiFactory
         Settings["Spreadsheets:MaxRows"] = "5";
     }
 }
+
+/// <summary>A lease of 10 minutes: a lot that fails a batch is not retried within a test.</summary>
+public sealed class LongLeaseApiFactory : SpreadsheetApiFactory
+{
+    public LongLeaseApiFactory() => Settings["Spreadsheets:Lease"] = "00:10:00";
+}

@@ -36,6 +36,32 @@ public sealed class SpreadsheetCellTests(SpreadsheetApiFactory api) : IClassFixt
         Assert.StartsWith("Cells F3, P3 hold formulas that were never calculated", error.Str("details"));
     }
 
+    [Fact]
+    public async Task A_workbook_that_expands_beyond_512_mb_is_413()
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, true))
+        {
+            using (var workbook = new StreamWriter(zip.CreateEntry("xl/workbook.xml").Open()))
+            {
+                workbook.Write("<workbook/>");
+            }
+
+            await using var sheet = zip.CreateEntry("xl/worksheets/sheet1.xml", System.IO.Compression.CompressionLevel.Fastest).Open();
+            var zeros = new byte[1024 * 1024];
+            for (var i = 0; i < 513; i++)
+            {
+                await sheet.WriteAsync(zeros);
+            }
+        }
+
+        var shipper = await api.LoginAs(DemoUser.Shipper);
+        using var response = await shipper.Upload(buffer.ToArray(), "orders.xlsx");
+
+        var error = (await response.AssertEnvelope(HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE")).Error();
+        Assert.Contains("expands to more than 512 MB", error.Str("details"));
+    }
+
     private static List<string?> Header() => Sheets.Columns.Select(c => (string?)Sheets.InlineText(c)).ToList();
 
     private static string?[] Row(string? street = null, string? weight = null)
