@@ -9,24 +9,44 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Cargamos.Modular.Api.Tests.Infrastructure;
 
-/// <summary>The API over its own fresh PostgreSQL database (one per test class), demo accounts loaded.</summary>
+/// <summary>
+/// The API over its own fresh PostgreSQL database (one per test class), demo accounts loaded. A subclass may instead run over
+/// an existing database (a second API process taking over what a first one left); only the factory that created a database
+/// drops it. <see cref="Settings"/> adds to or overrides the test configuration.
+/// </summary>
 public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    // One key for every host: a token from one API process is valid in another over the same database.
     private static readonly string SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+    private readonly string? existingDatabase;
     private string? connectionString;
+
+    public ApiFactory()
+    {
+    }
+
+    protected ApiFactory(string existingDatabase) => this.existingDatabase = existingDatabase;
 
     public string ConnectionString => connectionString ?? throw new InvalidOperationException("Not initialized.");
 
+    /// <summary>Settings added to (or overriding) the test defaults.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    protected virtual string DatabasePrefix => "api";
+
+    /// <summary>Starts a factory created outside xunit's fixtures (e.g. a second process on the same database).</summary>
+    public Task StartAsync() => InitializeAsync();
+
     public async Task InitializeAsync()
     {
-        connectionString = await TestPostgres.CreateDatabaseAsync("api");
+        connectionString = existingDatabase ?? await TestPostgres.CreateDatabaseAsync(DatabasePrefix);
         _ = Server; // start the host now: schema and demo data are ready before the first test
     }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
-        if (connectionString is not null)
+        if (existingDatabase is null && connectionString is not null)
         {
             await TestPostgres.DropDatabaseAsync(connectionString);
         }
@@ -38,6 +58,11 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Postgres", ConnectionString);
         builder.UseSetting("Auth:SigningKey", SigningKey);
         builder.UseSetting("Cargamos:SeedDemoData", "true");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureServices(ConfigureTestServices);
     }
 
