@@ -1,5 +1,5 @@
 using Cargamos.Modular.Application.Shipments.ReadModels;
-using Cargamos.Modular.Application.Webhooks;
+using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Domain.Shipments;
 using JasperFx.Events;
 using Marten.Events.Aggregation;

@@ -1,3 +1,4 @@
+using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Domain.Shipments;

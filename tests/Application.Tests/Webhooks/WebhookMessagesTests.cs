@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Domain.Common;
 using Cargamos.Modular.Domain.Shipments;

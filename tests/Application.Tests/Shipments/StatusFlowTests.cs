@@ -1,8 +1,8 @@
-using Cargamos.Modular.Application.Webhooks;
+using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Domain.Common;
 using Cargamos.Modular.Domain.Shipments;
 
-namespace Cargamos.Modular.Application.Tests.Webhooks;
+namespace Cargamos.Modular.Application.Tests.Shipments;
 
 public sealed class StatusFlowTests
 {

@@ -1,6 +1,6 @@
 using Cargamos.Modular.Domain.Shipments;
 
-namespace Cargamos.Modular.Application.Webhooks;
+namespace Cargamos.Modular.Application.Shipments;
 
 /// <summary>Where a shipment stands: its status and, while ON_HOLD, the status a resume returns to.</summary>
 public readonly record struct StatusPosition(ShipmentStatus Status, ShipmentStatus? ResumesTo);
