@@ -7,7 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Cargamos.Modular.Application.Spreadsheets;
-using Cargamos.Modular.Infrastructure.Postgres;
+using Cargamos.Modular.LocalPostgres;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;

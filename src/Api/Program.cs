@@ -29,7 +29,7 @@ builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? "http://127.0.0.1:5080"
 using var startupLogs = LoggerFactory.Create(logging => logging.AddConsole());
 var startupLogger = startupLogs.CreateLogger("Cargamos.Startup");
 var dataDirectory = DatabaseConnection.DataDirectory(builder.Configuration, builder.Environment);
-var database = await DatabaseConnection.Resolve(builder.Configuration, builder.Environment, dataDirectory, startupLogger);
+var database = DatabaseConnection.FromConfiguration(builder.Configuration);
 startupLogger.LogInformation("Using PostgreSQL: {Database}", database.Description);
 
 var services = builder.Services;

@@ -1,4 +1,3 @@
-using Cargamos.Modular.Infrastructure.Postgres;
 using Npgsql;
 
 namespace Cargamos.Modular.Api.Hosting;
@@ -6,51 +5,45 @@ namespace Cargamos.Modular.Api.Hosting;
 /// <summary>The database the API uses, resolved once at start-up.</summary>
 public sealed record DatabaseConnection(string ConnectionString, string Description)
 {
-    public const string DatabaseName = "cargamos";
+    /// <summary>The setting holding the connection string (environment variable <c>ConnectionStrings__Postgres</c>).</summary>
+    public const string Setting = "ConnectionStrings:Postgres";
 
     /// <summary>
-    /// <c>ConnectionStrings:Postgres</c> when configured (used as is). Otherwise, in Development, the project-local
-    /// cluster in the data folder (started, or reused when running), with a <c>cargamos</c> database created on first use.
+    /// <c>ConnectionStrings:Postgres</c>, used as is and required in every environment. The API never starts a database
+    /// itself: for development, <c>./run.sh</c> (tools/DevHost) provides a local cluster and passes its connection string.
     /// </summary>
-    public static async Task<DatabaseConnection> Resolve(IConfiguration configuration, IHostEnvironment environment, string dataDirectory, ILogger logger)
+    public static DatabaseConnection FromConfiguration(IConfiguration configuration)
     {
         var configured = configuration.GetConnectionString("Postgres");
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return new DatabaseConnection(configured, "ConnectionStrings:Postgres");
-        }
-
-        if (!environment.IsDevelopment())
+        if (string.IsNullOrWhiteSpace(configured))
         {
             throw new InvalidOperationException(
-                "No database: set ConnectionStrings:Postgres (env ConnectionStrings__Postgres). A local cluster is started only in Development.");
+                $"No database: set {Setting} (environment variable ConnectionStrings__Postgres) to a PostgreSQL connection string. " +
+                "For development, start the API with ./run.sh: it runs a local PostgreSQL in .data/postgres and passes its connection string.");
         }
 
-        var server = await PostgresProvisioner.ProvisionAsync(new PostgresProvisionOptions
-        {
-            PersistentDataDirectory = Path.Combine(dataDirectory, "postgres"),
-            Port = configuration.GetValue<int?>("LocalPostgres:Port"),
-        }, logger);
+        return new DatabaseConnection(configured, Describe(configured));
+    }
 
-        var admin = new NpgsqlConnectionStringBuilder(server.ConnectionString);
-        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
+    private static string Describe(string connectionString)
+    {
+        try
         {
-            await connection.OpenAsync();
-            await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = @name", connection);
-            exists.Parameters.AddWithValue("name", DatabaseName);
-            if (await exists.ExecuteScalarAsync() is null)
-            {
-                await using var create = new NpgsqlCommand($"create database {DatabaseName}", connection);
-                await create.ExecuteNonQueryAsync();
-            }
+            var b = new NpgsqlConnectionStringBuilder(connectionString);
+            return $"{Setting} (Host={b.Host}; Port={b.Port}; Database={b.Database}; Username={b.Username})";
         }
-
-        admin.Database = DatabaseName;
-        return new DatabaseConnection(admin.ConnectionString, server.Description);
+        catch (ArgumentException)
+        {
+            return $"{Setting} (not parseable by Npgsql)";
+        }
     }
 
     /// <summary>The git-ignored data folder: <c>Cargamos:DataDirectory</c>, else <c>.data</c> at the repository root.</summary>
-    public static string DataDirectory(IConfiguration configuration, IHostEnvironment environment)
+    public static string DataDirectory(IConfiguration configuration, IHostEnvironment environment) =>
+        DataDirectory(configuration, environment.ContentRootPath);
+
+    /// <summary>The git-ignored data folder for a content root (the DevHost asks before the API starts).</summary>
+    public static string DataDirectory(IConfiguration configuration, string contentRootPath)
     {
         var configured = configuration["Cargamos:DataDirectory"];
         if (!string.IsNullOrWhiteSpace(configured))
@@ -58,7 +51,7 @@ public sealed record DatabaseConnection(string ConnectionString, string Descript
             return Path.GetFullPath(configured);
         }
 
-        for (var dir = new DirectoryInfo(environment.ContentRootPath); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(contentRootPath); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Cargamos.Modular.sln")))
             {
@@ -66,6 +59,6 @@ public sealed record DatabaseConnection(string ConnectionString, string Descript
             }
         }
 
-        return Path.Combine(environment.ContentRootPath, ".data");
+        return Path.Combine(contentRootPath, ".data");
     }
 }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Cargamos.Modular.Infrastructure.Postgres;
+using Cargamos.Modular.LocalPostgres;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 

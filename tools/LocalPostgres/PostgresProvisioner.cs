@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Testcontainers.PostgreSql;
 
-namespace Cargamos.Modular.Infrastructure.Postgres;
+namespace Cargamos.Modular.LocalPostgres;
 
 /// <summary>Where the PostgreSQL server behind a <see cref="ProvisionedPostgres"/> comes from.</summary>
 public enum PostgresSource

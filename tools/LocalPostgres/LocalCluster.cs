@@ -8,7 +8,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Cargamos.Modular.Infrastructure.Postgres;
+namespace Cargamos.Modular.LocalPostgres;
 
 /// <summary>
 /// Local PostgreSQL clusters run from the server binaries with initdb / pg_ctl, listening on 127.0.0.1 only

@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
-namespace Cargamos.Modular.Infrastructure.Postgres;
+namespace Cargamos.Modular.LocalPostgres;
 
 /// <summary>A folder holding the PostgreSQL server binaries initdb, pg_ctl and postgres.</summary>
 internal sealed partial record PostgresBinaries(string BinDirectory, string MajorVersion, string FullVersion, string FoundBy)
