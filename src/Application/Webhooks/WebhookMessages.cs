@@ -1,7 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Domain.Shipments;
 
 namespace Cargamos.Modular.Application.Webhooks;

@@ -2,7 +2,8 @@ namespace Cargamos.Modular.Domain.Shipments;
 
 /// <summary>
 /// The write model of one shipment, rebuilt from its events. No behaviour: decisions live in
-/// <see cref="ShipmentDecisions"/>, the allowed moves in <see cref="ShipmentTransitions"/>.
+/// <see cref="ShipmentDecisions"/>, the allowed moves in <see cref="ShipmentTransitions"/>, how events move the status in
+/// <see cref="ShipmentStatusRule"/> (shared with the read models and the webhook outbox).
 /// </summary>
 public sealed record Shipment(
     Guid Id,
@@ -23,6 +24,9 @@ public sealed record Shipment(
     DateTimeOffset? FinishedAt,
     long Version)
 {
+    // A method, not a property: the state is also the API's /state document, whose fields stay Status, HeldFrom, IncidentFrom.
+    public StatusPosition Position() => new(Status, HeldFrom, IncidentFrom);
+
     public static Shipment? Evolve(Shipment? state, object @event)
     {
         if (@event is ShipmentCreated created)
@@ -38,40 +42,25 @@ public sealed record Shipment(
             return state;
         }
 
+        var moved = ShipmentStatusRule.After(state.Position(), @event) is { } position
+            ? state with { Status = position.Status, HeldFrom = position.HeldFrom, IncidentFrom = position.IncidentFrom }
+            : state;
         var next = @event switch
         {
-            ShipmentAccepted => state.MoveTo(ShipmentStatus.Pending),
-            ShipmentAssigned assigned => state.MoveTo(ShipmentStatus.Assigned) with { Agent = assigned.Agent ?? state.Agent },
-            ShipmentPicked => state.MoveTo(ShipmentStatus.Picked),
-            ShipmentWentOnRoute => state.MoveTo(ShipmentStatus.OnRoute),
-            IncidentReported => state.Status == ShipmentStatus.Incident
-                ? state
-                : state.MoveTo(ShipmentStatus.Incident) with { IncidentFrom = state.Status },
-            ShipmentReturned => state.MoveTo(ShipmentStatus.Returned) with { FinishedAt = e.At },
-            ShipmentDelivered => state.MoveTo(ShipmentStatus.Delivered) with { FinishedAt = e.At },
-            ShipmentCanceled => state.MoveTo(ShipmentStatus.Canceled) with { FinishedAt = e.At },
-            ShipmentPutOnHold => state with { Status = ShipmentStatus.OnHold, HeldFrom = state.Status },
-            ShipmentResumed => state with { Status = state.HeldFrom ?? state.Status, HeldFrom = null },
-            TrackingDetailsUpdated updated => state with
+            ShipmentAssigned assigned => moved with { Agent = assigned.Agent ?? state.Agent },
+            ShipmentReturned or ShipmentDelivered or ShipmentCanceled => moved with { FinishedAt = e.At },
+            TrackingDetailsUpdated updated => moved with
             {
                 Tracking = state.Tracking.Merge(updated.Changes),
                 Agent = updated.Agent ?? state.Agent,
             },
-            NoteAdded added => state with { Notes = [.. state.Notes, .. added.Notes] },
-            EvidenceAdded added => state with { Evidences = [.. state.Evidences, .. added.Evidences] },
-            LabelAdded added => state with { Labels = [.. state.Labels.Where(l => l.Id != added.Label.Id), added.Label] },
-            _ => state,
+            NoteAdded added => moved with { Notes = [.. state.Notes, .. added.Notes] },
+            EvidenceAdded added => moved with { Evidences = [.. state.Evidences, .. added.Evidences] },
+            LabelAdded added => moved with { Labels = [.. state.Labels.Where(l => l.Id != added.Label.Id), added.Label] },
+            _ => moved,
         };
         return next with { UpdatedAt = e.At, Version = state.Version + 1 };
     }
 
     public static Shipment? Replay(IEnumerable<object> events) => events.Aggregate((Shipment?)null, Evolve);
-
-    // Leaving an incident or a hold forgets where it came from.
-    private Shipment MoveTo(ShipmentStatus status) => this with
-    {
-        Status = status,
-        HeldFrom = null,
-        IncidentFrom = status == ShipmentStatus.Incident ? IncidentFrom : null,
-    };
 }

@@ -14,6 +14,7 @@ using Cargamos.Modular.Infrastructure.Webhooks;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
+using System.Text.Json.Serialization.Metadata;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Marten.Schema;
@@ -67,7 +68,8 @@ public static class InfrastructureRegistration
         options.Connection(connectionString);
         options.DatabaseSchemaName = Schema;
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json =>
+            json.TypeInfoResolver = (json.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(VtexServiceViewStorage.IncludePosition));
 
         options.Events.StreamIdentity = StreamIdentity.AsGuid;
         options.Events.MetadataConfig.CorrelationIdEnabled = true;

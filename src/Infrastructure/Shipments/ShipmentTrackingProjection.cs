@@ -1,5 +1,4 @@
 using Cargamos.Modular.Application.Shipments.ReadModels;
-using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Domain.Shipments;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
@@ -25,7 +24,7 @@ internal sealed partial class ShipmentTrackingProjection : SingleStreamProjectio
             return snapshot;
         }
 
-        var next = StatusFlow.After(new StatusPosition(snapshot.Status, snapshot.ResumesTo), e.Data) is { } position
+        var next = ShipmentStatusRule.After(snapshot.Position(), e.Data) is { } position
             ? Move(snapshot, position, shipmentEvent.At)
             : e.Data switch
             {
@@ -36,7 +35,13 @@ internal sealed partial class ShipmentTrackingProjection : SingleStreamProjectio
         return next with { UpdatedAt = shipmentEvent.At, Version = snapshot.Version + 1 };
     }
 
-    // StatusFlow is the one rule of how events move the status (the webhook outbox announces the same transitions).
-    private static ShipmentTracking Move(ShipmentTracking tracking, StatusPosition position, DateTimeOffset at) =>
-        tracking with { Status = position.Status, ResumesTo = position.ResumesTo, History = [.. tracking.History ?? [], new StatusChange(position.Status, at)] };
+    // ShipmentStatusRule is the one rule of how events move the status (the aggregate, the VTEX view and the webhook
+    // outbox fold the same one). Every status event is a history entry, a repeated status (a reassignment) too.
+    private static ShipmentTracking Move(ShipmentTracking tracking, StatusPosition position, DateTimeOffset at) => tracking with
+    {
+        Status = position.Status,
+        HeldFrom = position.HeldFrom,
+        IncidentFrom = position.IncidentFrom,
+        History = [.. tracking.History ?? [], new StatusChange(position.Status, at)],
+    };
 }

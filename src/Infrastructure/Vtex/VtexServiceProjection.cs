@@ -12,7 +12,8 @@ namespace Cargamos.Modular.Infrastructure.Vtex;
 /// The VTEX service view (the document's <c>ServiceResponseDto</c>), inline so a service is readable as soon as it is
 /// created. One timeline entry per event, in stream order, identified by the event's id and dated by its business time
 /// (with the default Quick append mode an inline projection sees neither sequence, version nor commit timestamp). Only
-/// the event itself and the document are read, so a rebuild gives the same document.
+/// the event itself and the document are read, so a rebuild gives the same document. The status moves by
+/// <see cref="ShipmentStatusRule"/>, over the position the document keeps (<see cref="VtexServiceView.Position"/>).
 /// </summary>
 internal sealed partial class VtexServiceProjection : SingleStreamProjection<VtexServiceView, Guid>
 {
@@ -39,18 +40,17 @@ internal sealed partial class VtexServiceProjection : SingleStreamProjection<Vte
         }
 
         var at = shipmentEvent.At;
+
+        // The status comes from the one rule the aggregate, the tracking view and the webhooks fold; every status
+        // event is a timeline entry, a repeated status (a reassignment, a second incident) too.
+        if (ShipmentStatusRule.After(snapshot.Position, e.Data) is { } position)
+        {
+            var moved = Move(snapshot, e.Id, at, position, StatusDescription(e.Data));
+            return e.Data is ShipmentReturned or ShipmentDelivered or ShipmentCanceled ? moved with { ShippingFinishedDate = at } : moved;
+        }
+
         return e.Data switch
         {
-            ShipmentAccepted => Move(snapshot, e.Id, at, ShipmentStatus.Pending, "Service pending"),
-            ShipmentAssigned => Move(snapshot, e.Id, at, ShipmentStatus.Assigned, "Assigned courier"),
-            ShipmentPicked => Move(snapshot, e.Id, at, ShipmentStatus.Picked, "Courier picked the package"),
-            ShipmentWentOnRoute => Move(snapshot, e.Id, at, ShipmentStatus.OnRoute, "Courier on route"),
-            IncidentReported => Move(snapshot, e.Id, at, ShipmentStatus.Incident, "Incident reported"),
-            ShipmentReturned => Move(snapshot, e.Id, at, ShipmentStatus.Returned, "The package was returned") with { ShippingFinishedDate = at },
-            ShipmentDelivered => Move(snapshot, e.Id, at, ShipmentStatus.Delivered, "The package was delivered") with { ShippingFinishedDate = at },
-            ShipmentCanceled => Move(snapshot, e.Id, at, ShipmentStatus.Canceled, "Service canceled") with { ShippingFinishedDate = at },
-            ShipmentPutOnHold => Move(snapshot, e.Id, at, ShipmentStatus.OnHold, "Service on hold"),
-            ShipmentResumed => Move(snapshot, e.Id, at, StatusBeforeHold(snapshot), "Service resumed"),
             TrackingDetailsUpdated updated => Track(snapshot, e.Id, updated),
             NoteAdded added => snapshot with
             {
@@ -166,12 +166,29 @@ internal sealed partial class VtexServiceProjection : SingleStreamProjection<Vte
         Categories: [],
         package.Description);
 
-    private static VtexServiceView Move(VtexServiceView view, Guid eventId, DateTimeOffset at, ShipmentStatus status, string description)
+    private static string StatusDescription(object @event) => @event switch
+    {
+        ShipmentAccepted => "Service pending",
+        ShipmentAssigned => "Assigned courier",
+        ShipmentPicked => "Courier picked the package",
+        ShipmentWentOnRoute => "Courier on route",
+        IncidentReported => "Incident reported",
+        ShipmentReturned => "The package was returned",
+        ShipmentDelivered => "The package was delivered",
+        ShipmentCanceled => "Service canceled",
+        ShipmentPutOnHold => "Service on hold",
+        ShipmentResumed => "Service resumed",
+        _ => "Status changed",
+    };
+
+    private static VtexServiceView Move(VtexServiceView view, Guid eventId, DateTimeOffset at, StatusPosition position, string description)
     {
         var (rating, distance) = CurrentDetails(view);
+        var status = position.Status;
         return view with
         {
             Status = status,
+            Position = position,
             Timeline = [.. view.Timeline, Entry(eventId, at, VtexTimelineType.Status, description, SystemAuthor,
                 Element(new StatusMetaData(rating, distance, view.TrackingUrl, status.ToCode())))],
         };
@@ -257,31 +274,6 @@ internal sealed partial class VtexServiceProjection : SingleStreamProjection<Vte
         }
 
         return (rating, distance);
-    }
-
-    /// <summary>The status a hold interrupted: the newest status entry before the newest ON_HOLD one.</summary>
-    private static ShipmentStatus StatusBeforeHold(VtexServiceView view)
-    {
-        var onHold = ShipmentStatus.OnHold.ToCode();
-        var held = false;
-        for (var i = view.Timeline.Count - 1; i >= 0; i--)
-        {
-            if (StatusCodeOf(view.Timeline[i]) is not { } code)
-            {
-                continue;
-            }
-
-            if (!held)
-            {
-                held = code == onHold;
-            }
-            else if (code != onHold)
-            {
-                return Enum.GetValues<ShipmentStatus>().Single(s => s.ToCode() == code);
-            }
-        }
-
-        return view.Status;
     }
 
     /// <summary>The status a STATUS entry recorded ("Service creation" has no metaData: CREATED); null for other entries.</summary>

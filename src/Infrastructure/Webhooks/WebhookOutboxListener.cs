@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Domain.Shipments;
@@ -52,7 +51,7 @@ internal sealed class WebhookOutboxListener(TimeProvider clock) : DocumentSessio
             {
                 plans.Add(new Plan(stream, tracking.ShipperId,
                     new ShipmentIdentity(tracking.Id, tracking.TrackingId, tracking.ShipperTrackingId),
-                    new StatusPosition(tracking.Status, tracking.ResumesTo), stream.ExpectedVersionOnServer ?? tracking.Version));
+                    tracking.Position(), stream.ExpectedVersionOnServer ?? tracking.Version));
             }
         }
 
@@ -86,9 +85,9 @@ internal sealed class WebhookOutboxListener(TimeProvider clock) : DocumentSessio
                     continue;
                 }
 
-                if (StatusFlow.Transition(position, shipmentEvent) is not { } transition)
+                if (ShipmentStatusRule.Transition(position, shipmentEvent) is not { } transition)
                 {
-                    position = position is { } current ? StatusFlow.After(current, shipmentEvent) ?? current : null;
+                    position = position is { } current ? ShipmentStatusRule.After(current, shipmentEvent) ?? current : null;
                     continue;
                 }
 

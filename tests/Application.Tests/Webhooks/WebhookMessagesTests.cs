@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Domain.Common;
 using Cargamos.Modular.Domain.Shipments;

@@ -8,6 +8,7 @@ public sealed record StatusChange(ShipmentStatus Status, DateTimeOffset At);
 /// <summary>
 /// The tracking read model: one document per shipment, written by an inline projection in the same transaction as
 /// its events, so it is readable as soon as the integration answers 201. Unique per (shipper, trackingId).
+/// <see cref="Status"/>, <see cref="HeldFrom"/> and <see cref="IncidentFrom"/> are the shipment's <see cref="StatusPosition"/>.
 /// </summary>
 public sealed record ShipmentTracking(
     Guid Id,
@@ -16,7 +17,7 @@ public sealed record ShipmentTracking(
     string CarrierId,
     string? ShipperTrackingId,
     ShipmentStatus Status,
-    ShipmentStatus? ResumesTo,
+    ShipmentStatus? HeldFrom,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     long Version,
@@ -27,4 +28,9 @@ public sealed record ShipmentTracking(
     string? TrackingUrl = null,
     int EvidencesCount = 0,
     IReadOnlyList<StatusChange>? History = null,
-    DeliveryOrder? Order = null);
+    DeliveryOrder? Order = null,
+    ShipmentStatus? IncidentFrom = null)
+{
+    /// <summary>Where the shipment stands, as <see cref="ShipmentStatusRule"/> folds it (a method: not a stored field).</summary>
+    public StatusPosition Position() => new(Status, HeldFrom, IncidentFrom);
+}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Cargamos.Modular.Domain.Shipments;
 
 namespace Cargamos.Modular.Application.Vtex.ReadModels;
@@ -38,6 +39,14 @@ public sealed record VtexServiceView(
     JsonElement? MetaData,
     IReadOnlyList<string> Tags)
 {
+    /// <summary>
+    /// Where the shipment stands (<see cref="Status"/> and what an interruption remembers), as <see cref="ShipmentStatusRule"/>
+    /// folds it: a resume returns to its <see cref="StatusPosition.HeldFrom"/>. Not part of the VTEX document, so never
+    /// served ([JsonIgnore]); the document store writes it with the view (Infrastructure's Marten serializer adds it back).
+    /// </summary>
+    [JsonIgnore]
+    public StatusPosition Position { get; init; } = StatusPosition.Created;
+
     /// <summary>The VTEX serviceId of a shipment: <c>{carrierId}&amp;{trackingId}</c> (the document's '{carrierId}&amp;{serviceIdFromCarrier}').</summary>
     public static string ServiceIdOf(string carrierId, string trackingId) => $"{carrierId}&{trackingId}";
 }
