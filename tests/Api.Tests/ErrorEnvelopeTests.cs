@@ -2,9 +2,9 @@ using System.Net;
 using System.Text;
 using Cargamos.Modular.Api.Tests.Infrastructure;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 using Microsoft.Extensions.DependencyInjection;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Api.Tests;
 

@@ -1,7 +1,8 @@
 using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Domain.Common;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Tests;
 

@@ -3,6 +3,7 @@ using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Ports;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Cargamos.Modular.Application.Access.Contracts;
 
 namespace Cargamos.Modular.Api.Access;
 

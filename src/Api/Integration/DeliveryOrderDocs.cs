@@ -4,6 +4,7 @@ using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.Spreadsheets;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Api.Integration;
 

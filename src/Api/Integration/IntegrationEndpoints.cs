@@ -4,6 +4,7 @@ using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Domain.Shipments;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Api.Integration;
 

@@ -5,6 +5,7 @@ using Cargamos.Modular.Application.ReferenceData;
 using Cargamos.Modular.Domain.Integration;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Api.ReferenceData;
 

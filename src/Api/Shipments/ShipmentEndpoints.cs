@@ -125,7 +125,7 @@ public static class ShipmentEndpoints
         return Envelopes.Ok(http, new ShipmentPageView(items, page.NextCursor));
     }
 
-    private static List<StatusChangeView> History(Application.Shipments.ReadModels.ShipmentTracking t) =>
+    private static List<StatusChangeView> History(Application.Shipments.Contracts.ShipmentTracking t) =>
         (t.History ?? []).Select(h => new StatusChangeView(h.Status, h.At)).ToList();
 
     private static DateTimeOffset? QueryDate(string? value, string name) =>

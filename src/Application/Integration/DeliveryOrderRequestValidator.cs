@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
+using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.Integration;
 

@@ -4,6 +4,9 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 using Mediator;
+using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Integration;
 

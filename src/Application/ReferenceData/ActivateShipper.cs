@@ -1,6 +1,8 @@
 using Cargamos.Modular.Application.Common.Ports;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 

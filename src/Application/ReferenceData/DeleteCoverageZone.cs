@@ -2,6 +2,7 @@ using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 

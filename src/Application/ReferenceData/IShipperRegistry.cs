@@ -1,5 +1,7 @@
 using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Domain.Integration;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 

@@ -4,6 +4,8 @@ using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
@@ -20,11 +22,11 @@ public sealed record CoverageZoneRequest(
     IReadOnlyList<PostalCodeRangeRequest?>? PostalCodeRanges,
     IReadOnlyList<string?>? PostalCodes)
 {
-    /// <summary>The zone with its codes in canonical form (<see cref="Domain.Integration.PostalCodes.Normalize"/>). Only for a validated request.</summary>
+    /// <summary>The zone with its codes in canonical form (<see cref="Domain.ReferenceData.PostalCodes.Normalize"/>). Only for a validated request.</summary>
     public CoverageZone ToZone(string zoneId)
     {
         var country = Country!.Trim().ToLowerInvariant();
-        string Normalize(string? code) => Domain.Integration.PostalCodes.Normalize(country, code!)
+        string Normalize(string? code) => Domain.ReferenceData.PostalCodes.Normalize(country, code!)
             ?? throw new InvalidOperationException($"Postal code '{code}' was not validated.");
         return new CoverageZone(
             zoneId,

@@ -3,6 +3,9 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 

@@ -1,7 +1,7 @@
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Shipments.ReadModels;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Shipments;
 

@@ -1,6 +1,7 @@
 using Cargamos.Modular.Application.Common.Ports;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Shipments;
 

@@ -1,9 +1,9 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Shipments;
 

@@ -1,6 +1,6 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Shipments.ReadModels;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Shipments;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Mediator;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Application.Spreadsheets;
 

@@ -5,6 +5,10 @@ using Cargamos.Modular.Application.Spreadsheets.ReadModels;
 using Cargamos.Modular.Domain.Integration;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
+using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
+using Cargamos.Modular.Domain.Spreadsheets;
 
 namespace Cargamos.Modular.Application.Spreadsheets;
 

@@ -1,4 +1,5 @@
 using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Application.Spreadsheets;
 

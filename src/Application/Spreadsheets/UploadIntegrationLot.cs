@@ -4,6 +4,8 @@ using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Spreadsheets.ReadModels;
 using Mediator;
+using Cargamos.Modular.Application.Integration;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
 
 namespace Cargamos.Modular.Application.Spreadsheets;
 

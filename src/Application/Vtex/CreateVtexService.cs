@@ -4,9 +4,10 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
-using Cargamos.Modular.Domain.Vtex;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 

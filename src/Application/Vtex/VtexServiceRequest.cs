@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.Vtex;
 

@@ -4,6 +4,8 @@ using Cargamos.Modular.Application.Webhooks.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Domain.Webhooks;
 
 namespace Cargamos.Modular.Application.Webhooks;
 

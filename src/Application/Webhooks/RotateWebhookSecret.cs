@@ -1,6 +1,8 @@
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Webhooks.Ports;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Domain.Webhooks;
 
 namespace Cargamos.Modular.Application.Webhooks;
 

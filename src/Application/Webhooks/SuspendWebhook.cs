@@ -1,6 +1,7 @@
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Webhooks.Ports;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
 
 namespace Cargamos.Modular.Application.Webhooks;
 

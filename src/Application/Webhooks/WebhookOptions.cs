@@ -1,3 +1,5 @@
+using Cargamos.Modular.Domain.Webhooks;
+
 namespace Cargamos.Modular.Application.Webhooks;
 
 /// <summary>Configuration section <c>Webhooks</c>.</summary>
