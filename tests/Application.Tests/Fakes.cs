@@ -56,6 +56,6 @@ internal sealed class FakeFinder(params ShipmentTracking[] shipments) : IShipmen
     public Task<ShipmentTracking?> FindByTrackingId(string shipperId, string trackingId, CancellationToken ct) =>
         Task.FromResult(shipments.FirstOrDefault(s => s.ShipperId == shipperId && s.TrackingId == trackingId));
 
-    public Task<IReadOnlyList<ShipmentTracking>> List(Cargamos.Modular.Application.Shipments.ShipmentFilter filter, CancellationToken ct) =>
+    public Task<IReadOnlyList<ShipmentTracking>> List(ShipmentFilter filter, CancellationToken ct) =>
         throw new NotSupportedException();
 }

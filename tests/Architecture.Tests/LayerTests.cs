@@ -9,7 +9,7 @@ namespace Cargamos.Modular.Architecture.Tests;
 public sealed class LayerTests
 {
     private static readonly Assembly Domain = typeof(Shipment).Assembly;
-    private static readonly Assembly Application = typeof(GetShipmentEvents).Assembly;
+    private static readonly Assembly Application = typeof(Cargamos.Modular.Application.Common.Errors.AppError).Assembly;
     private static readonly Assembly Infrastructure = typeof(MartenStore).Assembly;
     private static readonly Assembly Api = typeof(Cargamos.Modular.Api.ApiJson).Assembly;
 

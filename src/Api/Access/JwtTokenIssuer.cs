@@ -7,7 +7,7 @@ using Cargamos.Modular.Application.Access.Contracts;
 
 namespace Cargamos.Modular.Api.Access;
 
-public sealed class JwtTokenIssuer(JwtSettings settings, TimeProvider clock) : ITokenIssuer
+internal sealed class JwtTokenIssuer(JwtSettings settings, TimeProvider clock) : ITokenIssuer
 {
     public const string OrganizationClaim = "org";
     public const string ShipperClaim = "shipper_id";

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Cargamos.Modular.Api.Shipments;
 
-public static class ShipmentEndpoints
+internal static class ShipmentEndpoints
 {
     /// <summary>One recorded event as auditors read it.</summary>
     public sealed record EventView(long Sequence, long Version, string Type, DateTimeOffset Timestamp, Actor Actor, string? ProcessId, object Data);
@@ -164,7 +164,7 @@ public static class ShipmentEndpoints
 }
 
 /// <summary>Reads <c>If-Match: "N"</c> as the version a client expects the shipment to be at.</summary>
-public static class IfMatch
+internal static class IfMatch
 {
     public static long? Version(HttpContext http)
     {

@@ -1,7 +1,7 @@
 namespace Cargamos.Modular.Application.Integration;
 
 /// <summary>Integration lot ids: one database sequence, so ids are unique and increasing across API instances.</summary>
-public interface IIntegrationLots
+internal interface IIntegrationLots
 {
     Task<long> NextId(CancellationToken ct);
 }

@@ -10,9 +10,9 @@ using Cargamos.Modular.Domain.ReferenceData;
 namespace Cargamos.Modular.Application.ReferenceData;
 
 /// <summary>An operator replaces a shipper's contract (countries, service level per zone, package limits, validity).</summary>
-public sealed record UpdateShipperContract(string Key, ContractRequest? Contract) : ICommand<ShipperContract>;
+internal sealed record UpdateShipperContract(string Key, ContractRequest? Contract) : ICommand<ShipperContract>;
 
-public sealed class UpdateShipperContractValidator : AbstractValidator<UpdateShipperContract>
+internal sealed class UpdateShipperContractValidator : AbstractValidator<UpdateShipperContract>
 {
     public UpdateShipperContractValidator()
     {
@@ -22,7 +22,7 @@ public sealed class UpdateShipperContractValidator : AbstractValidator<UpdateShi
     }
 }
 
-public sealed class UpdateShipperContractHandler(
+internal sealed class UpdateShipperContractHandler(
     IAccountDirectory accounts, ICoverageCatalog catalog, IContractStore contracts, ICaller caller)
     : ICommandHandler<UpdateShipperContract, ShipperContract>
 {

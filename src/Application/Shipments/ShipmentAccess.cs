@@ -5,7 +5,7 @@ using Cargamos.Modular.Application.Shipments.Contracts;
 namespace Cargamos.Modular.Application.Shipments;
 
 /// <summary>Resolves a shipmentId or trackingId to the one shipment the caller may see.</summary>
-public sealed class ShipmentAccess(IShipmentFinder finder, ICaller caller)
+internal sealed class ShipmentAccess(IShipmentFinder finder, ICaller caller)
 {
     public async Task<ShipmentTracking> Resolve(string id, CancellationToken ct)
     {

@@ -3,14 +3,14 @@ using Cargamos.Modular.Domain.Shipments;
 namespace Cargamos.Modular.Application.Shipments;
 
 /// <summary>Where a shipment stands: its status and, while ON_HOLD, the status a resume returns to.</summary>
-public readonly record struct StatusPosition(ShipmentStatus Status, ShipmentStatus? ResumesTo);
+internal readonly record struct StatusPosition(ShipmentStatus Status, ShipmentStatus? ResumesTo);
 
 /// <summary>
 /// How each shipment event moves the status, in one pure function shared by the tracking read model and the webhook
 /// outbox, so a webhook never announces a status the read model does not show. A hold remembers the status it
 /// interrupted; a resume returns to it.
 /// </summary>
-public static class StatusFlow
+internal static class StatusFlow
 {
     /// <summary>The position after <paramref name="event"/>; null when the event does not touch the status (details, notes, evidences, labels).</summary>
     public static StatusPosition? After(StatusPosition current, object @event) => @event switch
@@ -48,4 +48,4 @@ public static class StatusFlow
 }
 
 /// <summary>A status change: <see cref="Previous"/> is null for CREATED.</summary>
-public sealed record StatusTransition(ShipmentStatus? Previous, StatusPosition Next);
+internal sealed record StatusTransition(ShipmentStatus? Previous, StatusPosition Next);

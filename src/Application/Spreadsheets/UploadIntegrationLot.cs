@@ -14,11 +14,11 @@ namespace Cargamos.Modular.Application.Spreadsheets;
 /// checked and its rows counted, then the file and the lot are stored before the answer; the rows are processed
 /// afterwards by <see cref="IntegrationLotProcessor"/>.
 /// </summary>
-public sealed record UploadIntegrationLot(string FileName, ReadOnlyMemory<byte> Content) : ICommand<AcceptedLot>, IShipperRequest;
+internal sealed record UploadIntegrationLot(string FileName, ReadOnlyMemory<byte> Content) : ICommand<AcceptedLot>, IShipperRequest;
 
-public sealed record AcceptedLot(long LotId, string Status, int TotalRows);
+internal sealed record AcceptedLot(long LotId, string Status, int TotalRows);
 
-public sealed class UploadIntegrationLotHandler(
+internal sealed class UploadIntegrationLotHandler(
     AuthorizedShipper shipper,
     ISpreadsheetFiles files,
     IIntegrationLots lotIds,
@@ -46,7 +46,7 @@ public sealed class UploadIntegrationLotHandler(
 }
 
 /// <summary>The errors of an upload, in the Cargamos envelope (parameter <c>file</c>, or the column's name).</summary>
-public static class SpreadsheetErrors
+internal static class SpreadsheetErrors
 {
     public const string FileParameter = "file";
 

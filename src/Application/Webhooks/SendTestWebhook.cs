@@ -7,9 +7,9 @@ using Cargamos.Modular.Application.Access.Contracts;
 namespace Cargamos.Modular.Application.Webhooks;
 
 /// <summary>Queues a <c>webhook.test</c> message, delivered (signed, retried) like every other message.</summary>
-public sealed record SendTestWebhook : ICommand<WebhookDelivery>;
+internal sealed record SendTestWebhook : ICommand<WebhookDelivery>;
 
-public sealed class SendTestWebhookHandler(
+internal sealed class SendTestWebhookHandler(
     IWebhookSubscriptions subscriptions, IWebhookDeliveries deliveries, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
     : ICommandHandler<SendTestWebhook, WebhookDelivery>
 {

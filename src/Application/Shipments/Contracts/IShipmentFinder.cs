@@ -1,3 +1,4 @@
+using Cargamos.Modular.Domain.Shipments;
 
 namespace Cargamos.Modular.Application.Shipments.Contracts;
 
@@ -11,5 +12,9 @@ public interface IShipmentFinder
     Task<ShipmentTracking?> FindByTrackingId(string shipperId, string trackingId, CancellationToken ct);
 
     /// <summary>Newest first (shipmentIds are time-ordered UUIDv7), up to <c>filter.Limit</c>, after the cursor id.</summary>
-    Task<IReadOnlyList<ShipmentTracking>> List(Shipments.ShipmentFilter filter, CancellationToken ct);
+    Task<IReadOnlyList<ShipmentTracking>> List(ShipmentFilter filter, CancellationToken ct);
 }
+
+/// <summary>Which shipments <see cref="IShipmentFinder.List"/> returns: all filters optional; <see cref="After"/> is the keyset cursor.</summary>
+public sealed record ShipmentFilter(
+    string? ShipperId, ShipmentStatus? Status, DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedTo, string? LotId, Guid? After, int Limit);

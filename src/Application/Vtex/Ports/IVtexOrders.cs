@@ -8,7 +8,7 @@ namespace Cargamos.Modular.Application.Vtex;
 /// The VTEX orders that became shipments, one per (carrierId, orderId): VTEX retries a service creation with the
 /// same orderId, and a retry must find the shipment of the first attempt instead of creating another one.
 /// </summary>
-public interface IVtexOrders
+internal interface IVtexOrders
 {
     Task<VtexOrderKey?> Find(string carrierId, string orderId, CancellationToken ct);
 

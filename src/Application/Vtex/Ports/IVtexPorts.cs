@@ -3,7 +3,7 @@ using Cargamos.Modular.Application.Vtex;
 namespace Cargamos.Modular.Application.Vtex;
 
 /// <summary>Carriers working under the VTEX protocol.</summary>
-public interface ICarrierDirectory
+internal interface ICarrierDirectory
 {
     Task<CarrierAccount?> Get(string carrierId, CancellationToken ct);
 
@@ -11,7 +11,7 @@ public interface ICarrierDirectory
 }
 
 /// <summary>VTEX accounts allowed to send us services.</summary>
-public interface IVtexAccounts
+internal interface IVtexAccounts
 {
     Task<VtexAccount?> Find(string appKey, CancellationToken ct);
 }

@@ -3,7 +3,7 @@ using Cargamos.Modular.Application.Vtex.ReadModels;
 namespace Cargamos.Modular.Application.Vtex;
 
 /// <summary>The VTEX service read model (<see cref="VtexServiceView"/>), one document per shipment.</summary>
-public interface IVtexServiceViews
+internal interface IVtexServiceViews
 {
     /// <summary>
     /// The shipment's view as the inline projection wrote it; for a stream older than the projection (no document yet),
