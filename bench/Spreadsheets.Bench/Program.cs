@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Bench;
 

@@ -1,3 +1,4 @@
+using Cargamos.Modular.Infrastructure.Common;
 using Cargamos.Modular.Api;
 using Cargamos.Modular.Api.Access;
 using Cargamos.Modular.Api.Errors;
@@ -12,8 +13,12 @@ using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Shipments;
-using Cargamos.Modular.Infrastructure.Marten;
+using Cargamos.Modular.Infrastructure.Access;
+using Cargamos.Modular.Infrastructure.Integration;
+using Cargamos.Modular.Infrastructure.ReferenceData;
+using Cargamos.Modular.Infrastructure.Shipments;
 using Cargamos.Modular.Infrastructure.Spreadsheets;
+using Cargamos.Modular.Infrastructure.Vtex;
 using Cargamos.Modular.Infrastructure.Webhooks;
 using FluentValidation;
 using Mediator;
@@ -22,6 +27,10 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.IdentityModel.Tokens;
 using Scalar.AspNetCore;
+using Cargamos.Modular.Api.Common;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? "http://127.0.0.1:5080");
@@ -34,7 +43,6 @@ startupLogger.LogInformation("Using PostgreSQL: {Database}", database.Descriptio
 
 var services = builder.Services;
 services.AddSingleton(database);
-services.AddSingleton(TimeProvider.System);
 services.AddHttpContextAccessor();
 
 services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
@@ -49,19 +57,19 @@ services.AddMediator((MediatorOptions o) =>
     o.Assemblies = [typeof(GetShipmentEvents)];
     o.PipelineBehaviors = [typeof(ShipperAuthorizationBehavior<,>), typeof(ValidationBehavior<,>)];
 });
-services.AddValidatorsFromAssemblyContaining<GetShipmentEvents>(ServiceLifetime.Singleton);
-services.AddScoped<ShipmentAccess>();
-services.AddScoped<AuthorizedShipper>();
-services.AddScoped<ShipperStanding>();
-services.AddScoped<Cargamos.Modular.Application.Vtex.VtexServiceAccess>();
-services.AddScoped<Cargamos.Modular.Application.Vtex.CarrierShipments>();
-services.AddScoped<DeliveryOrderIntake>();
+services.AddValidatorsFromAssemblyContaining<GetShipmentEvents>(ServiceLifetime.Singleton, includeInternalTypes: true);
 services.AddScoped<ICaller, HttpCaller>();
 
+// The modules, each registering its ports' adapters, Marten schema, options and workers (docs/architecture.md).
 var seedDemoData = builder.Configuration.GetValue<bool?>("Cargamos:SeedDemoData") ?? builder.Environment.IsDevelopment();
-services.AddCargamosInfrastructure(database.ConnectionString, seedDemoData);
-services.AddSpreadsheetIntegration();
-WebhookSchema.AddServices(services, builder.Configuration);
+services.AddCargamosStore(database.ConnectionString)
+    .AddAccess(seedDemoData)
+    .AddReferenceData(seedDemoData)
+    .AddShipments()
+    .AddIntegration()
+    .AddVtex(seedDemoData)
+    .AddWebhooks(builder.Configuration)
+    .AddSpreadsheets();
 
 var jwt = JwtSettings.From(builder.Configuration, builder.Environment, dataDirectory);
 services.AddSingleton(jwt);

@@ -2,9 +2,9 @@ using System.Net;
 using System.Text;
 using Cargamos.Modular.Api.Tests.Infrastructure;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 using Microsoft.Extensions.DependencyInjection;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Api.Tests;
 
@@ -145,7 +145,7 @@ public sealed class FailingApiFactory : ApiFactory
 
         public Task<ShipmentTracking?> FindByTrackingId(string shipperId, string trackingId, CancellationToken ct) => Explode<ShipmentTracking?>();
 
-        public Task<IReadOnlyList<ShipmentTracking>> List(Application.Shipments.ShipmentFilter filter, CancellationToken ct) => Explode<IReadOnlyList<ShipmentTracking>>();
+        public Task<IReadOnlyList<ShipmentTracking>> List(ShipmentFilter filter, CancellationToken ct) => Explode<IReadOnlyList<ShipmentTracking>>();
 
         private static Task<T> Explode<T>() => throw new InvalidOperationException("secret connection detail: Host=10.0.0.7;Password=hunter2");
     }

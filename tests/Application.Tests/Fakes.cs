@@ -1,7 +1,8 @@
 using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Domain.Common;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Tests;
 
@@ -55,6 +56,6 @@ internal sealed class FakeFinder(params ShipmentTracking[] shipments) : IShipmen
     public Task<ShipmentTracking?> FindByTrackingId(string shipperId, string trackingId, CancellationToken ct) =>
         Task.FromResult(shipments.FirstOrDefault(s => s.ShipperId == shipperId && s.TrackingId == trackingId));
 
-    public Task<IReadOnlyList<ShipmentTracking>> List(Cargamos.Modular.Application.Shipments.ShipmentFilter filter, CancellationToken ct) =>
+    public Task<IReadOnlyList<ShipmentTracking>> List(ShipmentFilter filter, CancellationToken ct) =>
         throw new NotSupportedException();
 }

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.Json;
-using Cargamos.Modular.Infrastructure.Marten;
 
 namespace Cargamos.Modular.Architecture.Tests;
 
@@ -9,7 +8,7 @@ namespace Cargamos.Modular.Architecture.Tests;
 /// </summary>
 public sealed class DevelopmentToolingTests
 {
-    private static readonly Assembly Infrastructure = typeof(InfrastructureRegistration).Assembly;
+    private static readonly Assembly Infrastructure = typeof(Cargamos.Modular.Infrastructure.Common.MartenStore).Assembly;
     private static readonly Assembly Api = typeof(Cargamos.Modular.Api.ApiJson).Assembly;
 
     public static TheoryData<string> Tooling => new()

@@ -1,16 +1,16 @@
 using System.Reflection;
 using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Domain.Shipments;
-using Cargamos.Modular.Infrastructure.Marten;
 using NetArchTest.Rules;
+using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Architecture.Tests;
 
 public sealed class LayerTests
 {
     private static readonly Assembly Domain = typeof(Shipment).Assembly;
-    private static readonly Assembly Application = typeof(GetShipmentEvents).Assembly;
-    private static readonly Assembly Infrastructure = typeof(InfrastructureRegistration).Assembly;
+    private static readonly Assembly Application = typeof(Cargamos.Modular.Application.Common.Errors.AppError).Assembly;
+    private static readonly Assembly Infrastructure = typeof(MartenStore).Assembly;
     private static readonly Assembly Api = typeof(Cargamos.Modular.Api.ApiJson).Assembly;
 
     [Fact]

@@ -7,7 +7,7 @@ using Mediator;
 
 namespace Cargamos.Modular.Api.Access;
 
-public static class AccessEndpoints
+internal static class AccessEndpoints
 {
     public sealed record LoginData(string Token, string ExpiresIn);
 

@@ -7,7 +7,7 @@ namespace Cargamos.Modular.Api.Access;
 /// The token signing key: <c>Auth:SigningKey</c> (base64, at least 32 bytes) from configuration; in Development,
 /// when none is configured, a key generated once into the git-ignored data folder. Never a committed key.
 /// </summary>
-public sealed class JwtSettings
+internal sealed class JwtSettings
 {
     public const string Issuer = "cargamos";
     public const string Audience = "cargamos-api";

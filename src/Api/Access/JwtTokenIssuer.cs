@@ -3,10 +3,11 @@ using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Ports;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Cargamos.Modular.Application.Access.Contracts;
 
 namespace Cargamos.Modular.Api.Access;
 
-public sealed class JwtTokenIssuer(JwtSettings settings, TimeProvider clock) : ITokenIssuer
+internal sealed class JwtTokenIssuer(JwtSettings settings, TimeProvider clock) : ITokenIssuer
 {
     public const string OrganizationClaim = "org";
     public const string ShipperClaim = "shipper_id";

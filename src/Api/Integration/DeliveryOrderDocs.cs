@@ -4,6 +4,7 @@ using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.Spreadsheets;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Api.Integration;
 
@@ -11,7 +12,7 @@ namespace Cargamos.Modular.Api.Integration;
 /// The OpenAPI description of a delivery order: every field with whether it is required, what it means and an
 /// example, so an integration engineer can build against the document alone.
 /// </summary>
-public static class DeliveryOrderDocs
+internal static class DeliveryOrderDocs
 {
     public const string Description = """
         Turns a delivery order into a shipment, synchronously. The order is checked in four layers, each reporting all its errors at once:

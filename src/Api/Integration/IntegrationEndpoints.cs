@@ -4,10 +4,11 @@ using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Domain.Shipments;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Api.Integration;
 
-public static class IntegrationEndpoints
+internal static class IntegrationEndpoints
 {
     /// <summary>The order as accepted (a copy of the request, normalized) plus trackingId and shipmentId.</summary>
     public sealed record IntegratedOrderView(

@@ -5,11 +5,12 @@ using Cargamos.Modular.Application.ReferenceData;
 using Cargamos.Modular.Domain.Integration;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Api.ReferenceData;
 
 /// <summary>Coverage lookup for every authenticated caller; coverage zones and shippers for operators.</summary>
-public static class ReferenceDataEndpoints
+internal static class ReferenceDataEndpoints
 {
     public sealed record DeletedView(string Id, bool Deleted);
 

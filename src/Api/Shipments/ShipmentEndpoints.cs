@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Cargamos.Modular.Api.Shipments;
 
-public static class ShipmentEndpoints
+internal static class ShipmentEndpoints
 {
     /// <summary>One recorded event as auditors read it.</summary>
     public sealed record EventView(long Sequence, long Version, string Type, DateTimeOffset Timestamp, Actor Actor, string? ProcessId, object Data);
@@ -125,7 +125,7 @@ public static class ShipmentEndpoints
         return Envelopes.Ok(http, new ShipmentPageView(items, page.NextCursor));
     }
 
-    private static List<StatusChangeView> History(Application.Shipments.ReadModels.ShipmentTracking t) =>
+    private static List<StatusChangeView> History(Application.Shipments.Contracts.ShipmentTracking t) =>
         (t.History ?? []).Select(h => new StatusChangeView(h.Status, h.At)).ToList();
 
     private static DateTimeOffset? QueryDate(string? value, string name) =>
@@ -164,7 +164,7 @@ public static class ShipmentEndpoints
 }
 
 /// <summary>Reads <c>If-Match: "N"</c> as the version a client expects the shipment to be at.</summary>
-public static class IfMatch
+internal static class IfMatch
 {
     public static long? Version(HttpContext http)
     {

@@ -13,7 +13,7 @@ using Microsoft.Net.Http.Headers;
 namespace Cargamos.Modular.Api.Spreadsheets;
 
 /// <summary>Spreadsheet integration: templates, uploads (integration lots), their progress and per-row results.</summary>
-public static class SpreadsheetEndpoints
+internal static class SpreadsheetEndpoints
 {
     public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     public const string CsvContentType = "text/csv; charset=utf-8";

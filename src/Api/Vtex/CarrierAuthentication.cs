@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Cargamos.Modular.Application.Access.Contracts;
 
 namespace Cargamos.Modular.Api.Vtex;
 
@@ -15,7 +16,7 @@ namespace Cargamos.Modular.Api.Vtex;
 /// (bare, as the VTEX document shows) or <c>Authorization: Bearer &lt;JWT&gt;</c>. Separate from shipper tokens
 /// (another audience), so neither opens the other's endpoints.
 /// </summary>
-public static class CarrierAuthentication
+internal static class CarrierAuthentication
 {
     public const string Scheme = "CarrierJwt";
     public const string Policy = "carrier";
@@ -65,7 +66,7 @@ public static class CarrierAuthentication
 }
 
 /// <summary>Issues carrier tokens (15 minutes by default, <c>Auth:CarrierTokenLifetimeMinutes</c>).</summary>
-public sealed class CarrierTokenIssuer(JwtSettings settings, TimeProvider clock, IConfiguration configuration)
+internal sealed class CarrierTokenIssuer(JwtSettings settings, TimeProvider clock, IConfiguration configuration)
 {
     public IssuedToken Issue(CarrierAccount carrier)
     {

@@ -14,7 +14,7 @@ namespace Cargamos.Modular.Api.Vtex;
 /// at Cargamos) and <c>X-VTEX-API-AppToken</c> (kept only as a SHA-256, compared in constant time). The principal has
 /// role <c>vtex</c>, <c>sub</c> = the AppKey and the claim <c>vtex_account</c>.
 /// </summary>
-public static class VtexAppKeyAuthentication
+internal static class VtexAppKeyAuthentication
 {
     public const string Scheme = "VtexAppKey";
     public const string Policy = "vtex";
@@ -39,7 +39,7 @@ public static class VtexAppKeyAuthentication
         user.FindFirst(AccountClaim)?.Value ?? throw new InvalidOperationException("The request was not authenticated as a VTEX account.");
 }
 
-public sealed class VtexAppKeyHandler(
+internal sealed class VtexAppKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IVtexAccounts accounts, IProblemDetailsService problemDetails)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {

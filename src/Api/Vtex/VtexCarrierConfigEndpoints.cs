@@ -10,7 +10,7 @@ namespace Cargamos.Modular.Api.Vtex;
 /// create, cancel and pause a service. Authenticated with the VTEX app key pair; answers in VTEX's JSON conventions
 /// (nulls present, UTC millisecond timestamps); errors in the Cargamos envelope like the rest of the API.
 /// </summary>
-public static class VtexCarrierConfigEndpoints
+internal static class VtexCarrierConfigEndpoints
 {
     public const string Executed = "Service executed successfully";
 

@@ -10,7 +10,7 @@ namespace Cargamos.Modular.Api.Vtex;
 /// mediator command that appends to the shipment's stream through the transition table and answers the document's
 /// message with the request echoed as <c>data</c>.
 /// </summary>
-public static class VtexHookEndpoints
+internal static class VtexHookEndpoints
 {
     public sealed record TokenRequest(string? ApiKey);
 

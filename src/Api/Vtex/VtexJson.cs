@@ -9,7 +9,7 @@ namespace Cargamos.Modular.Api.Vtex;
 /// The JSON conventions of the VTEX Pick and Pack document for its endpoints: camelCase, blank fields present as
 /// null (never omitted), timestamps in UTC as YYYY-MM-DDTHH:mm:ss.sssZ (exactly three fraction digits).
 /// </summary>
-public static class VtexJson
+internal static class VtexJson
 {
     public static readonly JsonSerializerOptions Options = Create();
 

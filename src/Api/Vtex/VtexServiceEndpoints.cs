@@ -6,7 +6,7 @@ using Mediator;
 namespace Cargamos.Modular.Api.Vtex;
 
 /// <summary>The VTEX <c>Get service</c> endpoint: a carrier reads one of its services as the document's ServiceResponseDto.</summary>
-public static class VtexServiceEndpoints
+internal static class VtexServiceEndpoints
 {
     public static IEndpointRouteBuilder MapVtexService(this IEndpointRouteBuilder app)
     {

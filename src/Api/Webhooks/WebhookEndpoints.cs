@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Cargamos.Modular.Api.Webhooks;
 
 /// <summary>A shipper's webhook: registration, suspension, secret rotation, test events and the deliveries log (docs/webhooks.md).</summary>
-public static class WebhookEndpoints
+internal static class WebhookEndpoints
 {
     public sealed record PutWebhookRequest(string? Url, IReadOnlyList<ShipmentStatus>? States, string? Description);
 

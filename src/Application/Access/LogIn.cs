@@ -2,13 +2,14 @@ using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
 
 namespace Cargamos.Modular.Application.Access;
 
 /// <summary>The Cargamos login: organization key plus HTTP Basic user and password give a bearer token.</summary>
-public sealed record LogIn(string OrganizationKey, string User, string Password) : ICommand<IssuedToken>;
+internal sealed record LogIn(string OrganizationKey, string User, string Password) : ICommand<IssuedToken>;
 
-public sealed class LogInValidator : AbstractValidator<LogIn>
+internal sealed class LogInValidator : AbstractValidator<LogIn>
 {
     public LogInValidator()
     {
@@ -16,7 +17,7 @@ public sealed class LogInValidator : AbstractValidator<LogIn>
     }
 }
 
-public sealed class LogInHandler(IAccountDirectory accounts, IPasswordHashing passwords, ITokenIssuer tokens)
+internal sealed class LogInHandler(IAccountDirectory accounts, IPasswordHashing passwords, ITokenIssuer tokens)
     : ICommandHandler<LogIn, IssuedToken>
 {
     // One answer for a wrong key, user or password: the caller must not learn which part was wrong.

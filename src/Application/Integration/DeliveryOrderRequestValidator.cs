@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
+using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.Integration;
 
@@ -9,7 +11,7 @@ namespace Cargamos.Modular.Application.Integration;
 /// Layer 2 of integration: the information is sufficient and well formed. Every problem of the order at once,
 /// each named by its dotted path. Required: what a carrier needs to find the door and reach the recipient.
 /// </summary>
-public sealed partial class DeliveryOrderRequestValidator : AbstractValidator<DeliveryOrderRequest>
+internal sealed partial class DeliveryOrderRequestValidator : AbstractValidator<DeliveryOrderRequest>
 {
     public const string CountryPermitted = "Value is not a valid enumeration member; permitted: 'mx', 'co', 'us', 'br'.";
 
@@ -59,7 +61,7 @@ public sealed partial class DeliveryOrderRequestValidator : AbstractValidator<De
     private static partial Regex BarcodeSafe();
 }
 
-public sealed partial class RecipientLocationValidator : AbstractValidator<RecipientLocationRequest>
+internal sealed partial class RecipientLocationValidator : AbstractValidator<RecipientLocationRequest>
 {
     public RecipientLocationValidator()
     {
@@ -89,7 +91,7 @@ public sealed partial class RecipientLocationValidator : AbstractValidator<Recip
     }
 }
 
-public sealed partial class RecipientInformationValidator : AbstractValidator<RecipientInformationRequest>
+internal sealed partial class RecipientInformationValidator : AbstractValidator<RecipientInformationRequest>
 {
     public RecipientInformationValidator()
     {
@@ -106,7 +108,7 @@ public sealed partial class RecipientInformationValidator : AbstractValidator<Re
     private static partial Regex Phone();
 }
 
-public sealed partial class PackageInformationValidator : AbstractValidator<PackageInformationRequest>
+internal sealed partial class PackageInformationValidator : AbstractValidator<PackageInformationRequest>
 {
     public PackageInformationValidator()
     {
@@ -133,7 +135,7 @@ public sealed partial class PackageInformationValidator : AbstractValidator<Pack
     private static partial Regex Currency();
 }
 
-public sealed partial class CartaPorteValidator : AbstractValidator<CartaPorteRequest>
+internal sealed partial class CartaPorteValidator : AbstractValidator<CartaPorteRequest>
 {
     public CartaPorteValidator()
     {

@@ -4,6 +4,9 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 using Mediator;
+using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Integration;
 
@@ -12,12 +15,12 @@ namespace Cargamos.Modular.Application.Integration;
 /// ShipmentCreated, carrier = the zone's default carrier) in an integration lot of one. With
 /// <paramref name="Simulate"/> every check runs and nothing is written.
 /// </summary>
-public sealed record IntegrateDeliveryOrder(DeliveryOrderRequest Order, bool Simulate) : ICommand<IntegratedOrder>, IShipperRequest;
+internal sealed record IntegrateDeliveryOrder(DeliveryOrderRequest Order, bool Simulate) : ICommand<IntegratedOrder>, IShipperRequest;
 
 /// <summary>The order as accepted, the trackingId and shipmentId (null when simulated), and where it goes.</summary>
-public sealed record IntegratedOrder(DeliveryOrder Order, string? TrackingId, Guid? ShipmentId, string CarrierId, string ZoneId, long? IntegrationLotId);
+internal sealed record IntegratedOrder(DeliveryOrder Order, string? TrackingId, Guid? ShipmentId, string CarrierId, string ZoneId, long? IntegrationLotId);
 
-public sealed class IntegrateDeliveryOrderHandler(
+internal sealed class IntegrateDeliveryOrderHandler(
     DeliveryOrderIntake intake,
     AuthorizedShipper shipper,
     IShipmentStore store,

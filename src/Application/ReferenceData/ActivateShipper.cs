@@ -1,18 +1,20 @@
 using Cargamos.Modular.Application.Common.Ports;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
 /// <summary>An operator lifts a suspension: the shipper's users can log in again. Activating an active shipper changes nothing.</summary>
-public sealed record ActivateShipper(string Key) : ICommand<ShipperView>;
+internal sealed record ActivateShipper(string Key) : ICommand<ShipperView>;
 
-public sealed class ActivateShipperValidator : AbstractValidator<ActivateShipper>
+internal sealed class ActivateShipperValidator : AbstractValidator<ActivateShipper>
 {
     public ActivateShipperValidator() => RuleFor(c => c.Key).NotEmpty().MaximumLength(100).WithState(_ => "request.path");
 }
 
-public sealed class ActivateShipperHandler(IAccountDirectory accounts, IShipperRegistry registry, IContractStore contracts, ICaller caller)
+internal sealed class ActivateShipperHandler(IAccountDirectory accounts, IShipperRegistry registry, IContractStore contracts, ICaller caller)
     : ICommandHandler<ActivateShipper, ShipperView>
 {
     public async ValueTask<ShipperView> Handle(ActivateShipper command, CancellationToken cancellationToken)

@@ -1,11 +1,12 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
 /// <summary>The wire shape of a shipper contract (PUT .../contract, and the contract of a new shipper).</summary>
-public sealed record ContractRequest(
+internal sealed record ContractRequest(
     IReadOnlyList<string?>? AllowedCountries,
     IReadOnlyList<ServiceLevelRequest?>? ServiceLevels,
     PackageLimitsRequest? PackageLimits,
@@ -40,11 +41,11 @@ public sealed record ContractRequest(
     }
 }
 
-public sealed record ServiceLevelRequest(string? ZoneId, int? MinDays, int? MaxDays, int? DropoffCutoffHour, IReadOnlyList<DayOfWeek>? OperatingDays);
+internal sealed record ServiceLevelRequest(string? ZoneId, int? MinDays, int? MaxDays, int? DropoffCutoffHour, IReadOnlyList<DayOfWeek>? OperatingDays);
 
-public sealed record PackageLimitsRequest(decimal? MaxWeightKg, decimal? MaxSideCm, decimal? MaxSumOfSidesCm, decimal? MaxDeclaredValue);
+internal sealed record PackageLimitsRequest(decimal? MaxWeightKg, decimal? MaxSideCm, decimal? MaxSumOfSidesCm, decimal? MaxDeclaredValue);
 
-public sealed class ContractRequestValidator : AbstractValidator<ContractRequest>
+internal sealed class ContractRequestValidator : AbstractValidator<ContractRequest>
 {
     public ContractRequestValidator()
     {
@@ -78,7 +79,7 @@ public sealed class ContractRequestValidator : AbstractValidator<ContractRequest
     private static string Iso(DateTimeOffset value) => value.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
 }
 
-public sealed class ServiceLevelRequestValidator : AbstractValidator<ServiceLevelRequest>
+internal sealed class ServiceLevelRequestValidator : AbstractValidator<ServiceLevelRequest>
 {
     public ServiceLevelRequestValidator()
     {
@@ -97,7 +98,7 @@ public sealed class ServiceLevelRequestValidator : AbstractValidator<ServiceLeve
     }
 }
 
-public sealed class PackageLimitsRequestValidator : AbstractValidator<PackageLimitsRequest>
+internal sealed class PackageLimitsRequestValidator : AbstractValidator<PackageLimitsRequest>
 {
     public PackageLimitsRequestValidator()
     {

@@ -1,21 +1,22 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Domain.Integration;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
 /// <summary>One range or single code of a zone, named by its place in the request ("postalCodeRanges[0]", "postalCodes[2]").</summary>
-public sealed record CoverageItem(string Parameter, PostalCodeRange Range)
+internal sealed record CoverageItem(string Parameter, PostalCodeRange Range)
 {
     public string Display => Range.From == Range.To ? Range.From : $"{Range.From}-{Range.To}";
 }
 
-public sealed record CoverageOverlap(CoverageItem Item, CoverageZone OtherZone, CoverageItem OtherItem);
+internal sealed record CoverageOverlap(CoverageItem Item, CoverageZone OtherZone, CoverageItem OtherItem);
 
 /// <summary>
 /// A postal code belongs to at most one zone of its country: that is what makes a coverage lookup unambiguous
 /// (and lets the lookup index answer with one binary search).
 /// </summary>
-public static class CoverageOverlaps
+internal static class CoverageOverlaps
 {
     public const string Code = "COVERAGE_OVERLAP";
 

@@ -4,13 +4,15 @@ using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
 /// <summary>An operator signs up a shipper: the organization (its key is the login key), its first user and its contract, all or nothing.</summary>
-public sealed record CreateShipper(string? Key, string? Name, NewUserRequest? User, ContractRequest? Contract) : ICommand<ShipperView>;
+internal sealed record CreateShipper(string? Key, string? Name, NewUserRequest? User, ContractRequest? Contract) : ICommand<ShipperView>;
 
-public sealed record NewUserRequest(string? Email, string? Password)
+internal sealed record NewUserRequest(string? Email, string? Password)
 {
     // A record prints every member: keep the password out of any log line that prints the command.
     private bool PrintMembers(System.Text.StringBuilder builder)
@@ -20,7 +22,7 @@ public sealed record NewUserRequest(string? Email, string? Password)
     }
 }
 
-public sealed partial class CreateShipperValidator : AbstractValidator<CreateShipper>
+internal sealed partial class CreateShipperValidator : AbstractValidator<CreateShipper>
 {
     public const int MinimumPasswordLength = 12;
 
@@ -39,7 +41,7 @@ public sealed partial class CreateShipperValidator : AbstractValidator<CreateShi
     private static partial Regex KeyPattern();
 }
 
-public sealed class NewUserRequestValidator : AbstractValidator<NewUserRequest>
+internal sealed class NewUserRequestValidator : AbstractValidator<NewUserRequest>
 {
     public NewUserRequestValidator()
     {
@@ -54,7 +56,7 @@ public sealed class NewUserRequestValidator : AbstractValidator<NewUserRequest>
     }
 }
 
-public sealed class CreateShipperHandler(
+internal sealed class CreateShipperHandler(
     IAccountDirectory accounts,
     IShipperRegistry registry,
     ICoverageCatalog catalog,

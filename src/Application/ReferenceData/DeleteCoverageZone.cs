@@ -2,6 +2,7 @@ using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
@@ -9,17 +10,17 @@ namespace Cargamos.Modular.Application.ReferenceData;
 /// An operator deletes a coverage zone: its postal codes are no longer covered from the next lookup. Refused while a
 /// contract still promises a service level there (edit those contracts first), so no contract names a missing zone.
 /// </summary>
-public sealed record DeleteCoverageZone(string ZoneId) : ICommand<DeletedCoverageZone>;
+internal sealed record DeleteCoverageZone(string ZoneId) : ICommand<DeletedCoverageZone>;
 
-public sealed record DeletedCoverageZone(string Id, bool Deleted);
+internal sealed record DeletedCoverageZone(string Id, bool Deleted);
 
-public sealed class DeleteCoverageZoneValidator : AbstractValidator<DeleteCoverageZone>
+internal sealed class DeleteCoverageZoneValidator : AbstractValidator<DeleteCoverageZone>
 {
     public DeleteCoverageZoneValidator() =>
         RuleFor(c => c.ZoneId).Must(ZoneIds.IsValid).WithErrorCode("INVALID_PARAMETER").WithMessage(ZoneIds.Format).WithState(_ => "request.path");
 }
 
-public sealed class DeleteCoverageZoneHandler(ICoverageCatalog catalog, IShipperRegistry shippers, ICaller caller)
+internal sealed class DeleteCoverageZoneHandler(ICoverageCatalog catalog, IShipperRegistry shippers, ICaller caller)
     : ICommandHandler<DeleteCoverageZone, DeletedCoverageZone>
 {
     public async ValueTask<DeletedCoverageZone> Handle(DeleteCoverageZone command, CancellationToken cancellationToken)

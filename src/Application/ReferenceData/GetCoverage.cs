@@ -2,6 +2,8 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
@@ -9,16 +11,16 @@ namespace Cargamos.Modular.Application.ReferenceData;
 /// Is a postal code covered, by which zone and carrier, and (for a shipper) with which lead times under its contract.
 /// Answers from the coverage lookup index, like the integration does.
 /// </summary>
-public sealed record GetCoverage(string Country, string PostalCode) : IQuery<CoverageAnswer>;
+internal sealed record GetCoverage(string Country, string PostalCode) : IQuery<CoverageAnswer>;
 
 /// <summary><see cref="PostalCode"/> is the canonical form the lookup used ("01310-100" is answered as "01310100").</summary>
-public sealed record CoverageAnswer(string Country, string PostalCode, bool Covered, CoverageZoneSummary? Zone, LeadTimes? LeadTimes);
+internal sealed record CoverageAnswer(string Country, string PostalCode, bool Covered, CoverageZoneSummary? Zone, LeadTimes? LeadTimes);
 
-public sealed record CoverageZoneSummary(string Id, string Name, string TimeZone, string DistributionCenter, string CarrierId);
+internal sealed record CoverageZoneSummary(string Id, string Name, string TimeZone, string DistributionCenter, string CarrierId);
 
-public sealed record LeadTimes(int MinDays, int MaxDays, int DropoffCutoffHour, IReadOnlyList<DayOfWeek> OperatingDays);
+internal sealed record LeadTimes(int MinDays, int MaxDays, int DropoffCutoffHour, IReadOnlyList<DayOfWeek> OperatingDays);
 
-public sealed class GetCoverageValidator : AbstractValidator<GetCoverage>
+internal sealed class GetCoverageValidator : AbstractValidator<GetCoverage>
 {
     public GetCoverageValidator()
     {
@@ -34,7 +36,7 @@ public sealed class GetCoverageValidator : AbstractValidator<GetCoverage>
     internal static string Country(GetCoverage query) => query.Country.Trim().ToLowerInvariant();
 }
 
-public sealed class GetCoverageHandler(ICoverageCatalog catalog, IContractStore contracts, ICaller caller) : IQueryHandler<GetCoverage, CoverageAnswer>
+internal sealed class GetCoverageHandler(ICoverageCatalog catalog, IContractStore contracts, ICaller caller) : IQueryHandler<GetCoverage, CoverageAnswer>
 {
     public async ValueTask<CoverageAnswer> Handle(GetCoverage query, CancellationToken cancellationToken)
     {

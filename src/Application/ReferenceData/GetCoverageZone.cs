@@ -3,19 +3,21 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
 /// <summary>One coverage zone as stored.</summary>
-public sealed record GetCoverageZone(string ZoneId) : IQuery<CoverageZone>;
+internal sealed record GetCoverageZone(string ZoneId) : IQuery<CoverageZone>;
 
-public sealed class GetCoverageZoneValidator : AbstractValidator<GetCoverageZone>
+internal sealed class GetCoverageZoneValidator : AbstractValidator<GetCoverageZone>
 {
     public GetCoverageZoneValidator() =>
         RuleFor(q => q.ZoneId).Must(ZoneIds.IsValid).WithErrorCode("INVALID_PARAMETER").WithMessage(ZoneIds.Format).WithState(_ => "request.path");
 }
 
-public sealed class GetCoverageZoneHandler(ICoverageCatalog catalog, ICaller caller) : IQueryHandler<GetCoverageZone, CoverageZone>
+internal sealed class GetCoverageZoneHandler(ICoverageCatalog catalog, ICaller caller) : IQueryHandler<GetCoverageZone, CoverageZone>
 {
     public async ValueTask<CoverageZone> Handle(GetCoverageZone query, CancellationToken cancellationToken)
     {

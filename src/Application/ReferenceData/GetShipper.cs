@@ -4,22 +4,25 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
 /// <summary>A shipper organization as operators see it: the organization, its users (never their password hashes) and its contract.</summary>
-public sealed record GetShipper(string Key) : IQuery<ShipperView>;
+internal sealed record GetShipper(string Key) : IQuery<ShipperView>;
 
-public sealed record ShipperView(Organization Organization, IReadOnlyList<ShipperUser> Users, ShipperContract? Contract);
+internal sealed record ShipperView(Organization Organization, IReadOnlyList<ShipperUser> Users, ShipperContract? Contract);
 
-public sealed record ShipperUser(string Email, IReadOnlyList<string> Roles, bool Active);
+internal sealed record ShipperUser(string Email, IReadOnlyList<string> Roles, bool Active);
 
-public sealed class GetShipperValidator : AbstractValidator<GetShipper>
+internal sealed class GetShipperValidator : AbstractValidator<GetShipper>
 {
     public GetShipperValidator() => RuleFor(q => q.Key).NotEmpty().MaximumLength(100).WithState(_ => "request.path");
 }
 
-public sealed class GetShipperHandler(IAccountDirectory accounts, IShipperRegistry registry, IContractStore contracts, ICaller caller)
+internal sealed class GetShipperHandler(IAccountDirectory accounts, IShipperRegistry registry, IContractStore contracts, ICaller caller)
     : IQueryHandler<GetShipper, ShipperView>
 {
     public async ValueTask<ShipperView> Handle(GetShipper query, CancellationToken cancellationToken)
@@ -31,7 +34,7 @@ public sealed class GetShipperHandler(IAccountDirectory accounts, IShipperRegist
 }
 
 /// <summary>Lookups shared by the shipper use cases.</summary>
-public static class Shippers
+internal static class Shippers
 {
     /// <summary>The shipper organization with that key; Cargamos' own organization is not a shipper (it cannot be suspended here).</summary>
     public static async Task<Organization> Find(IAccountDirectory accounts, string key, CancellationToken ct)

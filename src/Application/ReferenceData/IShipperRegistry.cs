@@ -1,5 +1,7 @@
 using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Domain.Integration;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
@@ -7,7 +9,7 @@ namespace Cargamos.Modular.Application.ReferenceData;
 /// The write side of shipper organizations and their users, for operators. Reads of one organization or user go
 /// through <see cref="Common.Ports.IAccountDirectory"/>, contracts through <see cref="Common.Ports.IContractStore"/>.
 /// </summary>
-public interface IShipperRegistry
+internal interface IShipperRegistry
 {
     /// <summary>
     /// Creates the organization, its first user and its contract in one transaction.

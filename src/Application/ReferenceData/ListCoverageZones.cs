@@ -1,13 +1,15 @@
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Integration;
 using Mediator;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
 /// <summary>Every coverage zone, by country and id, as stored (not from the lookup cache).</summary>
-public sealed record ListCoverageZones : IQuery<IReadOnlyList<CoverageZone>>;
+internal sealed record ListCoverageZones : IQuery<IReadOnlyList<CoverageZone>>;
 
-public sealed class ListCoverageZonesHandler(ICoverageCatalog catalog, ICaller caller) : IQueryHandler<ListCoverageZones, IReadOnlyList<CoverageZone>>
+internal sealed class ListCoverageZonesHandler(ICoverageCatalog catalog, ICaller caller) : IQueryHandler<ListCoverageZones, IReadOnlyList<CoverageZone>>
 {
     public async ValueTask<IReadOnlyList<CoverageZone>> Handle(ListCoverageZones query, CancellationToken cancellationToken)
     {

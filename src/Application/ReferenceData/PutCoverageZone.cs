@@ -4,14 +4,16 @@ using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
 /// <summary>An operator creates or replaces a coverage zone. Effective for the next coverage lookup.</summary>
-public sealed record PutCoverageZone(string ZoneId, CoverageZoneRequest? Zone) : ICommand<SavedCoverageZone>;
+internal sealed record PutCoverageZone(string ZoneId, CoverageZoneRequest? Zone) : ICommand<SavedCoverageZone>;
 
 /// <summary>The wire shape of a zone: every member nullable so that all missing fields are reported at once.</summary>
-public sealed record CoverageZoneRequest(
+internal sealed record CoverageZoneRequest(
     string? Country,
     string? Name,
     string? TimeZone,
@@ -20,11 +22,11 @@ public sealed record CoverageZoneRequest(
     IReadOnlyList<PostalCodeRangeRequest?>? PostalCodeRanges,
     IReadOnlyList<string?>? PostalCodes)
 {
-    /// <summary>The zone with its codes in canonical form (<see cref="Domain.Integration.PostalCodes.Normalize"/>). Only for a validated request.</summary>
+    /// <summary>The zone with its codes in canonical form (<see cref="Domain.ReferenceData.PostalCodes.Normalize"/>). Only for a validated request.</summary>
     public CoverageZone ToZone(string zoneId)
     {
         var country = Country!.Trim().ToLowerInvariant();
-        string Normalize(string? code) => Domain.Integration.PostalCodes.Normalize(country, code!)
+        string Normalize(string? code) => Domain.ReferenceData.PostalCodes.Normalize(country, code!)
             ?? throw new InvalidOperationException($"Postal code '{code}' was not validated.");
         return new CoverageZone(
             zoneId,
@@ -38,11 +40,11 @@ public sealed record CoverageZoneRequest(
     }
 }
 
-public sealed record PostalCodeRangeRequest(string? From, string? To);
+internal sealed record PostalCodeRangeRequest(string? From, string? To);
 
-public sealed record SavedCoverageZone(CoverageZone Zone, bool Created);
+internal sealed record SavedCoverageZone(CoverageZone Zone, bool Created);
 
-public sealed partial class PutCoverageZoneValidator : AbstractValidator<PutCoverageZone>
+internal sealed partial class PutCoverageZoneValidator : AbstractValidator<PutCoverageZone>
 {
     public PutCoverageZoneValidator()
     {
@@ -54,7 +56,7 @@ public sealed partial class PutCoverageZoneValidator : AbstractValidator<PutCove
 }
 
 /// <summary>Zone ids appear in URLs, contracts and events: short, lowercase, URL-safe.</summary>
-public static partial class ZoneIds
+internal static partial class ZoneIds
 {
     public const string Format = "zoneId must be 1 to 50 characters among a-z, 0-9 and '-', starting with a letter or digit (e.g. mx-cdmx).";
 
@@ -64,7 +66,7 @@ public static partial class ZoneIds
     private static partial Regex Pattern();
 }
 
-public sealed class CoverageZoneRequestValidator : AbstractValidator<CoverageZoneRequest>
+internal sealed class CoverageZoneRequestValidator : AbstractValidator<CoverageZoneRequest>
 {
     public CoverageZoneRequestValidator()
     {
@@ -166,7 +168,7 @@ public sealed class CoverageZoneRequestValidator : AbstractValidator<CoverageZon
         new(context.PropertyChain.BuildPropertyPath(name), message) { ErrorCode = "INVALID_PARAMETER" };
 }
 
-public sealed class PutCoverageZoneHandler(ICoverageCatalog catalog, ICaller caller) : ICommandHandler<PutCoverageZone, SavedCoverageZone>
+internal sealed class PutCoverageZoneHandler(ICoverageCatalog catalog, ICaller caller) : ICommandHandler<PutCoverageZone, SavedCoverageZone>
 {
     public async ValueTask<SavedCoverageZone> Handle(PutCoverageZone command, CancellationToken cancellationToken)
     {

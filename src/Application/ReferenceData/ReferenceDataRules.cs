@@ -1,11 +1,12 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Integration;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
 /// <summary>Rules shared by the reference-data use cases.</summary>
-public static class ReferenceDataRules
+internal static class ReferenceDataRules
 {
     /// <summary>The same words the Cargamos document uses for an unknown country.</summary>
     public static readonly string CountryPermitted =

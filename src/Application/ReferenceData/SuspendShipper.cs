@@ -1,6 +1,8 @@
 using Cargamos.Modular.Application.Common.Ports;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
@@ -8,14 +10,14 @@ namespace Cargamos.Modular.Application.ReferenceData;
 /// An operator suspends a shipper: its users get 403 ACCOUNT_SUSPENDED at login (and on every call with a token
 /// issued before). Its shipments and contract are kept. Suspending a suspended shipper changes nothing.
 /// </summary>
-public sealed record SuspendShipper(string Key) : ICommand<ShipperView>;
+internal sealed record SuspendShipper(string Key) : ICommand<ShipperView>;
 
-public sealed class SuspendShipperValidator : AbstractValidator<SuspendShipper>
+internal sealed class SuspendShipperValidator : AbstractValidator<SuspendShipper>
 {
     public SuspendShipperValidator() => RuleFor(c => c.Key).NotEmpty().MaximumLength(100).WithState(_ => "request.path");
 }
 
-public sealed class SuspendShipperHandler(IAccountDirectory accounts, IShipperRegistry registry, IContractStore contracts, ICaller caller)
+internal sealed class SuspendShipperHandler(IAccountDirectory accounts, IShipperRegistry registry, IContractStore contracts, ICaller caller)
     : ICommandHandler<SuspendShipper, ShipperView>
 {
     public async ValueTask<ShipperView> Handle(SuspendShipper command, CancellationToken cancellationToken)

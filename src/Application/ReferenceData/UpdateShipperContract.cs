@@ -3,13 +3,16 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
 /// <summary>An operator replaces a shipper's contract (countries, service level per zone, package limits, validity).</summary>
-public sealed record UpdateShipperContract(string Key, ContractRequest? Contract) : ICommand<ShipperContract>;
+internal sealed record UpdateShipperContract(string Key, ContractRequest? Contract) : ICommand<ShipperContract>;
 
-public sealed class UpdateShipperContractValidator : AbstractValidator<UpdateShipperContract>
+internal sealed class UpdateShipperContractValidator : AbstractValidator<UpdateShipperContract>
 {
     public UpdateShipperContractValidator()
     {
@@ -19,7 +22,7 @@ public sealed class UpdateShipperContractValidator : AbstractValidator<UpdateShi
     }
 }
 
-public sealed class UpdateShipperContractHandler(
+internal sealed class UpdateShipperContractHandler(
     IAccountDirectory accounts, ICoverageCatalog catalog, IContractStore contracts, ICaller caller)
     : ICommandHandler<UpdateShipperContract, ShipperContract>
 {

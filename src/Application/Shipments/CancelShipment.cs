@@ -3,13 +3,14 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Shipments;
 
 /// <summary>A shipper (or an operator) cancels a shipment that no courier has picked yet.</summary>
-public sealed record CancelShipment(string Id, CancelType? Type, string? Comment, long? ExpectedVersion) : ICommand<ShipmentVersion>;
+internal sealed record CancelShipment(string Id, CancelType? Type, string? Comment, long? ExpectedVersion) : ICommand<ShipmentVersion>;
 
-public sealed class CancelShipmentValidator : AbstractValidator<CancelShipment>
+internal sealed class CancelShipmentValidator : AbstractValidator<CancelShipment>
 {
     public CancelShipmentValidator()
     {
@@ -19,7 +20,7 @@ public sealed class CancelShipmentValidator : AbstractValidator<CancelShipment>
     }
 }
 
-public sealed class CancelShipmentHandler(ShipmentAccess access, IShipmentStore store, ICaller caller, TimeProvider clock)
+internal sealed class CancelShipmentHandler(ShipmentAccess access, IShipmentStore store, ICaller caller, TimeProvider clock)
     : ICommandHandler<CancelShipment, ShipmentVersion>
 {
     public async ValueTask<ShipmentVersion> Handle(CancelShipment command, CancellationToken cancellationToken)

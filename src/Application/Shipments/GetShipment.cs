@@ -1,19 +1,19 @@
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Shipments.ReadModels;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Shipments;
 
 /// <summary>A shipment's tracking read model, by shipmentId or trackingId (or by trackingId only), scoped to the caller.</summary>
-public sealed record GetShipment(string Id, bool TrackingIdOnly = false) : IQuery<ShipmentTracking>;
+internal sealed record GetShipment(string Id, bool TrackingIdOnly = false) : IQuery<ShipmentTracking>;
 
-public sealed class GetShipmentValidator : AbstractValidator<GetShipment>
+internal sealed class GetShipmentValidator : AbstractValidator<GetShipment>
 {
     public GetShipmentValidator() => RuleFor(q => q.Id).NotEmpty().MaximumLength(100);
 }
 
-public sealed class GetShipmentHandler(ShipmentAccess access) : IQueryHandler<GetShipment, ShipmentTracking>
+internal sealed class GetShipmentHandler(ShipmentAccess access) : IQueryHandler<GetShipment, ShipmentTracking>
 {
     public async ValueTask<ShipmentTracking> Handle(GetShipment query, CancellationToken cancellationToken)
     {

@@ -1,20 +1,21 @@
 using Cargamos.Modular.Application.Common.Ports;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Shipments;
 
 /// <summary>The raw event stream of a shipment, in order, for auditors (and the shipper that owns it).</summary>
-public sealed record GetShipmentEvents(string Id) : IQuery<ShipmentEventsView>;
+internal sealed record GetShipmentEvents(string Id) : IQuery<ShipmentEventsView>;
 
-public sealed record ShipmentEventsView(Guid ShipmentId, string TrackingId, IReadOnlyList<RecordedShipmentEvent> Events);
+internal sealed record ShipmentEventsView(Guid ShipmentId, string TrackingId, IReadOnlyList<RecordedShipmentEvent> Events);
 
-public sealed class GetShipmentEventsValidator : AbstractValidator<GetShipmentEvents>
+internal sealed class GetShipmentEventsValidator : AbstractValidator<GetShipmentEvents>
 {
     public GetShipmentEventsValidator() => RuleFor(q => q.Id).NotEmpty().MaximumLength(100);
 }
 
-public sealed class GetShipmentEventsHandler(ShipmentAccess access, IShipmentStore store) : IQueryHandler<GetShipmentEvents, ShipmentEventsView>
+internal sealed class GetShipmentEventsHandler(ShipmentAccess access, IShipmentStore store) : IQueryHandler<GetShipmentEvents, ShipmentEventsView>
 {
     public async ValueTask<ShipmentEventsView> Handle(GetShipmentEvents query, CancellationToken cancellationToken)
     {

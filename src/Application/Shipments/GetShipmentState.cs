@@ -3,13 +3,14 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Shipments;
 
 /// <summary>The shipment as it was at a stream version or at a moment (neither: as it is now).</summary>
-public sealed record GetShipmentState(string Id, long? Version, DateTimeOffset? At) : IQuery<Shipment>;
+internal sealed record GetShipmentState(string Id, long? Version, DateTimeOffset? At) : IQuery<Shipment>;
 
-public sealed class GetShipmentStateValidator : AbstractValidator<GetShipmentState>
+internal sealed class GetShipmentStateValidator : AbstractValidator<GetShipmentState>
 {
     public GetShipmentStateValidator()
     {
@@ -20,7 +21,7 @@ public sealed class GetShipmentStateValidator : AbstractValidator<GetShipmentSta
     }
 }
 
-public sealed class GetShipmentStateHandler(ShipmentAccess access, IShipmentStore store) : IQueryHandler<GetShipmentState, Shipment>
+internal sealed class GetShipmentStateHandler(ShipmentAccess access, IShipmentStore store) : IQueryHandler<GetShipmentState, Shipment>
 {
     public async ValueTask<Shipment> Handle(GetShipmentState query, CancellationToken cancellationToken)
     {

@@ -1,9 +1,9 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Shipments;
 
@@ -11,16 +11,13 @@ namespace Cargamos.Modular.Application.Shipments;
 /// The caller's shipments, newest first, with keyset pagination: <paramref name="Cursor"/> is the
 /// <c>nextCursor</c> of the previous page. <paramref name="LotId"/> matches the integration lot id or the shipper's lotId.
 /// </summary>
-public sealed record ListShipments(
+internal sealed record ListShipments(
     ShipmentStatus? Status, DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedTo, string? LotId, string? Cursor, int Limit)
     : IQuery<ShipmentPage>;
 
-public sealed record ShipmentPage(IReadOnlyList<ShipmentTracking> Items, string? NextCursor);
+internal sealed record ShipmentPage(IReadOnlyList<ShipmentTracking> Items, string? NextCursor);
 
-public sealed record ShipmentFilter(
-    string? ShipperId, ShipmentStatus? Status, DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedTo, string? LotId, Guid? After, int Limit);
-
-public sealed class ListShipmentsValidator : AbstractValidator<ListShipments>
+internal sealed class ListShipmentsValidator : AbstractValidator<ListShipments>
 {
     public ListShipmentsValidator()
     {
@@ -32,7 +29,7 @@ public sealed class ListShipmentsValidator : AbstractValidator<ListShipments>
     }
 }
 
-public sealed class ListShipmentsHandler(IShipmentFinder finder, ICaller caller) : IQueryHandler<ListShipments, ShipmentPage>
+internal sealed class ListShipmentsHandler(IShipmentFinder finder, ICaller caller) : IQueryHandler<ListShipments, ShipmentPage>
 {
     public async ValueTask<ShipmentPage> Handle(ListShipments query, CancellationToken cancellationToken)
     {

@@ -1,11 +1,11 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Shipments.ReadModels;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Shipments;
 
 /// <summary>Resolves a shipmentId or trackingId to the one shipment the caller may see.</summary>
-public sealed class ShipmentAccess(IShipmentFinder finder, ICaller caller)
+internal sealed class ShipmentAccess(IShipmentFinder finder, ICaller caller)
 {
     public async Task<ShipmentTracking> Resolve(string id, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Integration;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Application.Spreadsheets;
 
@@ -11,7 +12,7 @@ namespace Cargamos.Modular.Application.Spreadsheets;
 /// when any of its columns has a value. Cells that cannot be read as their field's type (a number, a boolean, a date
 /// written as text) are reported here with the column as <c>parameter</c>, and their field is left empty.
 /// </summary>
-public static class DeliveryOrderRows
+internal static class DeliveryOrderRows
 {
     private static readonly Dictionary<string, int> IndexOf = DeliveryOrderFields.Columns
         .Select((c, i) => (c.Path, i)).ToDictionary(x => x.Path, x => x.i, StringComparer.Ordinal);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Mediator;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Application.Spreadsheets;
 
@@ -7,9 +8,9 @@ namespace Cargamos.Modular.Application.Spreadsheets;
 /// A spreadsheet template: a header with every column of a delivery order and one example row, whose dates are the next
 /// operating day in Mexico City (so the example itself integrates under the demo contracts).
 /// </summary>
-public sealed record GetDeliveryOrderTemplate(SpreadsheetFormat Format) : IQuery<byte[]>;
+internal sealed record GetDeliveryOrderTemplate(SpreadsheetFormat Format) : IQuery<byte[]>;
 
-public sealed class GetDeliveryOrderTemplateHandler(ISpreadsheetFiles files, TimeProvider clock) : IQueryHandler<GetDeliveryOrderTemplate, byte[]>
+internal sealed class GetDeliveryOrderTemplateHandler(ISpreadsheetFiles files, TimeProvider clock) : IQueryHandler<GetDeliveryOrderTemplate, byte[]>
 {
     public ValueTask<byte[]> Handle(GetDeliveryOrderTemplate query, CancellationToken cancellationToken)
     {

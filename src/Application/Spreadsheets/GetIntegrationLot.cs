@@ -7,19 +7,19 @@ using Mediator;
 namespace Cargamos.Modular.Application.Spreadsheets;
 
 /// <summary>A lot and its progress. A shipper sees only its own lots (another's is 404); auditors and operators see all.</summary>
-public sealed record GetIntegrationLot(long LotId) : IQuery<IntegrationLotView>;
+internal sealed record GetIntegrationLot(long LotId) : IQuery<IntegrationLotView>;
 
 /// <summary>One page of a lot's row results, by row number: <paramref name="Cursor"/> is the previous page's <c>nextCursor</c>.</summary>
-public sealed record GetIntegrationLotResults(long LotId, string? Cursor, int Limit) : IQuery<LotResultsPage>;
+internal sealed record GetIntegrationLotResults(long LotId, string? Cursor, int Limit) : IQuery<LotResultsPage>;
 
-public sealed record LotResultsPage(IntegrationLotView Lot, IReadOnlyList<LotRowResult> Items, string? NextCursor);
+internal sealed record LotResultsPage(IntegrationLotView Lot, IReadOnlyList<LotRowResult> Items, string? NextCursor);
 
 /// <summary>The caller's lots, newest first (staff: every shipper's), with keyset pagination.</summary>
-public sealed record ListIntegrationLots(string? Cursor, int Limit) : IQuery<LotPage>;
+internal sealed record ListIntegrationLots(string? Cursor, int Limit) : IQuery<LotPage>;
 
-public sealed record LotPage(IReadOnlyList<IntegrationLotView> Items, string? NextCursor);
+internal sealed record LotPage(IReadOnlyList<IntegrationLotView> Items, string? NextCursor);
 
-public sealed class GetIntegrationLotResultsValidator : AbstractValidator<GetIntegrationLotResults>
+internal sealed class GetIntegrationLotResultsValidator : AbstractValidator<GetIntegrationLotResults>
 {
     public const int MaxLimit = 1000;
 
@@ -31,7 +31,7 @@ public sealed class GetIntegrationLotResultsValidator : AbstractValidator<GetInt
     }
 }
 
-public sealed class ListIntegrationLotsValidator : AbstractValidator<ListIntegrationLots>
+internal sealed class ListIntegrationLotsValidator : AbstractValidator<ListIntegrationLots>
 {
     public ListIntegrationLotsValidator()
     {
@@ -42,7 +42,7 @@ public sealed class ListIntegrationLotsValidator : AbstractValidator<ListIntegra
 }
 
 /// <summary>Resolves a lot the caller may see.</summary>
-public sealed class IntegrationLotAccess(IIntegrationLotStore lots, ICaller caller)
+internal sealed class IntegrationLotAccess(IIntegrationLotStore lots, ICaller caller)
 {
     public async Task<IntegrationLotView> Resolve(long lotId, CancellationToken ct)
     {
@@ -53,13 +53,13 @@ public sealed class IntegrationLotAccess(IIntegrationLotStore lots, ICaller call
     }
 }
 
-public sealed class GetIntegrationLotHandler(IntegrationLotAccess access) : IQueryHandler<GetIntegrationLot, IntegrationLotView>
+internal sealed class GetIntegrationLotHandler(IntegrationLotAccess access) : IQueryHandler<GetIntegrationLot, IntegrationLotView>
 {
     public async ValueTask<IntegrationLotView> Handle(GetIntegrationLot query, CancellationToken cancellationToken) =>
         await access.Resolve(query.LotId, cancellationToken);
 }
 
-public sealed class GetIntegrationLotResultsHandler(IntegrationLotAccess access, IIntegrationLotStore lots)
+internal sealed class GetIntegrationLotResultsHandler(IntegrationLotAccess access, IIntegrationLotStore lots)
     : IQueryHandler<GetIntegrationLotResults, LotResultsPage>
 {
     public async ValueTask<LotResultsPage> Handle(GetIntegrationLotResults query, CancellationToken cancellationToken)
@@ -73,7 +73,7 @@ public sealed class GetIntegrationLotResultsHandler(IntegrationLotAccess access,
     }
 }
 
-public sealed class ListIntegrationLotsHandler(IIntegrationLotStore lots, ICaller caller) : IQueryHandler<ListIntegrationLots, LotPage>
+internal sealed class ListIntegrationLotsHandler(IIntegrationLotStore lots, ICaller caller) : IQueryHandler<ListIntegrationLots, LotPage>
 {
     public async ValueTask<LotPage> Handle(ListIntegrationLots query, CancellationToken cancellationToken)
     {

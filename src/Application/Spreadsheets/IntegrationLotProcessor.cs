@@ -5,6 +5,10 @@ using Cargamos.Modular.Application.Spreadsheets.ReadModels;
 using Cargamos.Modular.Domain.Integration;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
+using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
+using Cargamos.Modular.Domain.Spreadsheets;
 
 namespace Cargamos.Modular.Application.Spreadsheets;
 
@@ -15,7 +19,7 @@ namespace Cargamos.Modular.Application.Spreadsheets;
 /// time while the next one is checked. Layer 1 was checked at upload; the shipper's standing is checked again when
 /// processing starts (a shipper suspended meanwhile gets a FAILED lot).
 /// </summary>
-public sealed class IntegrationLotProcessor(
+internal sealed class IntegrationLotProcessor(
     IIntegrationLotStore lots,
     ISpreadsheetFiles files,
     IShipmentBatchWriter writer,

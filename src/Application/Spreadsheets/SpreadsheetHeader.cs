@@ -1,4 +1,5 @@
 using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Application.Spreadsheets;
 
@@ -7,7 +8,7 @@ namespace Cargamos.Modular.Application.Spreadsheets;
 /// case and surrounding spaces), at most once; columns without a name are ignored; the columns every order needs must be
 /// there. All problems of the header come at once (400), each naming the column.
 /// </summary>
-public static class SpreadsheetHeader
+internal static class SpreadsheetHeader
 {
     /// <summary>For each file column, the index of its delivery order column, or -1 for an unnamed column.</summary>
     public static IReadOnlyList<int> Map(IReadOnlyList<string> headers)

@@ -1,7 +1,7 @@
 namespace Cargamos.Modular.Application.Spreadsheets;
 
 /// <summary>Configuration section <c>Spreadsheets</c>: upload limits and the lot processor.</summary>
-public sealed class SpreadsheetOptions
+internal sealed class SpreadsheetOptions
 {
     public const string Section = "Spreadsheets";
 

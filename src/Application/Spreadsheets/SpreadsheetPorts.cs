@@ -6,7 +6,7 @@ using Cargamos.Modular.Domain.Shipments;
 namespace Cargamos.Modular.Application.Spreadsheets;
 
 /// <summary>Reads and writes spreadsheet files (CSV and XLSX).</summary>
-public interface ISpreadsheetFiles
+internal interface ISpreadsheetFiles
 {
     /// <summary>
     /// Recognizes the format by content, reads the header and counts the data rows. Throws <see cref="AppError"/>: 415 for
@@ -23,15 +23,15 @@ public interface ISpreadsheetFiles
 }
 
 /// <summary>A lot as the upload records it, before any row is processed.</summary>
-public sealed record NewIntegrationLot(
+internal sealed record NewIntegrationLot(
     long LotId, string ShipperId, string FileName, SpreadsheetLayout Layout, int TotalRows, string FileSha256, Actor UploadedBy, string ProcessId,
     DateTimeOffset CreatedAt);
 
 /// <summary>A lot a processor owns until <see cref="IIntegrationLotStore.ClaimNext"/>'s lease expires (renewed by every batch it commits).</summary>
-public sealed record ClaimedLot(IntegrationLotView Lot, SpreadsheetLayout Layout, string FileSha256, Actor UploadedBy, string ProcessId, int Attempts, string Owner);
+internal sealed record ClaimedLot(IntegrationLotView Lot, SpreadsheetLayout Layout, string FileSha256, Actor UploadedBy, string ProcessId, int Attempts, string Owner);
 
 /// <summary>Spreadsheet lots: their file, progress and per-row results (PostgreSQL).</summary>
-public interface IIntegrationLotStore
+internal interface IIntegrationLotStore
 {
     /// <summary>Stores the file and the lot (RECEIVED) in one transaction.</summary>
     Task Create(NewIntegrationLot lot, ReadOnlyMemory<byte> content, CancellationToken ct);
@@ -62,15 +62,15 @@ public interface IIntegrationLotStore
 }
 
 /// <summary>One processed row on its way to the store: a shipment to create, or the errors that refused it.</summary>
-public sealed record LotRow(int Row, ShipmentCreated? Shipment, IReadOnlyList<ErrorDetail> Errors, bool GeneratedTrackingId)
+internal sealed record LotRow(int Row, ShipmentCreated? Shipment, IReadOnlyList<ErrorDetail> Errors, bool GeneratedTrackingId)
 {
     public static LotRow Refused(int row, IReadOnlyList<ErrorDetail> errors) => new(row, null, errors, false);
 }
 
-public sealed record BatchWritten(int Created, int Rejected);
+internal sealed record BatchWritten(int Created, int Rejected);
 
 /// <summary>Thrown when a lot's lease was lost to another processor: the batch was not written.</summary>
-public sealed class LotLeaseLostException(long lotId) : Exception($"The lease of integration lot {lotId} was taken over by another processor.");
+internal sealed class LotLeaseLostException(long lotId) : Exception($"The lease of integration lot {lotId} was taken over by another processor.");
 
 /// <summary>
 /// Appends the shipments of many rows in one transaction, together with the rows' results and the lot's progress, so a
@@ -78,7 +78,7 @@ public sealed class LotLeaseLostException(long lotId) : Exception($"The lease of
 /// used, or one repeated earlier in the lot, is that row's 409 ALREADY_EXISTS, not the batch's failure. Several batches
 /// of one lot may be written at once.
 /// </summary>
-public interface IShipmentBatchWriter
+internal interface IShipmentBatchWriter
 {
     /// <param name="abandonBeforeCommit">Tests only: do everything but commit (a crash at the worst moment).</param>
     /// <exception cref="LotLeaseLostException">The lot is no longer this processor's: nothing was written.</exception>
@@ -86,7 +86,7 @@ public interface IShipmentBatchWriter
 }
 
 /// <summary>Wakes this process's lot processor when a lot was uploaded.</summary>
-public interface IIntegrationLotSignal
+internal interface IIntegrationLotSignal
 {
     void Notify();
 }

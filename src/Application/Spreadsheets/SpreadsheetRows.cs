@@ -1,7 +1,7 @@
 namespace Cargamos.Modular.Application.Spreadsheets;
 
 /// <summary>What a cell held in the file, before it is read as a field.</summary>
-public enum CellKind
+internal enum CellKind
 {
     Text,
 
@@ -16,7 +16,7 @@ public enum CellKind
 }
 
 /// <summary>One non-empty cell.</summary>
-public readonly record struct SpreadsheetCell(string Text, CellKind Kind)
+internal readonly record struct SpreadsheetCell(string Text, CellKind Kind)
 {
     public static SpreadsheetCell OfText(string text) => new(text, CellKind.Text);
 }
@@ -25,9 +25,9 @@ public readonly record struct SpreadsheetCell(string Text, CellKind Kind)
 /// One data row of a file, its cells placed by <see cref="DeliveryOrderFields.Columns"/> index (null: empty or absent
 /// column). <see cref="Number"/> is the row as a spreadsheet shows it: the header is row 1.
 /// </summary>
-public sealed record SpreadsheetRow(int Number, SpreadsheetCell?[] Cells);
+internal sealed record SpreadsheetRow(int Number, SpreadsheetCell?[] Cells);
 
-public enum SpreadsheetFormat
+internal enum SpreadsheetFormat
 {
     Csv,
     Xlsx,
@@ -37,7 +37,7 @@ public enum SpreadsheetFormat
 /// How to read a stored file: its format, the CSV separator, and for each of its columns (in file order) the index of the
 /// delivery order column it holds.
 /// </summary>
-public sealed record SpreadsheetLayout(SpreadsheetFormat Format, char? Separator, IReadOnlyList<int> ColumnIndexes);
+internal sealed record SpreadsheetLayout(SpreadsheetFormat Format, char? Separator, IReadOnlyList<int> ColumnIndexes);
 
 /// <summary>What an upload's inspection found: a readable spreadsheet, its layout and its number of data rows.</summary>
-public sealed record SpreadsheetInspection(SpreadsheetLayout Layout, int TotalRows);
+internal sealed record SpreadsheetInspection(SpreadsheetLayout Layout, int TotalRows);

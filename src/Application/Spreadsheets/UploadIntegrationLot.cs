@@ -4,6 +4,8 @@ using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Spreadsheets.ReadModels;
 using Mediator;
+using Cargamos.Modular.Application.Integration;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
 
 namespace Cargamos.Modular.Application.Spreadsheets;
 
@@ -12,11 +14,11 @@ namespace Cargamos.Modular.Application.Spreadsheets;
 /// checked and its rows counted, then the file and the lot are stored before the answer; the rows are processed
 /// afterwards by <see cref="IntegrationLotProcessor"/>.
 /// </summary>
-public sealed record UploadIntegrationLot(string FileName, ReadOnlyMemory<byte> Content) : ICommand<AcceptedLot>, IShipperRequest;
+internal sealed record UploadIntegrationLot(string FileName, ReadOnlyMemory<byte> Content) : ICommand<AcceptedLot>, IShipperRequest;
 
-public sealed record AcceptedLot(long LotId, string Status, int TotalRows);
+internal sealed record AcceptedLot(long LotId, string Status, int TotalRows);
 
-public sealed class UploadIntegrationLotHandler(
+internal sealed class UploadIntegrationLotHandler(
     AuthorizedShipper shipper,
     ISpreadsheetFiles files,
     IIntegrationLots lotIds,
@@ -44,7 +46,7 @@ public sealed class UploadIntegrationLotHandler(
 }
 
 /// <summary>The errors of an upload, in the Cargamos envelope (parameter <c>file</c>, or the column's name).</summary>
-public static class SpreadsheetErrors
+internal static class SpreadsheetErrors
 {
     public const string FileParameter = "file";
 

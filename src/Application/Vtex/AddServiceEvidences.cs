@@ -2,15 +2,16 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 
-public sealed record EvidenceRequest(EvidenceType? Type, string? Content, string? Author);
+internal sealed record EvidenceRequest(EvidenceType? Type, string? Content, string? Author);
 
 /// <summary>A carrier adds proof of pickup or delivery (photos, signatures, texts).</summary>
-public sealed record AddServiceEvidences(string CarrierId, string ServiceId, IReadOnlyList<EvidenceRequest> Evidences) : ICommand<ShipmentVersion>;
+internal sealed record AddServiceEvidences(string CarrierId, string ServiceId, IReadOnlyList<EvidenceRequest> Evidences) : ICommand<ShipmentVersion>;
 
-public sealed class AddServiceEvidencesValidator : AbstractValidator<AddServiceEvidences>
+internal sealed class AddServiceEvidencesValidator : AbstractValidator<AddServiceEvidences>
 {
     public AddServiceEvidencesValidator()
     {
@@ -28,7 +29,7 @@ public sealed class AddServiceEvidencesValidator : AbstractValidator<AddServiceE
     }
 }
 
-public sealed class AddServiceEvidencesHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
+internal sealed class AddServiceEvidencesHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
     : ICommandHandler<AddServiceEvidences, ShipmentVersion>
 {
     public async ValueTask<ShipmentVersion> Handle(AddServiceEvidences command, CancellationToken cancellationToken)

@@ -4,15 +4,16 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 
-public sealed record LabelRequest(string? Id, string? Url, string? Name, LabelType? Type);
+internal sealed record LabelRequest(string? Id, string? Url, string? Name, LabelType? Type);
 
 /// <summary>A carrier attaches a shipping label. BASE64 and TEXT labels travel inline and may not exceed 180 KB.</summary>
-public sealed record AddServiceLabel(string CarrierId, string ServiceId, LabelRequest Label) : ICommand<ShipmentVersion>;
+internal sealed record AddServiceLabel(string CarrierId, string ServiceId, LabelRequest Label) : ICommand<ShipmentVersion>;
 
-public sealed class AddServiceLabelValidator : AbstractValidator<AddServiceLabel>
+internal sealed class AddServiceLabelValidator : AbstractValidator<AddServiceLabel>
 {
     public AddServiceLabelValidator()
     {
@@ -31,7 +32,7 @@ public sealed class AddServiceLabelValidator : AbstractValidator<AddServiceLabel
     }
 }
 
-public sealed class AddServiceLabelHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
+internal sealed class AddServiceLabelHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
     : ICommandHandler<AddServiceLabel, ShipmentVersion>
 {
     /// <summary>The VTEX document's limit for inline (BASE64 and TEXT) labels.</summary>

@@ -2,15 +2,16 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 
-public sealed record NoteRequest(NoteType? Type, string? Note, string? Author);
+internal sealed record NoteRequest(NoteType? Type, string? Note, string? Author);
 
 /// <summary>A carrier adds notes to a service (one timeline entry per request).</summary>
-public sealed record AddServiceNotes(string CarrierId, string ServiceId, IReadOnlyList<NoteRequest> Notes) : ICommand<ShipmentVersion>;
+internal sealed record AddServiceNotes(string CarrierId, string ServiceId, IReadOnlyList<NoteRequest> Notes) : ICommand<ShipmentVersion>;
 
-public sealed class AddServiceNotesValidator : AbstractValidator<AddServiceNotes>
+internal sealed class AddServiceNotesValidator : AbstractValidator<AddServiceNotes>
 {
     public AddServiceNotesValidator()
     {
@@ -25,7 +26,7 @@ public sealed class AddServiceNotesValidator : AbstractValidator<AddServiceNotes
     }
 }
 
-public sealed class AddServiceNotesHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
+internal sealed class AddServiceNotesHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
     : ICommandHandler<AddServiceNotes, ShipmentVersion>
 {
     public async ValueTask<ShipmentVersion> Handle(AddServiceNotes command, CancellationToken cancellationToken)

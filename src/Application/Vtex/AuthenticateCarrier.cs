@@ -6,14 +6,14 @@ using Mediator;
 namespace Cargamos.Modular.Application.Vtex;
 
 /// <summary>A carrier exchanges its API key for a token (<c>POST /token</c> of the VTEX document).</summary>
-public sealed record AuthenticateCarrier(string? ApiKey) : ICommand<CarrierAccount>;
+internal sealed record AuthenticateCarrier(string? ApiKey) : ICommand<CarrierAccount>;
 
-public sealed class AuthenticateCarrierValidator : AbstractValidator<AuthenticateCarrier>
+internal sealed class AuthenticateCarrierValidator : AbstractValidator<AuthenticateCarrier>
 {
     public AuthenticateCarrierValidator() => RuleFor(c => c.ApiKey).NotEmpty().WithMessage("apiKey is required.").MaximumLength(1000);
 }
 
-public sealed class AuthenticateCarrierHandler(ICarrierDirectory carriers) : ICommandHandler<AuthenticateCarrier, CarrierAccount>
+internal sealed class AuthenticateCarrierHandler(ICarrierDirectory carriers) : ICommandHandler<AuthenticateCarrier, CarrierAccount>
 {
     public async ValueTask<CarrierAccount> Handle(AuthenticateCarrier command, CancellationToken cancellationToken)
     {

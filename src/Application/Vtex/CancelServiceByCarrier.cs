@@ -2,15 +2,16 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 
-public sealed record CarrierCancelRequest(string? Comment, CancelType? Type);
+internal sealed record CarrierCancelRequest(string? Comment, CancelType? Type);
 
 /// <summary>A carrier cancels a service (refused once the parcel was picked: it is returned instead).</summary>
-public sealed record CancelServiceByCarrier(string CarrierId, string ServiceId, CarrierCancelRequest Request) : ICommand<ShipmentVersion>;
+internal sealed record CancelServiceByCarrier(string CarrierId, string ServiceId, CarrierCancelRequest Request) : ICommand<ShipmentVersion>;
 
-public sealed class CancelServiceByCarrierValidator : AbstractValidator<CancelServiceByCarrier>
+internal sealed class CancelServiceByCarrierValidator : AbstractValidator<CancelServiceByCarrier>
 {
     public CancelServiceByCarrierValidator()
     {
@@ -20,7 +21,7 @@ public sealed class CancelServiceByCarrierValidator : AbstractValidator<CancelSe
     }
 }
 
-public sealed class CancelServiceByCarrierHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
+internal sealed class CancelServiceByCarrierHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
     : ICommandHandler<CancelServiceByCarrier, ShipmentVersion>
 {
     public async ValueTask<ShipmentVersion> Handle(CancelServiceByCarrier command, CancellationToken cancellationToken)

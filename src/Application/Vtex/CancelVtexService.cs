@@ -2,19 +2,20 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 
 /// <summary>The VTEX "cancel service" body, as VTEX sends it.</summary>
-public sealed record VtexCancelRequest(string? ServiceId, string? CarrierId, string? Reason);
+internal sealed record VtexCancelRequest(string? ServiceId, string? CarrierId, string? Reason);
 
 /// <summary>
 /// VTEX cancels a service for its end client: the shipment is canceled (END_CLIENT_CANCELED, comment = reason) through
 /// the transition table, so a parcel a courier already picked is refused (409 INVALID_STATUS_TRANSITION).
 /// </summary>
-public sealed record CancelVtexService(string VtexAccountId, string? ServiceId, string? CarrierId, string? Reason) : ICommand<ShipmentVersion>;
+internal sealed record CancelVtexService(string VtexAccountId, string? ServiceId, string? CarrierId, string? Reason) : ICommand<ShipmentVersion>;
 
-public sealed class CancelVtexServiceValidator : AbstractValidator<CancelVtexService>
+internal sealed class CancelVtexServiceValidator : AbstractValidator<CancelVtexService>
 {
     public CancelVtexServiceValidator()
     {
@@ -24,7 +25,7 @@ public sealed class CancelVtexServiceValidator : AbstractValidator<CancelVtexSer
     }
 }
 
-public sealed class CancelVtexServiceHandler(VtexServiceAccess access, IShipmentStore store, ICaller caller, TimeProvider clock)
+internal sealed class CancelVtexServiceHandler(VtexServiceAccess access, IShipmentStore store, ICaller caller, TimeProvider clock)
     : ICommandHandler<CancelVtexService, ShipmentVersion>
 {
     public async ValueTask<ShipmentVersion> Handle(CancelVtexService command, CancellationToken cancellationToken)

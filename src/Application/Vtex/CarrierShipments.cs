@@ -1,6 +1,6 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Shipments.ReadModels;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 
@@ -8,7 +8,7 @@ namespace Cargamos.Modular.Application.Vtex;
 /// Resolves a VTEX serviceId (our trackingId, or the shipmentId) among the shipments assigned to one carrier. Any
 /// other carrier's service is answered as not found: a carrier cannot learn what it does not carry.
 /// </summary>
-public sealed class CarrierShipments(IShipmentFinder finder)
+internal sealed class CarrierShipments(IShipmentFinder finder)
 {
     public async Task<ShipmentTracking> Resolve(string carrierId, string serviceId, CancellationToken ct)
     {

@@ -4,9 +4,10 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
-using Cargamos.Modular.Domain.Vtex;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Application.ReferenceData.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 
@@ -16,16 +17,16 @@ namespace Cargamos.Modular.Application.Vtex;
 /// the same integration layers 2-4 as any order; then a shipment is created (carrier = <c>carrierId</c>) and accepted
 /// (PENDING) in one transaction. A retry with the same orderId for the same carrier gets the first answer again.
 /// </summary>
-public sealed record CreateVtexService(string VtexAccountId, VtexServiceRequest Service) : ICommand<CreatedVtexService>;
+internal sealed record CreateVtexService(string VtexAccountId, VtexServiceRequest Service) : ICommand<CreatedVtexService>;
 
 /// <summary>The answer VTEX gets: <see cref="ServiceId"/> is our trackingId; <see cref="Replayed"/> when it was a retry.</summary>
-public sealed record CreatedVtexService(string Status, string ServiceId, Guid ShipmentId, DateTimeOffset ShippingEstimatedDate, bool Replayed);
+internal sealed record CreatedVtexService(string Status, string ServiceId, Guid ShipmentId, DateTimeOffset ShippingEstimatedDate, bool Replayed);
 
 /// <summary>
 /// A VTEX order that became a shipment. Its id, <c>{carrierId}/{orderId}</c>, is unique in the database and written in
 /// the same transaction as the shipment's stream, so concurrent retries create one shipment.
 /// </summary>
-public sealed record VtexOrderKey(
+internal sealed record VtexOrderKey(
     string Id,
     string CarrierId,
     string OrderId,
@@ -39,7 +40,7 @@ public sealed record VtexOrderKey(
     public static string IdFor(string carrierId, string orderId) => $"{carrierId}/{orderId}";
 }
 
-public sealed class CreateVtexServiceHandler(
+internal sealed class CreateVtexServiceHandler(
     IValidator<VtexServiceRequest> validator,
     VtexServiceAccess access,
     ICarrierDirectory carriers,
@@ -123,7 +124,7 @@ public sealed class CreateVtexServiceHandler(
 /// terms (<c>recipientLocation.postalCode</c> is <c>receiver.zipCode</c> to VTEX). The decisions are documented in
 /// docs/vtex-carrier-config.md.
 /// </summary>
-public static class VtexDeliveryOrders
+internal static class VtexDeliveryOrders
 {
     /// <summary>What a package weighs when neither it nor its items declare a weight: a placeholder, not an estimate.</summary>
     public const decimal NominalWeightKg = 0.1m;

@@ -10,9 +10,9 @@ namespace Cargamos.Modular.Application.Vtex;
 /// A carrier reads one of its services (the VTEX <c>ServiceResponseDto</c>). <c>serviceId</c> is our trackingId, the
 /// shipmentId, or the view's own serviceId <c>{carrierId}&amp;{trackingId}</c>.
 /// </summary>
-public sealed record GetVtexService(string CarrierId, string ServiceId) : IQuery<VtexServiceView>;
+internal sealed record GetVtexService(string CarrierId, string ServiceId) : IQuery<VtexServiceView>;
 
-public sealed class GetVtexServiceValidator : AbstractValidator<GetVtexService>
+internal sealed class GetVtexServiceValidator : AbstractValidator<GetVtexService>
 {
     public GetVtexServiceValidator()
     {
@@ -21,7 +21,7 @@ public sealed class GetVtexServiceValidator : AbstractValidator<GetVtexService>
     }
 }
 
-public sealed class GetVtexServiceHandler(CarrierShipments shipments, IVtexServiceViews views, ICarrierDirectory carriers)
+internal sealed class GetVtexServiceHandler(CarrierShipments shipments, IVtexServiceViews views, ICarrierDirectory carriers)
     : IQueryHandler<GetVtexService, VtexServiceView>
 {
     public async ValueTask<VtexServiceView> Handle(GetVtexService query, CancellationToken cancellationToken)

@@ -2,21 +2,22 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 
 /// <summary>The VTEX "pause service" body, as VTEX sends it.</summary>
-public sealed record VtexPauseRequest(string? ServiceId, string? CarrierId, bool? Pause, string? Reason);
+internal sealed record VtexPauseRequest(string? ServiceId, string? CarrierId, bool? Pause, string? Reason);
 
 /// <summary>
 /// VTEX pauses (<c>pause: true</c>: ON_HOLD, END_CLIENT_PAUSE, comment = reason) or continues (<c>pause: false</c>: back
 /// to the status the hold interrupted) a service, through the transition table: pausing a held service records
 /// nothing; continuing a service that is not on hold is refused (409 INVALID_STATUS_TRANSITION).
 /// </summary>
-public sealed record PauseVtexService(string VtexAccountId, string? ServiceId, string? CarrierId, bool? Pause, string? Reason)
+internal sealed record PauseVtexService(string VtexAccountId, string? ServiceId, string? CarrierId, bool? Pause, string? Reason)
     : ICommand<ShipmentVersion>;
 
-public sealed class PauseVtexServiceValidator : AbstractValidator<PauseVtexService>
+internal sealed class PauseVtexServiceValidator : AbstractValidator<PauseVtexService>
 {
     public PauseVtexServiceValidator()
     {
@@ -27,7 +28,7 @@ public sealed class PauseVtexServiceValidator : AbstractValidator<PauseVtexServi
     }
 }
 
-public sealed class PauseVtexServiceHandler(VtexServiceAccess access, IShipmentStore store, ICaller caller, TimeProvider clock)
+internal sealed class PauseVtexServiceHandler(VtexServiceAccess access, IShipmentStore store, ICaller caller, TimeProvider clock)
     : ICommandHandler<PauseVtexService, ShipmentVersion>
 {
     public async ValueTask<ShipmentVersion> Handle(PauseVtexService command, CancellationToken cancellationToken)

@@ -2,15 +2,16 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 
-public sealed record CarrierHoldRequest(string? Comment, HoldType? Type);
+internal sealed record CarrierHoldRequest(string? Comment, HoldType? Type);
 
 /// <summary>A carrier temporarily pauses a service; a later status update (or VTEX's pause:false) resumes it.</summary>
-public sealed record PutServiceOnHold(string CarrierId, string ServiceId, CarrierHoldRequest Request) : ICommand<ShipmentVersion>;
+internal sealed record PutServiceOnHold(string CarrierId, string ServiceId, CarrierHoldRequest Request) : ICommand<ShipmentVersion>;
 
-public sealed class PutServiceOnHoldValidator : AbstractValidator<PutServiceOnHold>
+internal sealed class PutServiceOnHoldValidator : AbstractValidator<PutServiceOnHold>
 {
     public PutServiceOnHoldValidator()
     {
@@ -20,7 +21,7 @@ public sealed class PutServiceOnHoldValidator : AbstractValidator<PutServiceOnHo
     }
 }
 
-public sealed class PutServiceOnHoldHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
+internal sealed class PutServiceOnHoldHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
     : ICommandHandler<PutServiceOnHold, ShipmentVersion>
 {
     public async ValueTask<ShipmentVersion> Handle(PutServiceOnHold command, CancellationToken cancellationToken)

@@ -2,14 +2,15 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 
 /// <summary>The courier as a carrier reports it (VTEX <c>agent</c>).</summary>
-public sealed record AgentRequest(string? Id, string? Name, string? Identification, string? Phone, string? Email, Vehicle? Vehicle);
+internal sealed record AgentRequest(string? Id, string? Name, string? Identification, string? Phone, string? Email, Vehicle? Vehicle);
 
 /// <summary>The body of <c>PATCH /tracking/hook/{carrierId}/{serviceId}</c>.</summary>
-public sealed record UpdateServiceRequest(
+internal sealed record UpdateServiceRequest(
     ShipmentStatus? Status,
     AgentRequest? Agent,
     string? TrackingUrl,
@@ -19,9 +20,9 @@ public sealed record UpdateServiceRequest(
     DateTimeOffset? ShippingEstimatedDate);
 
 /// <summary>A carrier reports a status and/or tracking details; goes through the transition table.</summary>
-public sealed record UpdateService(string CarrierId, string ServiceId, UpdateServiceRequest Update) : ICommand<ShipmentVersion>;
+internal sealed record UpdateService(string CarrierId, string ServiceId, UpdateServiceRequest Update) : ICommand<ShipmentVersion>;
 
-public sealed class UpdateServiceValidator : AbstractValidator<UpdateService>
+internal sealed class UpdateServiceValidator : AbstractValidator<UpdateService>
 {
     /// <summary>The statuses a carrier may report through PATCH (cancel and on-hold have their own endpoints).</summary>
     public static readonly ShipmentStatus[] Reportable =
@@ -49,7 +50,7 @@ public sealed class UpdateServiceValidator : AbstractValidator<UpdateService>
     }
 }
 
-public sealed class UpdateServiceHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
+internal sealed class UpdateServiceHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
     : ICommandHandler<UpdateService, ShipmentVersion>
 {
     public async ValueTask<ShipmentVersion> Handle(UpdateService command, CancellationToken cancellationToken)

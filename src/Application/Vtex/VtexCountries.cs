@@ -8,7 +8,7 @@ namespace Cargamos.Modular.Application.Vtex;
 /// English, Spanish or Portuguese. This maps the values of the four countries Cargamos serves to our codes
 /// (mx, co, us, br), ignoring case, accents, dots and extra spaces. Anything else is not a country we deliver to.
 /// </summary>
-public static class VtexCountries
+internal static class VtexCountries
 {
     private static readonly (string Code, string[] Values)[] Known =
     [

@@ -1,6 +1,6 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Shipments.ReadModels;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 
@@ -9,7 +9,7 @@ namespace Cargamos.Modular.Application.Vtex;
 /// trackingId (or the shipmentId); it must be a VTEX service of that carrier for one of the account's sellers, or it
 /// is answered as not found (a VTEX account cannot learn about shipments that are not its own).
 /// </summary>
-public sealed class VtexServiceAccess(IVtexAccounts accounts, IShipmentFinder finder, IVtexOrders orders)
+internal sealed class VtexServiceAccess(IVtexAccounts accounts, IShipmentFinder finder, IVtexOrders orders)
 {
     public async Task<VtexAccount> Account(string vtexAccountId, CancellationToken ct) =>
         await accounts.Find(vtexAccountId, ct) is { Active: true } account

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.Vtex;
 
@@ -12,7 +13,7 @@ namespace Cargamos.Modular.Application.Vtex;
 // reason: an unknown value is one more field error, with the permitted values.
 
 /// <summary>A VTEX service creation request, as VTEX sends it.</summary>
-public sealed record VtexServiceRequest(
+internal sealed record VtexServiceRequest(
     string? OrderId,
     string? CarrierId,
     string? Seller,
@@ -30,12 +31,12 @@ public sealed record VtexServiceRequest(
     public static readonly VtexServiceRequest Empty = new(null, null, null, null, null, null, null, null, null, null, null, null, null);
 }
 
-public sealed record VtexLocationRequest(double? Latitude, double? Longitude);
+internal sealed record VtexLocationRequest(double? Latitude, double? Longitude);
 
-public sealed record VtexDeliveryWindowRequest(string? Name, string? InitialDate, string? FinalDate);
+internal sealed record VtexDeliveryWindowRequest(string? Name, string? InitialDate, string? FinalDate);
 
 /// <summary>Where the carrier picks the parcels up (the store or warehouse).</summary>
-public sealed record VtexSenderRequest(
+internal sealed record VtexSenderRequest(
     string? Name,
     string? Phone,
     string? Email,
@@ -53,7 +54,7 @@ public sealed record VtexSenderRequest(
     string? ZipCode);
 
 /// <summary>Who receives the parcels, and where.</summary>
-public sealed record VtexReceiverRequest(
+internal sealed record VtexReceiverRequest(
     string? Name,
     string? Phone,
     string? Email,
@@ -72,9 +73,9 @@ public sealed record VtexReceiverRequest(
     string? ContactName,
     string? ZipCode);
 
-public sealed record VtexDimensionsRequest(string? Width, string? Height, string? Length);
+internal sealed record VtexDimensionsRequest(string? Width, string? Height, string? Length);
 
-public sealed record VtexPackageRequest(
+internal sealed record VtexPackageRequest(
     string? Id,
     string? OrderId,
     string? Envelope,
@@ -85,7 +86,7 @@ public sealed record VtexPackageRequest(
     decimal? TotalValue,
     IReadOnlyList<VtexItemRequest?>? Items);
 
-public sealed record VtexItemRequest(
+internal sealed record VtexItemRequest(
     string? Id,
     string? Name,
     string? Ean,
@@ -96,12 +97,12 @@ public sealed record VtexItemRequest(
     string? Weight,
     int? Quantity);
 
-public sealed record VtexSettingRequest(string? Label, string? Value, string? Key);
+internal sealed record VtexSettingRequest(string? Label, string? Value, string? Key);
 
-public sealed record VtexTimezoneRequest(double? Offset, string? Value);
+internal sealed record VtexTimezoneRequest(double? Offset, string? Value);
 
 /// <summary>The enumerations of the VTEX schema, spelled as VTEX sends them.</summary>
-public static class VtexEnums
+internal static class VtexEnums
 {
     public static readonly IReadOnlyList<string> ServiceTypes = ["PICKUP", "DELIVERY", "PICKUP_DELIVERY", "RETURN"];
     public static readonly IReadOnlyList<string> CarrierServiceTypes = ["NATIONAL", "INTERNATIONAL", "EXPRESS", "SPECIALIZED", "OTHERS"];
@@ -116,7 +117,7 @@ public static class VtexEnums
 /// separator) with an optional unit: weights in kg unless written g, lb or oz; sides in cm unless written mm, m or in.
 /// Zero means "not declared".
 /// </summary>
-public static partial class VtexMeasures
+internal static partial class VtexMeasures
 {
     public const string WeightFormat = "a number with an optional unit (kg, g, lb, oz; kg when none), e.g. \"19\" or \"4 kg\"";
     public const string LengthFormat = "a number with an optional unit (cm, mm, m, in; cm when none), e.g. \"68\" or \"68 cm\"";
@@ -170,7 +171,7 @@ public static partial class VtexMeasures
 /// The VTEX schema of service creation: every field marked <c>!</c> is required, enumerations and formats are checked,
 /// and every problem is reported at once with its dotted path (<c>receiver.zipCode</c>, <c>packages[0].items[1].ean</c>).
 /// </summary>
-public sealed class VtexServiceRequestValidator : AbstractValidator<VtexServiceRequest>
+internal sealed class VtexServiceRequestValidator : AbstractValidator<VtexServiceRequest>
 {
     public VtexServiceRequestValidator()
     {
@@ -200,7 +201,7 @@ public sealed class VtexServiceRequestValidator : AbstractValidator<VtexServiceR
     internal const string DateMessage = "must be an ISO 8601 date-time with Z or an offset, e.g. 2022-04-25T18:06:41.202Z.";
 }
 
-public sealed class VtexLocationValidator : AbstractValidator<VtexLocationRequest>
+internal sealed class VtexLocationValidator : AbstractValidator<VtexLocationRequest>
 {
     public VtexLocationValidator()
     {
@@ -209,7 +210,7 @@ public sealed class VtexLocationValidator : AbstractValidator<VtexLocationReques
     }
 }
 
-public sealed class VtexDeliveryWindowValidator : AbstractValidator<VtexDeliveryWindowRequest>
+internal sealed class VtexDeliveryWindowValidator : AbstractValidator<VtexDeliveryWindowRequest>
 {
     public VtexDeliveryWindowValidator()
     {
@@ -220,7 +221,7 @@ public sealed class VtexDeliveryWindowValidator : AbstractValidator<VtexDelivery
     }
 }
 
-public sealed class VtexSenderValidator : AbstractValidator<VtexSenderRequest>
+internal sealed class VtexSenderValidator : AbstractValidator<VtexSenderRequest>
 {
     public VtexSenderValidator()
     {
@@ -237,7 +238,7 @@ public sealed class VtexSenderValidator : AbstractValidator<VtexSenderRequest>
     }
 }
 
-public sealed class VtexReceiverValidator : AbstractValidator<VtexReceiverRequest>
+internal sealed class VtexReceiverValidator : AbstractValidator<VtexReceiverRequest>
 {
     public VtexReceiverValidator()
     {
@@ -262,7 +263,7 @@ public sealed class VtexReceiverValidator : AbstractValidator<VtexReceiverReques
     }
 }
 
-public sealed class VtexPackageValidator : AbstractValidator<VtexPackageRequest>
+internal sealed class VtexPackageValidator : AbstractValidator<VtexPackageRequest>
 {
     public VtexPackageValidator()
     {
@@ -286,7 +287,7 @@ public sealed class VtexPackageValidator : AbstractValidator<VtexPackageRequest>
     private static bool BeLength(string? value) => VtexMeasures.Centimeters(value) is not null;
 }
 
-public sealed class VtexItemValidator : AbstractValidator<VtexItemRequest>
+internal sealed class VtexItemValidator : AbstractValidator<VtexItemRequest>
 {
     public VtexItemValidator()
     {
@@ -302,7 +303,7 @@ public sealed class VtexItemValidator : AbstractValidator<VtexItemRequest>
     }
 }
 
-public sealed class VtexTimezoneValidator : AbstractValidator<VtexTimezoneRequest>
+internal sealed class VtexTimezoneValidator : AbstractValidator<VtexTimezoneRequest>
 {
     public VtexTimezoneValidator()
     {

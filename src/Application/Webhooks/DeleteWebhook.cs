@@ -1,13 +1,14 @@
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Webhooks.Ports;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
 
 namespace Cargamos.Modular.Application.Webhooks;
 
 /// <summary>Deletes the shipper's webhook; its undelivered messages fail (they stay listed, and redeliverable to a new webhook).</summary>
-public sealed record DeleteWebhook : ICommand<bool>;
+internal sealed record DeleteWebhook : ICommand<bool>;
 
-public sealed class DeleteWebhookHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts)
+internal sealed class DeleteWebhookHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts)
     : ICommandHandler<DeleteWebhook, bool>
 {
     public async ValueTask<bool> Handle(DeleteWebhook command, CancellationToken cancellationToken)

@@ -1,13 +1,14 @@
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Webhooks.Ports;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
 
 namespace Cargamos.Modular.Application.Webhooks;
 
 /// <summary>The shipper's webhook, without its secret.</summary>
-public sealed record GetWebhook : IQuery<WebhookView>;
+internal sealed record GetWebhook : IQuery<WebhookView>;
 
-public sealed class GetWebhookHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
+internal sealed class GetWebhookHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
     : IQueryHandler<GetWebhook, WebhookView>
 {
     public async ValueTask<WebhookView> Handle(GetWebhook query, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Webhooks.Ports;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
 
 namespace Cargamos.Modular.Application.Webhooks;
 
@@ -9,9 +10,9 @@ namespace Cargamos.Modular.Application.Webhooks;
 /// The shipper's webhook messages, newest first, each with its attempts; <paramref name="Status"/> PENDING, SENDING,
 /// DELIVERED or FAILED; keyset pagination: <paramref name="Cursor"/> is the previous page's <c>nextCursor</c>.
 /// </summary>
-public sealed record ListWebhookDeliveries(string? Status, string? Cursor, int Limit) : IQuery<WebhookDeliveryPage>;
+internal sealed record ListWebhookDeliveries(string? Status, string? Cursor, int Limit) : IQuery<WebhookDeliveryPage>;
 
-public sealed class ListWebhookDeliveriesValidator : AbstractValidator<ListWebhookDeliveries>
+internal sealed class ListWebhookDeliveriesValidator : AbstractValidator<ListWebhookDeliveries>
 {
     public ListWebhookDeliveriesValidator()
     {
@@ -28,7 +29,7 @@ public sealed class ListWebhookDeliveriesValidator : AbstractValidator<ListWebho
             .FirstOrDefault(s => string.Equals(s.ToString(), status, StringComparison.OrdinalIgnoreCase));
 }
 
-public sealed class ListWebhookDeliveriesHandler(IWebhookDeliveries deliveries, ICaller caller, IAccountDirectory accounts)
+internal sealed class ListWebhookDeliveriesHandler(IWebhookDeliveries deliveries, ICaller caller, IAccountDirectory accounts)
     : IQueryHandler<ListWebhookDeliveries, WebhookDeliveryPage>
 {
     public async ValueTask<WebhookDeliveryPage> Handle(ListWebhookDeliveries query, CancellationToken cancellationToken)

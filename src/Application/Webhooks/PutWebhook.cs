@@ -4,6 +4,8 @@ using Cargamos.Modular.Application.Webhooks.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Domain.Webhooks;
 
 namespace Cargamos.Modular.Application.Webhooks;
 
@@ -12,12 +14,12 @@ namespace Cargamos.Modular.Application.Webhooks;
 /// answered this once; a replacement keeps its secret (rotate it with <see cref="RotateWebhookSecret"/>) and its
 /// suspension, and re-activates a webhook Cargamos disabled after a 410.
 /// </summary>
-public sealed record PutWebhook(string? Url, IReadOnlyList<ShipmentStatus>? States, string? Description) : ICommand<WebhookRegistration>;
+internal sealed record PutWebhook(string? Url, IReadOnlyList<ShipmentStatus>? States, string? Description) : ICommand<WebhookRegistration>;
 
 /// <summary><see cref="Secret"/> is set only when the webhook was created.</summary>
-public sealed record WebhookRegistration(WebhookView Webhook, string? Secret, bool Created);
+internal sealed record WebhookRegistration(WebhookView Webhook, string? Secret, bool Created);
 
-public sealed class PutWebhookValidator : AbstractValidator<PutWebhook>
+internal sealed class PutWebhookValidator : AbstractValidator<PutWebhook>
 {
     public PutWebhookValidator()
     {
@@ -31,7 +33,7 @@ public sealed class PutWebhookValidator : AbstractValidator<PutWebhook>
     }
 }
 
-public sealed class PutWebhookHandler(
+internal sealed class PutWebhookHandler(
     IWebhookSubscriptions subscriptions, IWebhookUrlGuard guard, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
     : ICommandHandler<PutWebhook, WebhookRegistration>
 {

@@ -3,6 +3,7 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Webhooks.Ports;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
 
 namespace Cargamos.Modular.Application.Webhooks;
 
@@ -10,16 +11,16 @@ namespace Cargamos.Modular.Application.Webhooks;
 /// Sends a message again (delivered or failed): it is queued for an attempt now with the same <c>webhook-id</c> and body,
 /// its retry schedule started again. A message in flight is 409 DELIVERY_IN_PROGRESS.
 /// </summary>
-public sealed record RedeliverWebhookMessage(string Id) : ICommand<WebhookDelivery>;
+internal sealed record RedeliverWebhookMessage(string Id) : ICommand<WebhookDelivery>;
 
-public sealed class RedeliverWebhookMessageValidator : AbstractValidator<RedeliverWebhookMessage>
+internal sealed class RedeliverWebhookMessageValidator : AbstractValidator<RedeliverWebhookMessage>
 {
     public RedeliverWebhookMessageValidator() =>
         RuleFor(c => c.Id).Must(id => Guid.TryParse(id, out _)).WithMessage("id must be a message id (a UUID) from GET /v1/webhook/deliveries.")
             .WithState(_ => "request.path");
 }
 
-public sealed class RedeliverWebhookMessageHandler(IWebhookDeliveries deliveries, ICaller caller, IAccountDirectory accounts)
+internal sealed class RedeliverWebhookMessageHandler(IWebhookDeliveries deliveries, ICaller caller, IAccountDirectory accounts)
     : ICommandHandler<RedeliverWebhookMessage, WebhookDelivery>
 {
     public async ValueTask<WebhookDelivery> Handle(RedeliverWebhookMessage command, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Webhooks.Ports;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
 
 namespace Cargamos.Modular.Application.Webhooks;
 
@@ -8,9 +9,9 @@ namespace Cargamos.Modular.Application.Webhooks;
 /// The shipper resumes a suspended webhook (or one Cargamos disabled after a 410): status changes from now on are
 /// delivered again; those of the suspended period are not replayed. Resuming an active webhook changes nothing.
 /// </summary>
-public sealed record ResumeWebhook : ICommand<WebhookView>;
+internal sealed record ResumeWebhook : ICommand<WebhookView>;
 
-public sealed class ResumeWebhookHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
+internal sealed class ResumeWebhookHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
     : ICommandHandler<ResumeWebhook, WebhookView>
 {
     public async ValueTask<WebhookView> Handle(ResumeWebhook command, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Webhooks.Ports;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Domain.Webhooks;
 
 namespace Cargamos.Modular.Application.Webhooks;
 
@@ -8,11 +10,11 @@ namespace Cargamos.Modular.Application.Webhooks;
 /// A new signing secret, answered this once. For 24 hours every message carries two signatures (new and previous
 /// secret), so receivers can switch without losing a message.
 /// </summary>
-public sealed record RotateWebhookSecret : ICommand<RotatedSecret>;
+internal sealed record RotateWebhookSecret : ICommand<RotatedSecret>;
 
-public sealed record RotatedSecret(string Secret, DateTimeOffset PreviousSecretExpiresAt);
+internal sealed record RotatedSecret(string Secret, DateTimeOffset PreviousSecretExpiresAt);
 
-public sealed class RotateWebhookSecretHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
+internal sealed class RotateWebhookSecretHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
     : ICommandHandler<RotateWebhookSecret, RotatedSecret>
 {
     public async ValueTask<RotatedSecret> Handle(RotateWebhookSecret command, CancellationToken cancellationToken)

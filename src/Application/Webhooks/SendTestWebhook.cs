@@ -2,13 +2,14 @@ using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Webhooks.Ports;
 using Mediator;
+using Cargamos.Modular.Application.Access.Contracts;
 
 namespace Cargamos.Modular.Application.Webhooks;
 
 /// <summary>Queues a <c>webhook.test</c> message, delivered (signed, retried) like every other message.</summary>
-public sealed record SendTestWebhook : ICommand<WebhookDelivery>;
+internal sealed record SendTestWebhook : ICommand<WebhookDelivery>;
 
-public sealed class SendTestWebhookHandler(
+internal sealed class SendTestWebhookHandler(
     IWebhookSubscriptions subscriptions, IWebhookDeliveries deliveries, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
     : ICommandHandler<SendTestWebhook, WebhookDelivery>
 {

@@ -1,6 +1,6 @@
 namespace Cargamos.Modular.Application.Webhooks;
 
-public enum DeliveryStatus
+internal enum DeliveryStatus
 {
     /// <summary>Waiting for its first attempt or for a retry.</summary>
     Pending,
@@ -16,10 +16,10 @@ public enum DeliveryStatus
 }
 
 /// <summary>One attempt to deliver a message: when, the HTTP status (null when no answer came), how long, what went wrong.</summary>
-public sealed record DeliveryAttempt(DateTimeOffset AttemptedAt, int? HttpStatus, int DurationMs, string? Error);
+internal sealed record DeliveryAttempt(DateTimeOffset AttemptedAt, int? HttpStatus, int DurationMs, string? Error);
 
 /// <summary>A message of the outbox with its attempts. <see cref="Payload"/> is the exact body sent.</summary>
-public sealed record WebhookDelivery(
+internal sealed record WebhookDelivery(
     Guid Id,
     string Type,
     Guid? ShipmentId,
@@ -32,4 +32,4 @@ public sealed record WebhookDelivery(
     string Payload,
     IReadOnlyList<DeliveryAttempt> Attempts);
 
-public sealed record WebhookDeliveryPage(IReadOnlyList<WebhookDelivery> Items, string? NextCursor);
+internal sealed record WebhookDeliveryPage(IReadOnlyList<WebhookDelivery> Items, string? NextCursor);

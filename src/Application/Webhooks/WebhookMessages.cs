@@ -6,16 +6,16 @@ using Cargamos.Modular.Domain.Shipments;
 namespace Cargamos.Modular.Application.Webhooks;
 
 /// <summary>What a shipment was when one of its status transitions happened.</summary>
-public sealed record ShipmentIdentity(Guid ShipmentId, string TrackingId, string? ShipperTrackingId);
+internal sealed record ShipmentIdentity(Guid ShipmentId, string TrackingId, string? ShipperTrackingId);
 
 /// <summary>One message to deliver: its id (the <c>webhook-id</c>), type and the exact body.</summary>
-public sealed record WebhookMessage(Guid Id, string Type, string Body);
+internal sealed record WebhookMessage(Guid Id, string Type, string Body);
 
 /// <summary>
 /// The bodies webhooks deliver (docs/webhooks.md): <c>{"id","type","timestamp","data"}</c>, camelCase, statuses and enum
 /// values as the API writes them (ON_ROUTE, END_CLIENT_CANCELED), times in ISO 8601 UTC.
 /// </summary>
-public static class WebhookMessages
+internal static class WebhookMessages
 {
     public const string StatusChanged = "shipment.status_changed";
     public const string Test = "webhook.test";

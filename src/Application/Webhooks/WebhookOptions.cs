@@ -1,7 +1,9 @@
+using Cargamos.Modular.Domain.Webhooks;
+
 namespace Cargamos.Modular.Application.Webhooks;
 
 /// <summary>Configuration section <c>Webhooks</c>.</summary>
-public sealed class WebhookOptions
+internal sealed class WebhookOptions
 {
     public const string Section = "Webhooks";
 

@@ -1,11 +1,12 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Webhooks.Ports;
+using Cargamos.Modular.Application.Access.Contracts;
 
 namespace Cargamos.Modular.Application.Webhooks;
 
 /// <summary>The shipper managing its webhook: a shipper user of an active organization (checked on every call).</summary>
-public static class WebhookOwner
+internal static class WebhookOwner
 {
     public static async Task<string> Resolve(ICaller caller, IAccountDirectory accounts, CancellationToken ct)
     {
@@ -29,7 +30,7 @@ public static class WebhookOwner
 }
 
 /// <summary>A webhook as its shipper sees it (never with its secret).</summary>
-public sealed record WebhookView(
+internal sealed record WebhookView(
     string Url,
     IReadOnlyList<Domain.Shipments.ShipmentStatus> States,
     string? Description,

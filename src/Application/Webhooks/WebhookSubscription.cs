@@ -2,7 +2,7 @@ using Cargamos.Modular.Domain.Shipments;
 
 namespace Cargamos.Modular.Application.Webhooks;
 
-public enum WebhookStatus
+internal enum WebhookStatus
 {
     /// <summary>Messages are recorded and sent.</summary>
     Active,
@@ -18,7 +18,7 @@ public enum WebhookStatus
 /// A shipper's one webhook (id = the shipper's organization key). The signing secret is kept to sign every attempt; after a
 /// rotation the previous secret also signs until <see cref="PreviousSecretExpiresAt"/>.
 /// </summary>
-public sealed record WebhookSubscription(
+internal sealed record WebhookSubscription(
     string Id,
     string Url,
     IReadOnlyList<ShipmentStatus> States,

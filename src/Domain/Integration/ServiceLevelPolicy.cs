@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cargamos.Modular.Domain.Shipments;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Domain.Integration;
 

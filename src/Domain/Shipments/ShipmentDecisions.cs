@@ -19,7 +19,7 @@ public static class ShipmentDecisions
 
     public static ShipmentCreated Create(
         Guid shipmentId, string trackingId, string shipperId, string carrierId, DeliveryOrder order, Actor by, DateTimeOffset now,
-        long? integrationLotId = null, string? zoneId = null, Vtex.VtexService? vtex = null) =>
+        long? integrationLotId = null, string? zoneId = null, VtexService? vtex = null) =>
         new(shipmentId, trackingId, shipperId, carrierId, order, by, now, integrationLotId, zoneId, vtex);
 
     public static IReadOnlyList<IShipmentEvent> ReportStatus(Shipment state, StatusReport report, Actor by, DateTimeOffset now)

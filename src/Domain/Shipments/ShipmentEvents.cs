@@ -29,7 +29,7 @@ public sealed record ShipmentCreated(
     DateTimeOffset At,
     long? IntegrationLotId = null,
     string? ZoneId = null,
-    Vtex.VtexService? Vtex = null) : IShipmentEvent;
+    VtexService? Vtex = null) : IShipmentEvent;
 
 /// <summary>The carrier accepted the service: PENDING (waiting for a courier).</summary>
 public sealed record ShipmentAccepted(Actor By, DateTimeOffset At) : IShipmentEvent;

@@ -1,6 +1,7 @@
 using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Ports;
 using Microsoft.AspNetCore.Identity;
+using Cargamos.Modular.Application.Access.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Access;
 

@@ -1,5 +1,6 @@
 using Cargamos.Modular.Application.Common.Ports;
 using Marten;
+using Cargamos.Modular.Application.Integration;
 
 namespace Cargamos.Modular.Infrastructure.Integration;
 
@@ -8,5 +9,5 @@ internal sealed class MartenIntegrationLots(IQuerySession session) : IIntegratio
     public const string Sequence = "integration_lot_id";
 
     public async Task<long> NextId(CancellationToken ct) =>
-        (await session.AdvancedSql.QueryAsync<long>($"select nextval('{Marten.InfrastructureRegistration.Schema}.{Sequence}')", ct)).Single();
+        (await session.AdvancedSql.QueryAsync<long>($"select nextval('{Common.MartenStore.Schema}.{Sequence}')", ct)).Single();
 }

@@ -1,4 +1,5 @@
 using Cargamos.Modular.Domain.Integration;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Infrastructure.ReferenceData;
 

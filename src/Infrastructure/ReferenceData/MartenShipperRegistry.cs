@@ -3,6 +3,8 @@ using Cargamos.Modular.Application.ReferenceData;
 using Cargamos.Modular.Domain.Integration;
 using Marten;
 using JasperFx;
+using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Infrastructure.ReferenceData;
 

@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Infrastructure.ReferenceData;
 

@@ -1,8 +1,8 @@
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Application.Shipments;
 using Marten;
 using Marten.Linq.MatchesSql;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Shipments;
 

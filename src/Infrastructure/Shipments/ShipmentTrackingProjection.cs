@@ -1,7 +1,8 @@
-using Cargamos.Modular.Application.Shipments.ReadModels;
+using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Domain.Shipments;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Shipments;
 

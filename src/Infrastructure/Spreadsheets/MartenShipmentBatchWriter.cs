@@ -1,6 +1,5 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Integration;
-using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Application.Spreadsheets;
 using Cargamos.Modular.Application.Spreadsheets.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
@@ -8,6 +7,8 @@ using Marten;
 using Marten.Services;
 using Npgsql;
 using NpgsqlTypes;
+using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Spreadsheets;
 

@@ -5,6 +5,7 @@ using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Spreadsheets;
 using CsvHelper;
 using MiniExcelLibs;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Spreadsheets;
 

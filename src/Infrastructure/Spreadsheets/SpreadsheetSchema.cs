@@ -1,11 +1,11 @@
 using Cargamos.Modular.Application.Spreadsheets;
-using Cargamos.Modular.Infrastructure.Marten;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Weasel.Core;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
+using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Infrastructure.Spreadsheets;
 
@@ -20,36 +20,11 @@ public static class SpreadsheetSchema
     public const string FilesTable = "spreadsheet_lot_files";
     public const string RowsTable = "spreadsheet_lot_rows";
 
-    internal static string Lots => $"{InfrastructureRegistration.Schema}.{LotsTable}";
+    internal static string Lots => $"{MartenStore.Schema}.{LotsTable}";
 
-    internal static string Files => $"{InfrastructureRegistration.Schema}.{FilesTable}";
+    internal static string Files => $"{MartenStore.Schema}.{FilesTable}";
 
-    internal static string Rows => $"{InfrastructureRegistration.Schema}.{RowsTable}";
-
-    /// <summary>
-    /// Everything spreadsheet integration needs: options (section <c>Spreadsheets</c>), the tables (through
-    /// <c>ConfigureMarten</c>, so InfrastructureRegistration needs no change), the adapters and the lot processor. Call after AddMarten.
-    /// </summary>
-    public static IServiceCollection AddSpreadsheetIntegration(this IServiceCollection services)
-    {
-        services.AddSingleton(provider =>
-        {
-            var options = provider.GetRequiredService<IConfiguration>().GetSection(SpreadsheetOptions.Section).Get<SpreadsheetOptions>() ?? new SpreadsheetOptions();
-            return options.MaxFileBytes > 0 && options.MaxRows > 0 && options.BatchSize > 0 && options.WriteConcurrency > 0 && options.Lease > TimeSpan.Zero && options.PollInterval > TimeSpan.Zero
-                ? options
-                : throw new InvalidOperationException("Spreadsheets: MaxFileBytes, MaxRows, BatchSize, WriteConcurrency, Lease and PollInterval must be positive.");
-        });
-        services.ConfigureMarten(Configure);
-        services.AddSingleton<ISpreadsheetFiles, SpreadsheetFiles>();
-        services.AddSingleton<IntegrationLotSignal>();
-        services.AddSingleton<IIntegrationLotSignal>(provider => provider.GetRequiredService<IntegrationLotSignal>());
-        services.AddSingleton<IIntegrationLotStore, PostgresIntegrationLotStore>();
-        services.AddSingleton<IShipmentBatchWriter, MartenShipmentBatchWriter>();
-        services.AddScoped<IntegrationLotAccess>();
-        services.AddScoped<IntegrationLotProcessor>();
-        services.AddHostedService<IntegrationLotWorker>();
-        return services;
-    }
+    internal static string Rows => $"{MartenStore.Schema}.{RowsTable}";
 
     internal static void Configure(StoreOptions options)
     {
@@ -58,7 +33,7 @@ public static class SpreadsheetSchema
         options.Storage.ExtendedSchemaObjects.Add(RowsTableDefinition());
     }
 
-    private static PostgresqlObjectName Name(string table) => new(InfrastructureRegistration.Schema, table, SchemaUtils.IdentifierUsage.General);
+    private static PostgresqlObjectName Name(string table) => new(MartenStore.Schema, table, SchemaUtils.IdentifierUsage.General);
 
     private static Table LotsTableDefinition()
     {

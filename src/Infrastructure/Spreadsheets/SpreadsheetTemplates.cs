@@ -2,6 +2,7 @@ using System.Globalization;
 using Cargamos.Modular.Application.Spreadsheets;
 using CsvHelper;
 using MiniExcelLibs;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Spreadsheets;
 

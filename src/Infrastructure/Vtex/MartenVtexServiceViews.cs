@@ -1,6 +1,7 @@
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Vtex.ReadModels;
 using Marten;
+using Cargamos.Modular.Application.Vtex;
 
 namespace Cargamos.Modular.Infrastructure.Vtex;
 

@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Cargamos.Modular.Domain.Webhooks;
 
 namespace Cargamos.Modular.Infrastructure.Webhooks;
 

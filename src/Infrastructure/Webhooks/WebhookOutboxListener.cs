@@ -1,8 +1,9 @@
-using Cargamos.Modular.Application.Shipments.ReadModels;
+using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Domain.Shipments;
 using JasperFx.Events;
 using Marten;
+using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Webhooks;
 

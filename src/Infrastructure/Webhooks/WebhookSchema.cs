@@ -1,6 +1,5 @@
 using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Application.Webhooks.Ports;
-using Cargamos.Modular.Infrastructure.Marten;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,14 +7,11 @@ using Microsoft.Extensions.Hosting;
 using Weasel.Core;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
+using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Infrastructure.Webhooks;
 
-/// <summary>
-/// Shipper webhooks in the Marten store: the subscriptions (documents), the outbox of messages and their attempts (tables
-/// created by Weasel with the rest of the schema), the session listener that records messages in the same transaction as
-/// the events, and the dispatcher that sends them.
-/// </summary>
+/// <summary>The outbox tables of the Webhooks module (created by Weasel with the rest of the schema) and their names.</summary>
 public static class WebhookSchema
 {
     public const string MessagesTable = "webhook_messages";
@@ -27,51 +23,14 @@ public static class WebhookSchema
     /// <summary>The PostgreSQL NOTIFY channel that wakes the dispatchers when a message is committed.</summary>
     public const string Channel = "cargamos_webhooks";
 
-    internal static string Messages => $"{InfrastructureRegistration.Schema}.{MessagesTable}";
+    internal static string Messages => $"{MartenStore.Schema}.{MessagesTable}";
 
-    internal static string Attempts => $"{InfrastructureRegistration.Schema}.{AttemptsTable}";
+    internal static string Attempts => $"{MartenStore.Schema}.{AttemptsTable}";
 
-    internal static string Subscriptions => $"{InfrastructureRegistration.Schema}.{SubscriptionsTable}";
-
-    /// <summary>Called from InfrastructureRegistration.ConfigureStore.</summary>
-    public static void Configure(StoreOptions options)
-    {
-        options.Schema.For<WebhookSubscription>().DocumentAlias("webhook_subscription").UseOptimisticConcurrency(true);
-        options.Storage.ExtendedSchemaObjects.Add(MessagesTableDefinition());
-        options.Storage.ExtendedSchemaObjects.Add(AttemptsTableDefinition());
-        options.Listeners.Add(new WebhookOutboxListener(TimeProvider.System));
-    }
-
-    /// <summary>Options (section <c>Webhooks</c>), the port adapters, the HTTP client and the dispatcher. Call after AddMarten.</summary>
-    public static IServiceCollection AddServices(IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<WebhookOptions>()
-            .Bind(configuration.GetSection(WebhookOptions.Section))
-            .PostConfigure<IHostEnvironment>((options, environment) =>
-            {
-                var relaxed = environment.IsDevelopment() || environment.IsEnvironment("Testing");
-                options.RequireHttps ??= !relaxed;
-                options.BlockPrivateNetworks ??= !relaxed;
-            })
-            .Validate(o => o.BatchSize > 0 && o.Timeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
-                           && o.Jitter is >= 0 and < 1 && o.EffectiveRetrySchedule.All(d => d >= TimeSpan.Zero),
-                "Webhooks: BatchSize, Timeout and PollInterval must be positive, Jitter in [0, 1), RetrySchedule delays not negative.")
-            .ValidateOnStart();
-
-        services.AddSingleton<WebhookDatabase>();
-        services.AddSingleton<WebhookOutbox>();
-        services.AddSingleton<WebhookWakeup>();
-        services.AddSingleton<IWebhookUrlGuard, WebhookUrlGuard>();
-        services.AddScoped<IWebhookSubscriptions, MartenWebhookSubscriptions>();
-        services.AddScoped<IWebhookDeliveries, WebhookDeliveriesStore>();
-        WebhookSender.AddHttpClient(services);
-        services.AddSingleton<WebhookSender>();
-        services.AddHostedService<WebhookDispatcher>();
-        return services;
-    }
+    internal static string Subscriptions => $"{MartenStore.Schema}.{SubscriptionsTable}";
 
     private static PostgresqlObjectName Name(string table) =>
-        new(InfrastructureRegistration.Schema, table, SchemaUtils.IdentifierUsage.General);
+        new(MartenStore.Schema, table, SchemaUtils.IdentifierUsage.General);
 
     // Undelivered (PENDING or SENDING), in a form Weasel reads back from PostgreSQL as equal, so no start rebuilds the indexes.
     private const string Undelivered = "state <> 'DELIVERED' and state <> 'FAILED'";

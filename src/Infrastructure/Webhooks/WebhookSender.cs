@@ -6,6 +6,7 @@ using System.Text;
 using Cargamos.Modular.Application.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Cargamos.Modular.Domain.Webhooks;
 
 namespace Cargamos.Modular.Infrastructure.Webhooks;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Application.Webhooks.Ports;
 using Microsoft.Extensions.Options;
+using Cargamos.Modular.Domain.Webhooks;
 
 namespace Cargamos.Modular.Infrastructure.Webhooks;
 

@@ -1,6 +1,7 @@
 using Cargamos.Modular.Domain.Integration;
 using Cargamos.Modular.Infrastructure.ReferenceData;
 using Microsoft.Extensions.Time.Testing;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Api.Tests.ReferenceData;
 

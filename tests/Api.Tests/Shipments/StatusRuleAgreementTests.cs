@@ -1,7 +1,7 @@
+using Cargamos.Modular.Application.Shipments.Contracts;
 using System.Text.Json;
 using Cargamos.Modular.Api.Tests.Infrastructure;
 using Cargamos.Modular.Api.Tests.Webhooks;
-using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Application.Vtex.ReadModels;
 using Cargamos.Modular.Domain.Common;
 using Cargamos.Modular.Domain.Shipments;

@@ -8,6 +8,7 @@ using System.Text.Json.Nodes;
 using Cargamos.Modular.Api.Tests.Infrastructure;
 using Cargamos.Modular.Application.Spreadsheets;
 using MiniExcelLibs;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Api.Tests.Spreadsheets;
 

@@ -10,6 +10,7 @@ using Cargamos.Modular.Application.Common.Ports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Cargamos.Modular.Application.Vtex;
 using static Cargamos.Modular.Api.Tests.Vtex.CarrierClient;
 
 namespace Cargamos.Modular.Api.Tests.Vtex;

@@ -5,13 +5,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Cargamos.Modular.Api.Tests.Infrastructure;
-using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Application.Vtex.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 using Cargamos.Modular.Infrastructure.Vtex;
 using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Cargamos.Modular.Application.Shipments.Contracts;
 using static Cargamos.Modular.Api.Tests.Vtex.CarrierClient;
 
 namespace Cargamos.Modular.Api.Tests.Vtex;

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Cargamos.Modular.Api.Tests.Infrastructure;
 using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Domain.Shipments;
+using Cargamos.Modular.Domain.Webhooks;
 using static Cargamos.Modular.Api.Tests.Vtex.CarrierClient;
 
 namespace Cargamos.Modular.Api.Tests.Webhooks;

@@ -4,6 +4,7 @@ using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Domain.Shipments;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Cargamos.Modular.Domain.Webhooks;
 
 namespace Cargamos.Modular.Api.Tests.Webhooks;
 

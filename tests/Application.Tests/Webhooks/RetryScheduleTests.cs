@@ -1,4 +1,5 @@
 using Cargamos.Modular.Application.Webhooks;
+using Cargamos.Modular.Domain.Webhooks;
 
 namespace Cargamos.Modular.Application.Tests.Webhooks;
 

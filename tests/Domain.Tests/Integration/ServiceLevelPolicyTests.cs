@@ -1,5 +1,6 @@
 using Cargamos.Modular.Domain.Integration;
 using Cargamos.Modular.Domain.Shipments;
+using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Domain.Tests.Integration;
 

@@ -1,6 +1,6 @@
 namespace Cargamos.Modular.Application.Integration.ReadModels;
 
-public static class LotSources
+internal static class LotSources
 {
     public const string Api = "API";
     public const string File = "FILE";

@@ -2,7 +2,7 @@ using Cargamos.Modular.Application.Common.Errors;
 
 namespace Cargamos.Modular.Application.Spreadsheets.ReadModels;
 
-public static class LotStatuses
+internal static class LotStatuses
 {
     public const string Received = "RECEIVED";
     public const string Processing = "PROCESSING";
@@ -10,7 +10,7 @@ public static class LotStatuses
     public const string Failed = "FAILED";
 }
 
-public static class RowOutcomes
+internal static class RowOutcomes
 {
     public const string Created = "CREATED";
     public const string Rejected = "REJECTED";
@@ -20,7 +20,7 @@ public static class RowOutcomes
 /// A spreadsheet upload and its progress. <see cref="ProcessedRows"/> = <see cref="Created"/> + <see cref="Rejected"/>;
 /// <see cref="Errors"/> says why a FAILED lot stopped.
 /// </summary>
-public sealed record IntegrationLotView(
+internal sealed record IntegrationLotView(
     long LotId,
     string ShipperId,
     string Status,
@@ -36,4 +36,4 @@ public sealed record IntegrationLotView(
     IReadOnlyList<ErrorDetail>? Errors);
 
 /// <summary>What became of one row: CREATED with its trackingId and shipmentId, or REJECTED with its errors.</summary>
-public sealed record LotRowResult(int Row, string Outcome, string? TrackingId, Guid? ShipmentId, IReadOnlyList<ErrorDetail> Errors);
+internal sealed record LotRowResult(int Row, string Outcome, string? TrackingId, Guid? ShipmentId, IReadOnlyList<ErrorDetail> Errors);

@@ -13,7 +13,7 @@ namespace Cargamos.Modular.Application.Vtex.ReadModels;
 /// A shipment as a VTEX carrier reads it (<c>GET /tracking/hook/{carrierId}/{serviceId}</c>). <see cref="CarrierName"/>
 /// and <see cref="CarrierLogo"/> are not stored: they are filled from the carrier directory when read.
 /// </summary>
-public sealed record VtexServiceView(
+internal sealed record VtexServiceView(
     Guid Id,
     string OrderId,
     string CarrierId,
@@ -51,18 +51,18 @@ public sealed record VtexServiceView(
     public static string ServiceIdOf(string carrierId, string trackingId) => $"{carrierId}&{trackingId}";
 }
 
-public sealed record VtexServiceLabel(string Id, string Url, string Name, LabelType Type);
+internal sealed record VtexServiceLabel(string Id, string Url, string Name, LabelType Type);
 
-public sealed record VtexServiceEvidence(EvidenceType Type, DateTimeOffset Date, string? Content, string? Author);
+internal sealed record VtexServiceEvidence(EvidenceType Type, DateTimeOffset Date, string? Content, string? Author);
 
-public sealed record VtexServiceNote(NoteType Type, DateTimeOffset Date, string Content, string? Author);
+internal sealed record VtexServiceNote(NoteType Type, DateTimeOffset Date, string Content, string? Author);
 
-public sealed record VtexServiceDimensions(string? Height, string? Length, string? Width);
+internal sealed record VtexServiceDimensions(string? Height, string? Length, string? Width);
 
-public sealed record VtexServiceItem(
+internal sealed record VtexServiceItem(
     string Id, string Name, string Ean, int Quantity, decimal Price, string? RefId, string? Image, string? Type, string? Weight);
 
-public sealed record VtexServicePackage(
+internal sealed record VtexServicePackage(
     string Id,
     string OrderId,
     string? Envelope,
@@ -73,15 +73,15 @@ public sealed record VtexServicePackage(
     IReadOnlyList<string> Categories,
     string? Description);
 
-public sealed record VtexServiceTimezone(double Offset, string Value, string? Label);
+internal sealed record VtexServiceTimezone(double Offset, string Value, string? Label);
 
-public enum VtexTimelineType { Status, Evidence, Note, Label, Other }
+internal enum VtexTimelineType { Status, Evidence, Note, Label, Other }
 
 /// <summary>
 /// One entry of the service's timeline: one per shipment event, in stream order. <see cref="Id"/> is the event's id;
 /// <see cref="Date"/>, <see cref="CreatedAt"/> and <see cref="UpdatedAt"/> are the event's business time.
 /// </summary>
-public sealed record VtexTimelineEntry(
+internal sealed record VtexTimelineEntry(
     Guid Id,
     DateTimeOffset Date,
     DateTimeOffset CreatedAt,

@@ -1,7 +1,7 @@
 namespace Cargamos.Modular.Application.Webhooks.Ports;
 
 /// <summary>The shippers' webhooks, one per shipper.</summary>
-public interface IWebhookSubscriptions
+internal interface IWebhookSubscriptions
 {
     Task<WebhookSubscription?> Get(string shipperId, CancellationToken ct);
 
@@ -13,7 +13,7 @@ public interface IWebhookSubscriptions
 }
 
 /// <summary>The outbox of webhook messages and their delivery attempts.</summary>
-public interface IWebhookDeliveries
+internal interface IWebhookDeliveries
 {
     /// <summary>Records a message for the dispatcher (committed at once) and wakes the dispatchers up.</summary>
     Task<WebhookDelivery> Enqueue(string shipperId, WebhookMessage message, CancellationToken ct);
@@ -28,7 +28,7 @@ public interface IWebhookDeliveries
 }
 
 /// <summary>Whether a URL may receive webhooks: scheme, and (SSRF) the addresses its host resolves to.</summary>
-public interface IWebhookUrlGuard
+internal interface IWebhookUrlGuard
 {
     /// <summary>Why <paramref name="url"/> may not be used, or null when it may.</summary>
     Task<string?> Check(Uri url, CancellationToken ct);

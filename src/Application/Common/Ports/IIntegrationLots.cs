@@ -1,7 +1,0 @@
-namespace Cargamos.Modular.Application.Common.Ports;
-
-/// <summary>Integration lot ids: one database sequence, so ids are unique and increasing across API instances.</summary>
-public interface IIntegrationLots
-{
-    Task<long> NextId(CancellationToken ct);
-}

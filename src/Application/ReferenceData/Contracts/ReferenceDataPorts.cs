@@ -1,0 +1,28 @@
+using Cargamos.Modular.Domain.Integration;
+using Cargamos.Modular.Domain.ReferenceData;
+
+namespace Cargamos.Modular.Application.ReferenceData.Contracts;
+
+/// <summary>The coverage zones (reference data managed by operators).</summary>
+public interface ICoverageCatalog
+{
+    /// <summary>The zone covering a postal code already normalized with <see cref="PostalCodes.Normalize"/>, or null.</summary>
+    Task<CoverageZone?> FindZone(string country, string normalizedPostalCode, CancellationToken ct);
+
+    Task<CoverageZone?> Get(string zoneId, CancellationToken ct);
+
+    Task<IReadOnlyList<CoverageZone>> List(CancellationToken ct);
+
+    /// <summary>Creates or replaces a zone; effective for the next lookup.</summary>
+    Task Save(CoverageZone zone, CancellationToken ct);
+
+    Task<bool> Delete(string zoneId, CancellationToken ct);
+}
+
+/// <summary>Shipper contracts (reference data managed by operators).</summary>
+public interface IContractStore
+{
+    Task<ShipperContract?> Get(string shipperId, CancellationToken ct);
+
+    Task Save(ShipperContract contract, CancellationToken ct);
+}

@@ -1,0 +1,37 @@
+using Cargamos.Modular.Application.Integration.ReadModels;
+using Cargamos.Modular.Domain.Shipments;
+
+namespace Cargamos.Modular.Application.Shipments.Contracts;
+
+public sealed record ShipmentVersion(Guid ShipmentId, long Version);
+
+/// <summary>One recorded event of a shipment's stream, as auditors see it.</summary>
+public sealed record RecordedShipmentEvent(
+    long Sequence,
+    long Version,
+    string EventType,
+    DateTimeOffset Timestamp,
+    string? ProcessId,
+    IShipmentEvent Data);
+
+/// <summary>The shipment event streams. Appends are atomic and optimistic: a stale version is a conflict.</summary>
+public interface IShipmentStore
+{
+    /// <summary>
+    /// Starts a new stream, storing <paramref name="lot"/> in the same transaction. A trackingId the shipper already
+    /// used fails with 409 ALREADY_EXISTS (enforced by a unique index, so concurrent duplicates cannot both pass).
+    /// </summary>
+    Task<ShipmentVersion> Start(ShipmentCreated created, IntegrationLot? lot, CancellationToken ct);
+
+    /// <summary>
+    /// Loads the shipment, runs <paramref name="decide"/> on it and appends what it returns, all or nothing.
+    /// <paramref name="expectedVersion"/>, when given, must be the current version (else a conflict).
+    /// </summary>
+    Task<ShipmentVersion> Decide(
+        Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct);
+
+    Task<IReadOnlyList<RecordedShipmentEvent>> GetEvents(Guid shipmentId, CancellationToken ct);
+
+    /// <summary>The aggregate as it was at a version or at a moment (both null: now).</summary>
+    Task<Shipment?> GetState(Guid shipmentId, long? version, DateTimeOffset? at, CancellationToken ct);
+}

@@ -1,0 +1,56 @@
+using Cargamos.Modular.Application.Common.Ports;
+using JasperFx;
+using JasperFx.Events;
+using System.Text.Json.Serialization.Metadata;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Weasel.Core;
+
+namespace Cargamos.Modular.Infrastructure.Common;
+
+/// <summary>
+/// The one Marten store every module shares (schema <see cref="Schema"/>): connection, JSON conventions and event-store
+/// settings. Each module adds its own documents, projections, tables and listeners with <c>ConfigureMarten</c> in its
+/// <c>Add&lt;Module&gt;()</c>; this class knows no module.
+/// </summary>
+public static class MartenStore
+{
+    public const string Schema = "cargamos";
+
+    /// <summary>Marten over <paramref name="connectionString"/>, the clock and the idempotency keys. Call before any <c>Add&lt;Module&gt;()</c>.</summary>
+    public static IServiceCollection AddCargamosStore(this IServiceCollection services, string connectionString)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMarten(provider =>
+            {
+                var options = new StoreOptions();
+                ConfigureStore(options, connectionString, provider.GetServices<StoredJsonModifier>());
+                return options;
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup();
+        services.AddScoped<IIdempotencyStore, MartenIdempotencyStore>();
+        return services;
+    }
+
+    internal static void ConfigureStore(StoreOptions options, string connectionString, IEnumerable<StoredJsonModifier> modifiers)
+    {
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = Schema;
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        var storedModifiers = modifiers.Select(m => m.Modify).ToArray();
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json =>
+        {
+            foreach (var modify in storedModifiers)
+            {
+                json.TypeInfoResolver = (json.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(modify);
+            }
+        });
+        options.Events.StreamIdentity = StreamIdentity.AsGuid;
+        options.Events.MetadataConfig.CorrelationIdEnabled = true;
+    }
+}
+
+/// <summary>A module's change to how the store (not the API) writes one of its documents, e.g. a field kept off the wire but stored.</summary>
+public sealed record StoredJsonModifier(Action<JsonTypeInfo> Modify);

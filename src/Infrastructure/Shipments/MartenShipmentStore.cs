@@ -1,0 +1,99 @@
+using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Integration;
+using Cargamos.Modular.Application.Integration.ReadModels;
+using Cargamos.Modular.Domain.Shipments;
+using JasperFx;
+using Marten;
+using Marten.Exceptions;
+using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Application.Shipments.Contracts;
+
+namespace Cargamos.Modular.Infrastructure.Shipments;
+
+internal sealed class MartenShipmentStore(IDocumentSession session, ICaller caller) : IShipmentStore
+{
+    // A decision is pure, so when no version was asked for, a lost race is simply decided again on fresh state.
+    private const int Attempts = 3;
+
+    public async Task<ShipmentVersion> Start(ShipmentCreated created, IntegrationLot? lot, CancellationToken ct)
+    {
+        session.CorrelationId = caller.ProcessId;
+        session.Events.StartStream<Shipment>(created.ShipmentId, created);
+        if (lot is not null)
+        {
+            session.Store(lot);
+        }
+
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (DocumentAlreadyExistsException)
+        {
+            // The unique index on (shipperId, trackingId) of the inline tracking document refused a duplicate:
+            // the whole transaction, stream and lot included, was rolled back.
+            session.EjectAllPendingChanges();
+            var existing = await session.Query<ShipmentTracking>()
+                .FirstOrDefaultAsync(t => t.ShipperId == created.ShipperId && t.TrackingId == created.TrackingId, ct);
+            throw DeliveryOrderIntake.AlreadyExists(existing?.IntegrationLotId, existing?.CreatedAt ?? created.At);
+        }
+
+        return new ShipmentVersion(created.ShipmentId, 1);
+    }
+
+    public async Task<ShipmentVersion> Decide(
+        Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DecideOnce(shipmentId, expectedVersion, decide, ct);
+            }
+            catch (ConcurrencyException) when (expectedVersion is null && attempt < Attempts)
+            {
+                session.EjectAllPendingChanges();
+            }
+            catch (ConcurrencyException)
+            {
+                throw AppError.Conflict("VERSION_CONFLICT", "The shipment was changed by another request.",
+                    expectedVersion is null
+                        ? "The shipment kept changing while this request was decided; retry it."
+                        : $"The shipment is no longer at version {expectedVersion}; read it again and retry.",
+                    "If-Match");
+            }
+        }
+    }
+
+    private async Task<ShipmentVersion> DecideOnce(
+        Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
+    {
+        session.CorrelationId = caller.ProcessId;
+        var stream = expectedVersion is { } expected
+            ? await session.Events.FetchForWriting<Shipment>(shipmentId, expected, ct)
+            : await session.Events.FetchForWriting<Shipment>(shipmentId, ct);
+        var shipment = stream.Aggregate ?? throw AppError.NotFound("shipment", shipmentId.ToString());
+        var events = decide(shipment);
+        if (events.Count == 0)
+        {
+            return new ShipmentVersion(shipmentId, shipment.Version);
+        }
+
+        stream.AppendMany(events.Cast<object>().ToArray());
+        await session.SaveChangesAsync(ct);
+        return new ShipmentVersion(shipmentId, shipment.Version + events.Count);
+    }
+
+    public async Task<IReadOnlyList<RecordedShipmentEvent>> GetEvents(Guid shipmentId, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(shipmentId, token: ct);
+        return events
+            .Where(e => e.Data is IShipmentEvent)
+            .Select(e => new RecordedShipmentEvent(e.Sequence, e.Version, e.EventType.Name, e.Timestamp, e.CorrelationId, (IShipmentEvent)e.Data))
+            .ToList();
+    }
+
+    public Task<Shipment?> GetState(Guid shipmentId, long? version, DateTimeOffset? at, CancellationToken ct) =>
+        session.Events.AggregateStreamAsync<Shipment>(shipmentId, version: version ?? 0, timestamp: at, token: ct);
+}

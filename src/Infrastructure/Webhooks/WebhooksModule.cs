@@ -1,0 +1,51 @@
+using Cargamos.Modular.Application.Webhooks;
+using Cargamos.Modular.Application.Webhooks.Ports;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Cargamos.Modular.Infrastructure.Webhooks;
+
+/// <summary>
+/// The Webhooks module: the shippers' subscriptions (documents), the outbox of messages and their attempts (tables created
+/// with the rest of the schema), the session listener that records messages in the same transaction as the events, and
+/// the dispatcher that sends them. Options: section <c>Webhooks</c>.
+/// </summary>
+public static class WebhooksModule
+{
+    public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.ConfigureMarten(options =>
+        {
+            options.Schema.For<WebhookSubscription>().DocumentAlias("webhook_subscription").UseOptimisticConcurrency(true);
+            options.Storage.ExtendedSchemaObjects.Add(WebhookSchema.MessagesTableDefinition());
+            options.Storage.ExtendedSchemaObjects.Add(WebhookSchema.AttemptsTableDefinition());
+            options.Listeners.Add(new WebhookOutboxListener(TimeProvider.System));
+        });
+
+        services.AddOptions<WebhookOptions>()
+            .Bind(configuration.GetSection(WebhookOptions.Section))
+            .PostConfigure<IHostEnvironment>((options, environment) =>
+            {
+                var relaxed = environment.IsDevelopment() || environment.IsEnvironment("Testing");
+                options.RequireHttps ??= !relaxed;
+                options.BlockPrivateNetworks ??= !relaxed;
+            })
+            .Validate(o => o.BatchSize > 0 && o.Timeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
+                           && o.Jitter is >= 0 and < 1 && o.EffectiveRetrySchedule.All(d => d >= TimeSpan.Zero),
+                "Webhooks: BatchSize, Timeout and PollInterval must be positive, Jitter in [0, 1), RetrySchedule delays not negative.")
+            .ValidateOnStart();
+
+        services.AddSingleton<WebhookDatabase>();
+        services.AddSingleton<WebhookOutbox>();
+        services.AddSingleton<WebhookWakeup>();
+        services.AddSingleton<IWebhookUrlGuard, WebhookUrlGuard>();
+        services.AddScoped<IWebhookSubscriptions, MartenWebhookSubscriptions>();
+        services.AddScoped<IWebhookDeliveries, WebhookDeliveriesStore>();
+        WebhookSender.AddHttpClient(services);
+        services.AddSingleton<WebhookSender>();
+        services.AddHostedService<WebhookDispatcher>();
+        return services;
+    }
+}
