@@ -3,7 +3,7 @@ using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Api.Errors;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Spreadsheets;
-using Cargamos.Modular.Application.Spreadsheets.ReadModels;
+using Cargamos.Modular.Application.Integration.ReadModels;
 using CsvHelper;
 using Mediator;
 using Microsoft.AspNetCore.Http.Features;
@@ -24,7 +24,7 @@ public static class SpreadsheetEndpoints
     public sealed record AcceptedLotView(long LotId, string Status, int TotalRows);
 
     public sealed record LotView(
-        long LotId, string Status, string FileName, SpreadsheetFormat Format, int TotalRows, int ProcessedRows, int Created, int Rejected,
+        long LotId, string Status, string? FileName, SpreadsheetFormat? Format, int TotalRows, int ProcessedRows, int Created, int Rejected,
         DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<RowErrorView>? Errors);
 
     public sealed record LotPageView(IReadOnlyList<LotView> Items, string? NextCursor);
@@ -175,7 +175,7 @@ public static class SpreadsheetEndpoints
         return TypedResults.Empty;
     }
 
-    private static LotView View(IntegrationLotView l) => new(l.LotId, l.Status, l.FileName, l.Format, l.TotalRows, l.ProcessedRows, l.Created, l.Rejected,
+    private static LotView View(IntegrationLot l) => new(l.LotId, l.Status, l.FileName, l.Format, l.TotalRows, l.ProcessedRows, l.Created, l.Rejected,
         l.CreatedAt, l.StartedAt, l.FinishedAt, l.Errors is null ? null : Errors(l.Errors));
 
     private static List<RowErrorView> Errors(IReadOnlyList<ErrorDetail> errors) =>

@@ -1,23 +1,23 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Spreadsheets.ReadModels;
+using Cargamos.Modular.Application.Integration.ReadModels;
 using FluentValidation;
 using Mediator;
 
 namespace Cargamos.Modular.Application.Spreadsheets;
 
 /// <summary>A lot and its progress. A shipper sees only its own lots (another's is 404); auditors and operators see all.</summary>
-public sealed record GetIntegrationLot(long LotId) : IQuery<IntegrationLotView>;
+public sealed record GetIntegrationLot(long LotId) : IQuery<IntegrationLot>;
 
 /// <summary>One page of a lot's row results, by row number: <paramref name="Cursor"/> is the previous page's <c>nextCursor</c>.</summary>
 public sealed record GetIntegrationLotResults(long LotId, string? Cursor, int Limit) : IQuery<LotResultsPage>;
 
-public sealed record LotResultsPage(IntegrationLotView Lot, IReadOnlyList<LotRowResult> Items, string? NextCursor);
+public sealed record LotResultsPage(IntegrationLot Lot, IReadOnlyList<LotRowResult> Items, string? NextCursor);
 
 /// <summary>The caller's lots, newest first (staff: every shipper's), with keyset pagination.</summary>
 public sealed record ListIntegrationLots(string? Cursor, int Limit) : IQuery<LotPage>;
 
-public sealed record LotPage(IReadOnlyList<IntegrationLotView> Items, string? NextCursor);
+public sealed record LotPage(IReadOnlyList<IntegrationLot> Items, string? NextCursor);
 
 public sealed class GetIntegrationLotResultsValidator : AbstractValidator<GetIntegrationLotResults>
 {
@@ -44,7 +44,7 @@ public sealed class ListIntegrationLotsValidator : AbstractValidator<ListIntegra
 /// <summary>Resolves a lot the caller may see.</summary>
 public sealed class IntegrationLotAccess(IIntegrationLotStore lots, ICaller caller)
 {
-    public async Task<IntegrationLotView> Resolve(long lotId, CancellationToken ct)
+    public async Task<IntegrationLot> Resolve(long lotId, CancellationToken ct)
     {
         var lot = await lots.Get(lotId, ct);
         return lot is not null && caller.CanSee(lot.ShipperId)
@@ -53,9 +53,9 @@ public sealed class IntegrationLotAccess(IIntegrationLotStore lots, ICaller call
     }
 }
 
-public sealed class GetIntegrationLotHandler(IntegrationLotAccess access) : IQueryHandler<GetIntegrationLot, IntegrationLotView>
+public sealed class GetIntegrationLotHandler(IntegrationLotAccess access) : IQueryHandler<GetIntegrationLot, IntegrationLot>
 {
-    public async ValueTask<IntegrationLotView> Handle(GetIntegrationLot query, CancellationToken cancellationToken) =>
+    public async ValueTask<IntegrationLot> Handle(GetIntegrationLot query, CancellationToken cancellationToken) =>
         await access.Resolve(query.LotId, cancellationToken);
 }
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Spreadsheets.ReadModels;
+using Cargamos.Modular.Application.Integration.ReadModels;
 using Mediator;
 
 namespace Cargamos.Modular.Application.Spreadsheets;

@@ -46,12 +46,10 @@ public sealed class CreateVtexServiceHandler(
     IVtexOrders orders,
     ShipperStanding standing,
     DeliveryOrderIntake intake,
-    IIntegrationLots lots,
-    ICaller caller,
-    TimeProvider clock) : ICommandHandler<CreateVtexService, CreatedVtexService>
+    IShipmentStore store,
+    ICaller caller) : ICommandHandler<CreateVtexService, CreatedVtexService>
 {
     public const string Pending = "PENDING";
-    public const string LotSource = "VTEX";
 
     public async ValueTask<CreatedVtexService> Handle(CreateVtexService command, CancellationToken cancellationToken)
     {
@@ -86,28 +84,25 @@ public sealed class CreateVtexServiceHandler(
 
         var (_, contract) = await standing.Check(shipperId, cancellationToken);
         var mapped = VtexDeliveryOrders.ToDeliveryOrder(request);
-        var outcome = await intake.Check(mapped.Order, contract, cancellationToken);
-        if (outcome.Accepted is not { } accepted)
+        var policy = new IntakePolicy(shipperId, caller.Actor, CarrierId: carrierId, Vtex: VtexDeliveryOrders.ToVtexService(request));
+        var admission = await intake.Admit(mapped.Order, contract, policy, cancellationToken);
+        if (admission.Shipment is not { } shipment)
         {
-            throw new AppError(outcome.Kind, VtexDeliveryOrders.InVtexTerms(outcome.Errors, mapped.Parameters));
+            throw new AppError(admission.Kind, VtexDeliveryOrders.InVtexTerms(admission.Errors, mapped.Parameters));
         }
 
-        var (order, zone) = accepted;
-        var now = clock.GetUtcNow();
-        var lotId = await lots.NextId(cancellationToken);
-        var shipmentId = Guid.CreateVersion7();
-        var trackingId = TrackingIds.New();
-        var created = ShipmentDecisions.Create(shipmentId, trackingId, shipperId, carrierId, order, caller.Actor, now, lotId, zone.Id,
-            VtexDeliveryOrders.ToVtexService(request));
-        var acceptedByCarrier = ShipmentDecisions.ReportStatus(Shipment.Evolve(null, created)!, new StatusReport(ShipmentStatus.Pending), caller.Actor, now);
-        var lot = new IntegrationLot(lotId, shipperId, LotSource, null, "COMPLETED", 1, 1, 0, now, now);
-        var key = new VtexOrderKey(VtexOrderKey.IdFor(carrierId, orderId), carrierId, orderId, account.Id, seller, shipmentId, trackingId,
-            order.ExpectedDeliveryDate, now);
+        var created = shipment.Created;
+        var key = new VtexOrderKey(VtexOrderKey.IdFor(carrierId, orderId), carrierId, orderId, account.Id, seller, created.ShipmentId, created.TrackingId,
+            created.Order.ExpectedDeliveryDate, created.At);
+        var result = await store.Create(ShipmentCreation.OfOne(shipment, LotSources.Vtex, caller.ProcessId, key), cancellationToken);
+        if (result.ExistingOrder is { } winner)
+        {
+            return Replay(winner, account.Id);
+        }
 
-        var stored = await orders.StartOnce(key, [created, .. acceptedByCarrier], lot, cancellationToken);
-        return stored.ShipmentId == shipmentId
-            ? new CreatedVtexService(Pending, trackingId, shipmentId, order.ExpectedDeliveryDate, false)
-            : Replay(stored, account.Id);
+        return result.Rows[0] is { Created: false } refused
+            ? throw new AppError(ErrorKind.Conflict, refused.Errors)
+            : new CreatedVtexService(Pending, created.TrackingId, created.ShipmentId, created.Order.ExpectedDeliveryDate, false);
     }
 
     /// <summary>A retry gets the first answer again; the same (carrierId, orderId) from another VTEX account is a conflict.</summary>

@@ -2,7 +2,6 @@ using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Shipments.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
-using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Application.Vtex;
 using Cargamos.Modular.Application.Vtex.ReadModels;
 using Cargamos.Modular.Infrastructure.DemoData;
@@ -84,7 +83,7 @@ public static class InfrastructureRegistration
             .Duplicate(t => t.ShipperId)
             .Duplicate(t => t.CreatedAt)
             .UniqueIndex(UniqueIndexType.Computed, "ux_tracking_shipper_tracking_id", t => t.ShipperId, t => t.TrackingId);
-        options.Schema.For<IntegrationLot>().Identity(l => l.Id).Index(l => l.ShipperId);
+        IntegrationLotSchema.Configure(options);
         options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Schema, MartenIntegrationLots.Sequence, SchemaUtils.IdentifierUsage.General)));
         options.Schema.For<Organization>();
         ReferenceDataSchema.Configure(options);

@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 
 namespace Cargamos.Modular.Application.Common.Ports;
@@ -18,10 +17,14 @@ public sealed record RecordedShipmentEvent(
 public interface IShipmentStore
 {
     /// <summary>
-    /// Starts a new stream, storing <paramref name="lot"/> in the same transaction. A trackingId the shipper already
-    /// used fails with 409 ALREADY_EXISTS (enforced by a unique index, so concurrent duplicates cannot both pass).
+    /// The one way shipments come to exist (API, VTEX and spreadsheet rows alike): starts each new shipment's stream and
+    /// writes what <paramref name="creation"/> says must commit with them (the lot, the rows' results, the VTEX order
+    /// key), all in one transaction. A trackingId the shipper already used (or one repeated in the creation) is caught by
+    /// the unique (shipperId, trackingId) index of the tracking read model and becomes that row's ALREADY_EXISTS, the
+    /// other rows still being created. A VTEX order key stored first by a concurrent retry writes nothing and returns it.
     /// </summary>
-    Task<ShipmentVersion> Start(ShipmentCreated created, IntegrationLot? lot, CancellationToken ct);
+    /// <exception cref="LotLeaseLostException">A <see cref="LotBatch"/> whose lease was lost: nothing was written.</exception>
+    Task<ShipmentCreationResult> Create(ShipmentCreation creation, CancellationToken ct);
 
     /// <summary>
     /// Loads the shipment, runs <paramref name="decide"/> on it and appends what it returns, all or nothing.

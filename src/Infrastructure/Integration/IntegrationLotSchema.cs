@@ -1,0 +1,90 @@
+using Cargamos.Modular.Infrastructure.Marten;
+using Marten;
+using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace Cargamos.Modular.Infrastructure.Integration;
+
+/// <summary>
+/// Integration lots of every source in Marten's database: the lots (a lot of one from the API or VTEX, written COMPLETED
+/// with its shipment; a spreadsheet lot with its progress and the lease of the processor that works it), a spreadsheet's
+/// file (bytea, stored before the upload is answered) and one result per row. Created with the rest of the schema (Weasel).
+/// </summary>
+public static class IntegrationLotSchema
+{
+    public const string LotsTable = "integration_lots";
+    public const string FilesTable = "integration_lot_files";
+    public const string RowsTable = "integration_lot_rows";
+
+    internal static string Lots => $"{InfrastructureRegistration.Schema}.{LotsTable}";
+
+    internal static string Files => $"{InfrastructureRegistration.Schema}.{FilesTable}";
+
+    internal static string Rows => $"{InfrastructureRegistration.Schema}.{RowsTable}";
+
+    internal static void Configure(StoreOptions options)
+    {
+        options.Storage.ExtendedSchemaObjects.Add(LotsTableDefinition());
+        options.Storage.ExtendedSchemaObjects.Add(FilesTableDefinition());
+        options.Storage.ExtendedSchemaObjects.Add(RowsTableDefinition());
+    }
+
+    private static PostgresqlObjectName Name(string table) => new(InfrastructureRegistration.Schema, table, SchemaUtils.IdentifierUsage.General);
+
+    private static Table LotsTableDefinition()
+    {
+        var table = new Table(Name(LotsTable));
+        table.AddColumn<long>("lot_id").AsPrimaryKey();
+        table.AddColumn<string>("source").NotNull();
+        table.AddColumn<string>("shipper_id").NotNull();
+        table.AddColumn<string>("status").NotNull();
+        table.AddColumn<string>("shipper_lot_id");
+        table.AddColumn<string>("file_name");
+        table.AddColumn("layout", "jsonb");
+        table.AddColumn<int>("total_rows").NotNull();
+        table.AddColumn<int>("processed_rows").NotNull().DefaultValue(0);
+        table.AddColumn<int>("last_row").NotNull().DefaultValue(0);
+        table.AddColumn<int>("created").NotNull().DefaultValue(0);
+        table.AddColumn<int>("rejected").NotNull().DefaultValue(0);
+        table.AddColumn<string>("file_sha256");
+        table.AddColumn("uploaded_by", "jsonb");
+        table.AddColumn<string>("process_id").NotNull();
+        table.AddColumn("created_at", "timestamp with time zone").NotNull();
+        table.AddColumn("started_at", "timestamp with time zone");
+        table.AddColumn("finished_at", "timestamp with time zone");
+        table.AddColumn("errors", "jsonb");
+        table.AddColumn<int>("attempts").NotNull().DefaultValue(0);
+        table.AddColumn<string>("lease_owner");
+        table.AddColumn("lease_until", "timestamp with time zone");
+
+        // The listings show spreadsheet lots only: the lots of one, one per API or VTEX order, stay out of their indexes.
+        table.Indexes.Add(new IndexDefinition("ix_integration_lots_files_shipper") { Columns = ["shipper_id", "lot_id"], Predicate = "source = 'FILE'" });
+        table.Indexes.Add(new IndexDefinition("ix_integration_lots_files") { Columns = ["lot_id"], Predicate = "source = 'FILE'" });
+
+        // The processors' claim: lots not finished.
+        table.Indexes.Add(new IndexDefinition("ix_integration_lots_open") { Columns = ["lot_id"], Predicate = "status = 'RECEIVED' or status = 'PROCESSING'" });
+        return table;
+    }
+
+    private static Table FilesTableDefinition()
+    {
+        var table = new Table(Name(FilesTable));
+        table.AddColumn<long>("lot_id").AsPrimaryKey();
+        table.AddColumn("content", "bytea").NotNull();
+        return table;
+    }
+
+    private static Table RowsTableDefinition()
+    {
+        // The primary key makes a row's result impossible to record twice: a batch that would is rolled back whole.
+        var table = new Table(Name(RowsTable));
+        table.AddColumn<long>("lot_id").AsPrimaryKey();
+        table.AddColumn<int>("row_number").AsPrimaryKey();
+        table.AddColumn<string>("outcome").NotNull();
+        table.AddColumn<string>("tracking_id");
+        table.AddColumn<Guid>("shipment_id");
+        table.AddColumn("errors", "jsonb");
+        return table;
+    }
+}
