@@ -68,11 +68,14 @@ public static class SpreadsheetEndpoints
             .Produces<ErrorEnvelope>(413)
             .Produces<ErrorEnvelope>(415);
         lots.MapGet("", List)
-            .WithSummary("Your integration lots, newest first")
-            .WithDescription("Keyset pagination: pass the page's nextCursor as cursor; limit 1..200 (default 50). Staff see every shipper's lots.")
+            .WithSummary("Your spreadsheet integration lots, newest first")
+            .WithDescription("Keyset pagination: pass the page's nextCursor as cursor; limit 1..200 (default 50). Staff see every shipper's lots. " +
+                             "An order integrated through POST /v1/delivery-orders or VTEX is a lot of one: not listed here, readable by its id.")
             .Produces<ApiEnvelope<LotPageView>>();
         lots.MapGet("/{lotId}", Get)
             .WithSummary("A lot's progress: status (RECEIVED, PROCESSING, COMPLETED, FAILED), processed/total rows, created and rejected counts, times")
+            .WithDescription("Any integration lot, e.g. the one an ALREADY_EXISTS names. A lot of one (an API or VTEX order) is COMPLETED with its row 1, " +
+                             "and has no fileName nor format.")
             .Produces<ApiEnvelope<LotView>>()
             .Produces<ErrorEnvelope>(404);
         lots.MapGet("/{lotId}/results", Results)
