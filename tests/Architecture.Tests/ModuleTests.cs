@@ -5,8 +5,9 @@ namespace Cargamos.Modular.Architecture.Tests;
 /// <summary>
 /// The module rules (docs/architecture.md), read from the compiled assemblies in the spirit of
 /// kgrzybek/modular-monolith-with-ddd's ModuleTests: a module is a folder of the same name in every layer; it uses another
-/// module only through that module's contracts (its domain model, <c>Cargamos.Modular.Domain.&lt;Module&gt;</c>, and
-/// <c>Cargamos.Modular.Application.&lt;Module&gt;.Contracts</c>) and only where <see cref="Modules"/> allows it; shared
+/// module only through that module's contracts (its domain model, <c>Cargamos.Modular.Domain.&lt;Module&gt;</c>,
+/// <c>Cargamos.Modular.Application.&lt;Module&gt;.Contracts</c>, and storage it shares in
+/// <c>Cargamos.Modular.Infrastructure.&lt;Module&gt;.Contracts</c>) and only where <see cref="Modules"/> allows it; shared
 /// folders serve every module and use none.
 /// </summary>
 public sealed class ModuleTests
@@ -17,10 +18,10 @@ public sealed class ModuleTests
         ["Access"] = [],
         ["ReferenceData"] = ["Access"],
         ["Shipments"] = [],
-        ["Integration"] = ["ReferenceData", "Shipments"],
-        ["Spreadsheets"] = ["Integration", "ReferenceData", "Shipments"],
+        ["Integration"] = ["Access", "ReferenceData", "Shipments"],
+        ["Spreadsheets"] = ["Access", "Integration", "ReferenceData", "Shipments"],
         ["Vtex"] = ["Access", "Integration", "ReferenceData", "Shipments"],
-        ["Webhooks"] = ["Shipments"],
+        ["Webhooks"] = ["Access", "Shipments"],
     };
 
     /// <summary>Folders every module may use, which use no module themselves.</summary>
@@ -154,7 +155,8 @@ public sealed class ModuleTests
 
     private static bool IsContract(string fullName, string module) =>
         fullName.StartsWith($"Cargamos.Modular.Domain.{module}.", StringComparison.Ordinal)
-        || fullName.StartsWith($"Cargamos.Modular.Application.{module}.Contracts.", StringComparison.Ordinal);
+        || fullName.StartsWith($"Cargamos.Modular.Application.{module}.Contracts.", StringComparison.Ordinal)
+        || fullName.StartsWith($"Cargamos.Modular.Infrastructure.{module}.Contracts.", StringComparison.Ordinal);
 
     private static IReadOnlyList<(string Type, HashSet<string> Uses)> Load() =>
         new[]

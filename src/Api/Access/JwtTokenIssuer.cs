@@ -4,6 +4,7 @@ using Cargamos.Modular.Application.Common.Ports;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Api.Common;
 
 namespace Cargamos.Modular.Api.Access;
 

@@ -3,12 +3,12 @@ using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Api.Errors;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Spreadsheets;
-using Cargamos.Modular.Application.Spreadsheets.ReadModels;
 using CsvHelper;
 using Mediator;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Api.Spreadsheets;
 
@@ -24,7 +24,7 @@ internal static class SpreadsheetEndpoints
     public sealed record AcceptedLotView(long LotId, string Status, int TotalRows);
 
     public sealed record LotView(
-        long LotId, string Status, string FileName, SpreadsheetFormat Format, int TotalRows, int ProcessedRows, int Created, int Rejected,
+        long LotId, string Status, string? FileName, SpreadsheetFormat? Format, int TotalRows, int ProcessedRows, int Created, int Rejected,
         DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<RowErrorView>? Errors);
 
     public sealed record LotPageView(IReadOnlyList<LotView> Items, string? NextCursor);
@@ -68,11 +68,14 @@ internal static class SpreadsheetEndpoints
             .Produces<ErrorEnvelope>(413)
             .Produces<ErrorEnvelope>(415);
         lots.MapGet("", List)
-            .WithSummary("Your integration lots, newest first")
-            .WithDescription("Keyset pagination: pass the page's nextCursor as cursor; limit 1..200 (default 50). Staff see every shipper's lots.")
+            .WithSummary("Your spreadsheet integration lots, newest first")
+            .WithDescription("Keyset pagination: pass the page's nextCursor as cursor; limit 1..200 (default 50). Staff see every shipper's lots. " +
+                             "An order integrated through POST /v1/delivery-orders or VTEX is a lot of one: not listed here, readable by its id.")
             .Produces<ApiEnvelope<LotPageView>>();
         lots.MapGet("/{lotId}", Get)
             .WithSummary("A lot's progress: status (RECEIVED, PROCESSING, COMPLETED, FAILED), processed/total rows, created and rejected counts, times")
+            .WithDescription("Any integration lot, e.g. the one an ALREADY_EXISTS names. A lot of one (an API or VTEX order) is COMPLETED with its row 1, " +
+                             "and has no fileName nor format.")
             .Produces<ApiEnvelope<LotView>>()
             .Produces<ErrorEnvelope>(404);
         lots.MapGet("/{lotId}/results", Results)
@@ -175,7 +178,7 @@ internal static class SpreadsheetEndpoints
         return TypedResults.Empty;
     }
 
-    private static LotView View(IntegrationLotView l) => new(l.LotId, l.Status, l.FileName, l.Format, l.TotalRows, l.ProcessedRows, l.Created, l.Rejected,
+    private static LotView View(IntegrationLot l) => new(l.LotId, l.Status, l.FileName, l.Format, l.TotalRows, l.ProcessedRows, l.Created, l.Rejected,
         l.CreatedAt, l.StartedAt, l.FinishedAt, l.Errors is null ? null : Errors(l.Errors));
 
     private static List<RowErrorView> Errors(IReadOnlyList<ErrorDetail> errors) =>

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Api.Common;
 
 namespace Cargamos.Modular.Api.Vtex;
 

@@ -1,7 +1,6 @@
 using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 using Mediator;
 using Cargamos.Modular.Application.Integration.Contracts;
@@ -23,33 +22,33 @@ internal sealed record IntegratedOrder(DeliveryOrder Order, string? TrackingId, 
 internal sealed class IntegrateDeliveryOrderHandler(
     DeliveryOrderIntake intake,
     AuthorizedShipper shipper,
-    IShipmentStore store,
+    IShipmentCreator store,
     IShipmentFinder finder,
-    IIntegrationLots lots,
-    ICaller caller,
-    TimeProvider clock) : ICommandHandler<IntegrateDeliveryOrder, IntegratedOrder>
+    ICaller caller) : ICommandHandler<IntegrateDeliveryOrder, IntegratedOrder>
 {
     public async ValueTask<IntegratedOrder> Handle(IntegrateDeliveryOrder command, CancellationToken cancellationToken)
     {
-        var (order, zone) = (await intake.Check(command.Order, shipper.Contract, cancellationToken)).OrThrow();
         var shipperId = shipper.Organization.Id;
-        if (order.ShipperTrackingId is { } chosen && await finder.FindByTrackingId(shipperId, chosen, cancellationToken) is { } existing)
-        {
-            throw DeliveryOrderIntake.AlreadyExists(existing.IntegrationLotId, existing.CreatedAt);
-        }
-
         if (command.Simulate)
         {
+            // Nothing is written, so no unique index can tell a used trackingId: the tracking read model is asked.
+            var (order, zone) = (await intake.Check(command.Order, shipper.Contract, cancellationToken)).OrThrow();
+            if (order.ShipperTrackingId is { } chosen && await finder.FindByTrackingId(shipperId, chosen, cancellationToken) is { } existing)
+            {
+                throw DeliveryOrderIntake.AlreadyExists(existing.IntegrationLotId, existing.CreatedAt);
+            }
+
             return new IntegratedOrder(order, order.ShipperTrackingId, null, zone.DefaultCarrierId, zone.Id, null);
         }
 
-        var now = clock.GetUtcNow();
-        var lotId = await lots.NextId(cancellationToken);
-        var shipmentId = Guid.CreateVersion7();
-        var trackingId = order.ShipperTrackingId ?? TrackingIds.New();
-        var created = ShipmentDecisions.Create(shipmentId, trackingId, shipperId, zone.DefaultCarrierId, order, caller.Actor, now, lotId, zone.Id);
-        var lot = new IntegrationLot(lotId, shipperId, LotSources.Api, order.LotId, "COMPLETED", 1, 1, 0, now, now);
-        await store.Start(created, lot, cancellationToken);
-        return new IntegratedOrder(order, trackingId, shipmentId, zone.DefaultCarrierId, zone.Id, lotId);
+        var shipment = (await intake.Admit(command.Order, shipper.Contract, new IntakePolicy(shipperId, caller.Actor), cancellationToken)).OrThrow();
+        var result = await store.Create(ShipmentCreation.OfOne(shipment, LotSources.Api, caller.ProcessId), cancellationToken);
+        if (result.Rows[0] is { Created: false } refused)
+        {
+            throw new AppError(ErrorKind.Conflict, refused.Errors);
+        }
+
+        var created = shipment.Created;
+        return new IntegratedOrder(created.Order, created.TrackingId, created.ShipmentId, created.CarrierId, shipment.Accepted.Zone.Id, created.IntegrationLotId);
     }
 }

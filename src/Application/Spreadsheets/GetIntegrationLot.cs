@@ -1,23 +1,23 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Spreadsheets.ReadModels;
 using FluentValidation;
 using Mediator;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Application.Spreadsheets;
 
 /// <summary>A lot and its progress. A shipper sees only its own lots (another's is 404); auditors and operators see all.</summary>
-internal sealed record GetIntegrationLot(long LotId) : IQuery<IntegrationLotView>;
+internal sealed record GetIntegrationLot(long LotId) : IQuery<IntegrationLot>;
 
 /// <summary>One page of a lot's row results, by row number: <paramref name="Cursor"/> is the previous page's <c>nextCursor</c>.</summary>
 internal sealed record GetIntegrationLotResults(long LotId, string? Cursor, int Limit) : IQuery<LotResultsPage>;
 
-internal sealed record LotResultsPage(IntegrationLotView Lot, IReadOnlyList<LotRowResult> Items, string? NextCursor);
+internal sealed record LotResultsPage(IntegrationLot Lot, IReadOnlyList<LotRowResult> Items, string? NextCursor);
 
 /// <summary>The caller's lots, newest first (staff: every shipper's), with keyset pagination.</summary>
 internal sealed record ListIntegrationLots(string? Cursor, int Limit) : IQuery<LotPage>;
 
-internal sealed record LotPage(IReadOnlyList<IntegrationLotView> Items, string? NextCursor);
+internal sealed record LotPage(IReadOnlyList<IntegrationLot> Items, string? NextCursor);
 
 internal sealed class GetIntegrationLotResultsValidator : AbstractValidator<GetIntegrationLotResults>
 {
@@ -44,7 +44,7 @@ internal sealed class ListIntegrationLotsValidator : AbstractValidator<ListInteg
 /// <summary>Resolves a lot the caller may see.</summary>
 internal sealed class IntegrationLotAccess(IIntegrationLotStore lots, ICaller caller)
 {
-    public async Task<IntegrationLotView> Resolve(long lotId, CancellationToken ct)
+    public async Task<IntegrationLot> Resolve(long lotId, CancellationToken ct)
     {
         var lot = await lots.Get(lotId, ct);
         return lot is not null && caller.CanSee(lot.ShipperId)
@@ -53,9 +53,9 @@ internal sealed class IntegrationLotAccess(IIntegrationLotStore lots, ICaller ca
     }
 }
 
-internal sealed class GetIntegrationLotHandler(IntegrationLotAccess access) : IQueryHandler<GetIntegrationLot, IntegrationLotView>
+internal sealed class GetIntegrationLotHandler(IntegrationLotAccess access) : IQueryHandler<GetIntegrationLot, IntegrationLot>
 {
-    public async ValueTask<IntegrationLotView> Handle(GetIntegrationLot query, CancellationToken cancellationToken) =>
+    public async ValueTask<IntegrationLot> Handle(GetIntegrationLot query, CancellationToken cancellationToken) =>
         await access.Resolve(query.LotId, cancellationToken);
 }
 

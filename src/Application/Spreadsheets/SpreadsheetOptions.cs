@@ -31,10 +31,4 @@ internal sealed class SpreadsheetOptions
 
     /// <summary>Claims of one lot after which it is FAILED instead of tried again (each crash or error is one claim).</summary>
     public int MaxAttempts { get; set; } = 5;
-
-    /// <summary>
-    /// Tests only: after this many committed batches the processor abandons the next batch before its commit and stops,
-    /// as if its process had died there.
-    /// </summary>
-    public int? CrashAfterBatches { get; set; }
 }

@@ -1,7 +1,6 @@
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Spreadsheets.ReadModels;
 using Cargamos.Modular.Domain.Common;
-using Cargamos.Modular.Domain.Shipments;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Application.Spreadsheets;
 
@@ -28,18 +27,24 @@ internal sealed record NewIntegrationLot(
     DateTimeOffset CreatedAt);
 
 /// <summary>A lot a processor owns until <see cref="IIntegrationLotStore.ClaimNext"/>'s lease expires (renewed by every batch it commits).</summary>
-internal sealed record ClaimedLot(IntegrationLotView Lot, SpreadsheetLayout Layout, string FileSha256, Actor UploadedBy, string ProcessId, int Attempts, string Owner);
+internal sealed record ClaimedLot(IntegrationLot Lot, SpreadsheetLayout Layout, string FileSha256, Actor UploadedBy, string ProcessId, int Attempts, string Owner);
 
-/// <summary>Spreadsheet lots: their file, progress and per-row results (PostgreSQL).</summary>
+/// <summary>
+/// Integration lots (every source: a lot of one from the API or VTEX is written with its shipment by
+/// <see cref="Common.Ports.IShipmentStore.Create"/>), and a spreadsheet lot's file, progress and per-row results (PostgreSQL).
+/// </summary>
 internal interface IIntegrationLotStore
 {
     /// <summary>Stores the file and the lot (RECEIVED) in one transaction.</summary>
     Task Create(NewIntegrationLot lot, ReadOnlyMemory<byte> content, CancellationToken ct);
 
-    Task<IntegrationLotView?> Get(long lotId, CancellationToken ct);
+    Task<IntegrationLot?> Get(long lotId, CancellationToken ct);
 
-    /// <summary>Lots newest first, below <paramref name="beforeLotId"/>; all shippers' when <paramref name="shipperId"/> is null.</summary>
-    Task<IReadOnlyList<IntegrationLotView>> List(string? shipperId, long? beforeLotId, int limit, CancellationToken ct);
+    /// <summary>
+    /// Spreadsheet (FILE) lots newest first, below <paramref name="beforeLotId"/>; all shippers' when <paramref name="shipperId"/> is null.
+    /// Lots of one (API, VTEX) are read by id only: one per order, they would bury the uploads.
+    /// </summary>
+    Task<IReadOnlyList<IntegrationLot>> List(string? shipperId, long? beforeLotId, int limit, CancellationToken ct);
 
     Task<IReadOnlyList<LotRowResult>> Results(long lotId, int afterRow, int limit, CancellationToken ct);
 
@@ -59,30 +64,6 @@ internal interface IIntegrationLotStore
 
     /// <summary>Ends a lot (COMPLETED or FAILED) if <paramref name="lot"/>'s owner still holds it.</summary>
     Task Finish(ClaimedLot lot, string status, IReadOnlyList<ErrorDetail>? errors, CancellationToken ct);
-}
-
-/// <summary>One processed row on its way to the store: a shipment to create, or the errors that refused it.</summary>
-internal sealed record LotRow(int Row, ShipmentCreated? Shipment, IReadOnlyList<ErrorDetail> Errors, bool GeneratedTrackingId)
-{
-    public static LotRow Refused(int row, IReadOnlyList<ErrorDetail> errors) => new(row, null, errors, false);
-}
-
-internal sealed record BatchWritten(int Created, int Rejected);
-
-/// <summary>Thrown when a lot's lease was lost to another processor: the batch was not written.</summary>
-internal sealed class LotLeaseLostException(long lotId) : Exception($"The lease of integration lot {lotId} was taken over by another processor.");
-
-/// <summary>
-/// Appends the shipments of many rows in one transaction, together with the rows' results and the lot's progress, so a
-/// batch is all or nothing and a resumed lot skips exactly the rows of committed batches. A trackingId the shipper already
-/// used, or one repeated earlier in the lot, is that row's 409 ALREADY_EXISTS, not the batch's failure. Several batches
-/// of one lot may be written at once.
-/// </summary>
-internal interface IShipmentBatchWriter
-{
-    /// <param name="abandonBeforeCommit">Tests only: do everything but commit (a crash at the worst moment).</param>
-    /// <exception cref="LotLeaseLostException">The lot is no longer this processor's: nothing was written.</exception>
-    Task<BatchWritten> Write(ClaimedLot lot, IReadOnlyList<LotRow> rows, TimeSpan lease, bool abandonBeforeCommit, CancellationToken ct);
 }
 
 /// <summary>Wakes this process's lot processor when a lot was uploaded.</summary>

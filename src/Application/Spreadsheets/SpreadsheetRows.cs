@@ -1,3 +1,4 @@
+using Cargamos.Modular.Application.Integration.Contracts;
 namespace Cargamos.Modular.Application.Spreadsheets;
 
 /// <summary>What a cell held in the file, before it is read as a field.</summary>
@@ -26,12 +27,6 @@ internal readonly record struct SpreadsheetCell(string Text, CellKind Kind)
 /// column). <see cref="Number"/> is the row as a spreadsheet shows it: the header is row 1.
 /// </summary>
 internal sealed record SpreadsheetRow(int Number, SpreadsheetCell?[] Cells);
-
-internal enum SpreadsheetFormat
-{
-    Csv,
-    Xlsx,
-}
 
 /// <summary>
 /// How to read a stored file: its format, the CSV separator, and for each of its columns (in file order) the index of the

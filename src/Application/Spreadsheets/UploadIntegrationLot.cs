@@ -2,10 +2,10 @@ using System.Security.Cryptography;
 using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Spreadsheets.ReadModels;
 using Mediator;
 using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.ReferenceData.Contracts;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Application.Spreadsheets;
 

@@ -2,7 +2,6 @@ using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Integration;
-using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
@@ -35,7 +34,7 @@ internal sealed record VtexOrderKey(
     Guid ShipmentId,
     string ServiceId,
     DateTimeOffset ShippingEstimatedDate,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt) : IUniqueOrderKey
 {
     public static string IdFor(string carrierId, string orderId) => $"{carrierId}/{orderId}";
 }
@@ -47,12 +46,10 @@ internal sealed class CreateVtexServiceHandler(
     IVtexOrders orders,
     ShipperStanding standing,
     DeliveryOrderIntake intake,
-    IIntegrationLots lots,
-    ICaller caller,
-    TimeProvider clock) : ICommandHandler<CreateVtexService, CreatedVtexService>
+    IShipmentCreator store,
+    ICaller caller) : ICommandHandler<CreateVtexService, CreatedVtexService>
 {
     public const string Pending = "PENDING";
-    public const string LotSource = "VTEX";
 
     public async ValueTask<CreatedVtexService> Handle(CreateVtexService command, CancellationToken cancellationToken)
     {
@@ -87,28 +84,28 @@ internal sealed class CreateVtexServiceHandler(
 
         var (_, contract) = await standing.Check(shipperId, cancellationToken);
         var mapped = VtexDeliveryOrders.ToDeliveryOrder(request);
-        var outcome = await intake.Check(mapped.Order, contract, cancellationToken);
-        if (outcome.Accepted is not { } accepted)
+        var policy = new IntakePolicy(shipperId, caller.Actor, CarrierId: carrierId, Vtex: VtexDeliveryOrders.ToVtexService(request));
+        var admission = await intake.Admit(mapped.Order, contract, policy, cancellationToken);
+        if (admission.Shipment is not { } shipment)
         {
-            throw new AppError(outcome.Kind, VtexDeliveryOrders.InVtexTerms(outcome.Errors, mapped.Parameters));
+            throw new AppError(admission.Kind, VtexDeliveryOrders.InVtexTerms(admission.Errors, mapped.Parameters));
         }
 
-        var (order, zone) = accepted;
-        var now = clock.GetUtcNow();
-        var lotId = await lots.NextId(cancellationToken);
-        var shipmentId = Guid.CreateVersion7();
-        var trackingId = TrackingIds.New();
-        var created = ShipmentDecisions.Create(shipmentId, trackingId, shipperId, carrierId, order, caller.Actor, now, lotId, zone.Id,
-            VtexDeliveryOrders.ToVtexService(request));
-        var acceptedByCarrier = ShipmentDecisions.ReportStatus(Shipment.Evolve(null, created)!, new StatusReport(ShipmentStatus.Pending), caller.Actor, now);
-        var lot = new IntegrationLot(lotId, shipperId, LotSource, null, "COMPLETED", 1, 1, 0, now, now);
-        var key = new VtexOrderKey(VtexOrderKey.IdFor(carrierId, orderId), carrierId, orderId, account.Id, seller, shipmentId, trackingId,
-            order.ExpectedDeliveryDate, now);
+        var created = shipment.Created;
+        var key = new VtexOrderKey(VtexOrderKey.IdFor(carrierId, orderId), carrierId, orderId, account.Id, seller, created.ShipmentId, created.TrackingId,
+            created.Order.ExpectedDeliveryDate, created.At);
+        var result = await store.Create(ShipmentCreation.OfOne(shipment, LotSources.Vtex, caller.ProcessId, key), cancellationToken);
+        if (result.OrderKeyTaken)
+        {
+            // A concurrent retry of this order stored its key first: answer with its shipment.
+            var winner = await orders.Find(carrierId, orderId, cancellationToken)
+                ?? throw new InvalidOperationException($"The VTEX order key '{key.Id}' was refused as a duplicate but is not stored.");
+            return Replay(winner, account.Id);
+        }
 
-        var stored = await orders.StartOnce(key, [created, .. acceptedByCarrier], lot, cancellationToken);
-        return stored.ShipmentId == shipmentId
-            ? new CreatedVtexService(Pending, trackingId, shipmentId, order.ExpectedDeliveryDate, false)
-            : Replay(stored, account.Id);
+        return result.Rows[0] is { Created: false } refused
+            ? throw new AppError(ErrorKind.Conflict, refused.Errors)
+            : new CreatedVtexService(Pending, created.TrackingId, created.ShipmentId, created.Order.ExpectedDeliveryDate, false);
     }
 
     /// <summary>A retry gets the first answer again; the same (carrierId, orderId) from another VTEX account is a conflict.</summary>

@@ -4,6 +4,7 @@ using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
 using Cargamos.Modular.Domain.ReferenceData;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 

@@ -1,11 +1,11 @@
 using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.Integration.Contracts;
-using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Infrastructure.Common;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Weasel.Core;
 using Weasel.Postgresql;
+using Cargamos.Modular.Infrastructure.Integration.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Integration;
 
@@ -16,11 +16,12 @@ public static class IntegrationModule
     {
         services.ConfigureMarten(options =>
         {
-            options.Schema.For<IntegrationLot>().Identity(l => l.Id).Index(l => l.ShipperId);
+            IntegrationLotSchema.Configure(options);
             options.Storage.ExtendedSchemaObjects.Add(new Sequence(
                 new PostgresqlObjectName(MartenStore.Schema, MartenIntegrationLots.Sequence, SchemaUtils.IdentifierUsage.General)));
         });
         services.AddScoped<IIntegrationLots, MartenIntegrationLots>();
+        services.AddSingleton<IShipmentCreator, MartenShipmentCreator>();
         services.AddScoped<DeliveryOrderIntake>();
         return services;
     }

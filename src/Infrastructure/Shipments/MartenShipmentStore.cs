@@ -1,13 +1,9 @@
+using Cargamos.Modular.Application.Shipments.Contracts;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Integration;
-using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 using JasperFx;
 using Marten;
-using Marten.Exceptions;
-using Cargamos.Modular.Application.Integration.Contracts;
-using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Shipments;
 
@@ -15,32 +11,6 @@ internal sealed class MartenShipmentStore(IDocumentSession session, ICaller call
 {
     // A decision is pure, so when no version was asked for, a lost race is simply decided again on fresh state.
     private const int Attempts = 3;
-
-    public async Task<ShipmentVersion> Start(ShipmentCreated created, IntegrationLot? lot, CancellationToken ct)
-    {
-        session.CorrelationId = caller.ProcessId;
-        session.Events.StartStream<Shipment>(created.ShipmentId, created);
-        if (lot is not null)
-        {
-            session.Store(lot);
-        }
-
-        try
-        {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (DocumentAlreadyExistsException)
-        {
-            // The unique index on (shipperId, trackingId) of the inline tracking document refused a duplicate:
-            // the whole transaction, stream and lot included, was rolled back.
-            session.EjectAllPendingChanges();
-            var existing = await session.Query<ShipmentTracking>()
-                .FirstOrDefaultAsync(t => t.ShipperId == created.ShipperId && t.TrackingId == created.TrackingId, ct);
-            throw DeliveryOrderIntake.AlreadyExists(existing?.IntegrationLotId, existing?.CreatedAt ?? created.At);
-        }
-
-        return new ShipmentVersion(created.ShipmentId, 1);
-    }
 
     public async Task<ShipmentVersion> Decide(
         Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)

@@ -1,8 +1,8 @@
 using Cargamos.Modular.Application.Spreadsheets;
-using Cargamos.Modular.Application.Spreadsheets.ReadModels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Spreadsheets;
 
@@ -58,12 +58,7 @@ internal sealed class IntegrationLotWorker(
                     continue;
                 }
 
-                if (!await Process(lot, stoppingToken))
-                {
-                    logger.LogWarning("Integration lot processor stopped after {Batches} batches of lot {LotId}, as configured (Spreadsheets:CrashAfterBatches).",
-                        options.CrashAfterBatches, lot.Lot.LotId);
-                    return;
-                }
+                await Process(lot, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -78,7 +73,7 @@ internal sealed class IntegrationLotWorker(
         }
     }
 
-    private async Task<bool> Process(ClaimedLot lot, CancellationToken ct)
+    private async Task Process(ClaimedLot lot, CancellationToken ct)
     {
         if (lot.Attempts > options.MaxAttempts)
         {
@@ -88,7 +83,7 @@ internal sealed class IntegrationLotWorker(
                     $"Processing stopped with an error {options.MaxAttempts} times; the rows processed before ({lot.Lot.ProcessedRows}) keep their results. Upload the file again to retry the rest: rows already created answer ALREADY_EXISTS.",
                     null, "server"),
             ], ct);
-            return true;
+            return;
         }
 
         logger.LogInformation("Processing integration lot {LotId}: {Processed} of {Total} rows done (attempt {Attempt}).",
@@ -96,7 +91,7 @@ internal sealed class IntegrationLotWorker(
         await using var scope = scopes.CreateAsyncScope();
         try
         {
-            return await scope.ServiceProvider.GetRequiredService<IntegrationLotProcessor>().Process(lot, ct);
+            await scope.ServiceProvider.GetRequiredService<IntegrationLotProcessor>().Process(lot, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

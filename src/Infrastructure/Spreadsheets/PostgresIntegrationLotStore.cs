@@ -1,74 +1,69 @@
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Integration.ReadModels;
+using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Spreadsheets;
-using Cargamos.Modular.Application.Spreadsheets.ReadModels;
 using Cargamos.Modular.Domain.Common;
+using Cargamos.Modular.Infrastructure.Integration;
 using Marten;
-using Marten.Services;
 using Npgsql;
 using NpgsqlTypes;
+using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Infrastructure.Common;
+using Cargamos.Modular.Infrastructure.Integration.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Spreadsheets;
 
-/// <summary>The lot tables, in plain SQL; the lot's <see cref="IntegrationLot"/> document is kept beside them in the same transactions.</summary>
+/// <summary>The lot tables, in plain SQL (a shipment creation writes its lot's part itself, in its own transaction).</summary>
 internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IIntegrationLotStore
 {
-    private const string Columns = "lot_id, shipper_id, status, file_name, layout::text, total_rows, processed_rows, created, rejected, created_at, started_at, finished_at, errors::text";
+    private const string Columns =
+        "lot_id, shipper_id, status, file_name, layout::text, total_rows, processed_rows, created, rejected, created_at, started_at, finished_at, errors::text, source, shipper_lot_id";
 
     public async Task Create(NewIntegrationLot lot, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
         await using var connection = await Open(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var insert = new NpgsqlCommand($"""
-            insert into {SpreadsheetSchema.Lots} (lot_id, shipper_id, status, file_name, layout, total_rows, file_sha256, uploaded_by, process_id, created_at)
-            values (@id, @shipper, @status, @file, @layout::jsonb, @total, @sha, @by::jsonb, @process, @at);
-            insert into {SpreadsheetSchema.Files} (lot_id, content) values (@id, @content);
-            """, connection, transaction))
+            insert into {IntegrationLotSchema.Lots} (lot_id, source, shipper_id, status, file_name, layout, total_rows, file_sha256, uploaded_by, process_id, created_at)
+            values (@id, '{LotSources.File}', @shipper, @status, @file, @layout::jsonb, @total, @sha, @by::jsonb, @process, @at);
+            insert into {IntegrationLotSchema.Files} (lot_id, content) values (@id, @content);
+            """, connection))
         {
             insert.Parameters.AddWithValue("id", lot.LotId);
             insert.Parameters.AddWithValue("shipper", lot.ShipperId);
             insert.Parameters.AddWithValue("status", LotStatuses.Received);
             insert.Parameters.AddWithValue("file", lot.FileName);
-            insert.Parameters.AddWithValue("layout", SpreadsheetJson.Write(lot.Layout));
+            insert.Parameters.AddWithValue("layout", JsonColumns.Write(lot.Layout));
             insert.Parameters.AddWithValue("total", lot.TotalRows);
             insert.Parameters.AddWithValue("sha", lot.FileSha256);
-            insert.Parameters.AddWithValue("by", SpreadsheetJson.Write(lot.UploadedBy));
+            insert.Parameters.AddWithValue("by", JsonColumns.Write(lot.UploadedBy));
             insert.Parameters.AddWithValue("process", lot.ProcessId);
             insert.Parameters.AddWithValue("at", lot.CreatedAt);
             insert.Parameters.Add(new NpgsqlParameter("content", NpgsqlDbType.Bytea) { Value = content });
+            // One statement, so the lot and its file are stored together or not at all.
             await insert.ExecuteNonQueryAsync(ct);
         }
-
-        await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
-        {
-            session.Store(new IntegrationLot(lot.LotId, lot.ShipperId, LotSources.File, null, LotStatuses.Received, lot.TotalRows, 0, 0, lot.CreatedAt, null));
-            await session.SaveChangesAsync(ct);
-        }
-
-        await transaction.CommitAsync(ct);
     }
 
-    public async Task<IntegrationLotView?> Get(long lotId, CancellationToken ct)
+    public async Task<IntegrationLot?> Get(long lotId, CancellationToken ct)
     {
         await using var connection = await Open(ct);
-        await using var command = new NpgsqlCommand($"select {Columns} from {SpreadsheetSchema.Lots} where lot_id = @id", connection);
+        await using var command = new NpgsqlCommand($"select {Columns} from {IntegrationLotSchema.Lots} where lot_id = @id", connection);
         command.Parameters.AddWithValue("id", lotId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? ReadLot(reader) : null;
     }
 
-    public async Task<IReadOnlyList<IntegrationLotView>> List(string? shipperId, long? beforeLotId, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<IntegrationLot>> List(string? shipperId, long? beforeLotId, int limit, CancellationToken ct)
     {
         await using var connection = await Open(ct);
         await using var command = new NpgsqlCommand($"""
-            select {Columns} from {SpreadsheetSchema.Lots}
-            where (@shipper::text is null or shipper_id = @shipper) and (@before::bigint is null or lot_id < @before)
+            select {Columns} from {IntegrationLotSchema.Lots}
+            where source = '{LotSources.File}' and (@shipper::text is null or shipper_id = @shipper) and (@before::bigint is null or lot_id < @before)
             order by lot_id desc limit @limit
             """, connection);
         command.Parameters.Add(new NpgsqlParameter("shipper", NpgsqlDbType.Text) { Value = (object?)shipperId ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("before", NpgsqlDbType.Bigint) { Value = (object?)beforeLotId ?? DBNull.Value });
         command.Parameters.AddWithValue("limit", limit);
-        var lots = new List<IntegrationLotView>();
+        var lots = new List<IntegrationLot>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -82,7 +77,7 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
     {
         await using var connection = await Open(ct);
         await using var command = new NpgsqlCommand($"""
-            select row_number, outcome, tracking_id, shipment_id, errors::text from {SpreadsheetSchema.Rows}
+            select row_number, outcome, tracking_id, shipment_id, errors::text from {IntegrationLotSchema.Rows}
             where lot_id = @id and row_number > @after order by row_number limit @limit
             """, connection);
         command.Parameters.AddWithValue("id", lotId);
@@ -94,7 +89,7 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
         {
             rows.Add(new LotRowResult(reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetGuid(3),
-                reader.IsDBNull(4) ? [] : SpreadsheetJson.Read<List<ErrorDetail>>(reader.GetString(4))));
+                reader.IsDBNull(4) ? [] : JsonColumns.Read<List<ErrorDetail>>(reader.GetString(4))));
         }
 
         return rows;
@@ -104,14 +99,14 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
     {
         await using var connection = await Open(ct);
         await using var command = new NpgsqlCommand($"""
-            update {SpreadsheetSchema.Lots} l
+            update {IntegrationLotSchema.Lots} l
             set status = '{LotStatuses.Processing}', attempts = l.attempts + 1, lease_owner = @owner, lease_until = now() + @lease,
                 started_at = coalesce(l.started_at, now())
             where l.lot_id = (
-                select lot_id from {SpreadsheetSchema.Lots}
+                select lot_id from {IntegrationLotSchema.Lots}
                 where (status = '{LotStatuses.Received}' or status = '{LotStatuses.Processing}') and (lease_until is null or lease_until < now())
                 order by lot_id limit 1 for update skip locked)
-            returning {Columns.Replace("lot_id", "l.lot_id", StringComparison.Ordinal)}, file_sha256, uploaded_by::text, process_id, attempts
+            returning l.{Columns}, file_sha256, uploaded_by::text, process_id, attempts
             """, connection);
         command.Parameters.AddWithValue("owner", owner);
         command.Parameters.AddWithValue("lease", lease);
@@ -121,14 +116,14 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
             return null;
         }
 
-        return new ClaimedLot(ReadLot(reader), SpreadsheetJson.Read<SpreadsheetLayout>(reader.GetString(4)), reader.GetString(13),
-            SpreadsheetJson.Read<Actor>(reader.GetString(14)), reader.GetString(15), reader.GetInt32(16), owner);
+        return new ClaimedLot(ReadLot(reader), JsonColumns.Read<SpreadsheetLayout>(reader.GetString(4)), reader.GetString(15),
+            JsonColumns.Read<Actor>(reader.GetString(16)), reader.GetString(17), reader.GetInt32(18), owner);
     }
 
     public async Task<byte[]> LoadFile(long lotId, CancellationToken ct)
     {
         await using var connection = await Open(ct);
-        await using var command = new NpgsqlCommand($"select content from {SpreadsheetSchema.Files} where lot_id = @id", connection);
+        await using var command = new NpgsqlCommand($"select content from {IntegrationLotSchema.Files} where lot_id = @id", connection);
         command.Parameters.AddWithValue("id", lotId);
         return (byte[])(await command.ExecuteScalarAsync(ct) ?? throw new InvalidOperationException($"The file of integration lot {lotId} is missing."));
     }
@@ -136,7 +131,7 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
     public async Task<HashSet<int>> ProcessedRows(long lotId, CancellationToken ct)
     {
         await using var connection = await Open(ct);
-        await using var command = new NpgsqlCommand($"select row_number from {SpreadsheetSchema.Rows} where lot_id = @id", connection);
+        await using var command = new NpgsqlCommand($"select row_number from {IntegrationLotSchema.Rows} where lot_id = @id", connection);
         command.Parameters.AddWithValue("id", lotId);
         var rows = new HashSet<int>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -152,7 +147,7 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
     {
         await using var connection = await Open(ct);
         await using var command = new NpgsqlCommand(
-            $"update {SpreadsheetSchema.Lots} set lease_until = now(), lease_owner = null where lot_id = @id and lease_owner = @owner", connection);
+            $"update {IntegrationLotSchema.Lots} set lease_until = now(), lease_owner = null where lot_id = @id and lease_owner = @owner", connection);
         command.Parameters.AddWithValue("id", lot.Lot.LotId);
         command.Parameters.AddWithValue("owner", lot.Owner);
         await command.ExecuteNonQueryAsync(ct);
@@ -161,39 +156,20 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
     public async Task Finish(ClaimedLot lot, string status, IReadOnlyList<ErrorDetail>? errors, CancellationToken ct)
     {
         await using var connection = await Open(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
         await using var command = new NpgsqlCommand($"""
-            update {SpreadsheetSchema.Lots}
+            update {IntegrationLotSchema.Lots}
             set status = @status, finished_at = now(), errors = @errors::jsonb, lease_owner = null, lease_until = null
             where lot_id = @id and lease_owner = @owner
-            returning {Columns}
-            """, connection, transaction);
+            """, connection);
         command.Parameters.AddWithValue("status", status);
-        command.Parameters.Add(new NpgsqlParameter("errors", NpgsqlDbType.Text) { Value = errors is null ? DBNull.Value : SpreadsheetJson.Write(errors) });
+        command.Parameters.Add(new NpgsqlParameter("errors", NpgsqlDbType.Text) { Value = errors is null ? DBNull.Value : JsonColumns.Write(errors) });
         command.Parameters.AddWithValue("id", lot.Lot.LotId);
         command.Parameters.AddWithValue("owner", lot.Owner);
-        IntegrationLotView finished;
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        if (await command.ExecuteNonQueryAsync(ct) == 0)
         {
-            if (!await reader.ReadAsync(ct))
-            {
-                throw new LotLeaseLostException(lot.Lot.LotId);
-            }
-
-            finished = ReadLot(reader);
+            throw new LotLeaseLostException(lot.Lot.LotId);
         }
-
-        await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
-        {
-            session.Store(ToDocument(finished));
-            await session.SaveChangesAsync(ct);
-        }
-
-        await transaction.CommitAsync(ct);
     }
-
-    internal static IntegrationLot ToDocument(IntegrationLotView lot) =>
-        new(lot.LotId, lot.ShipperId, LotSources.File, null, lot.Status, lot.TotalRows, lot.Created, lot.Rejected, lot.CreatedAt, lot.FinishedAt);
 
     private async Task<NpgsqlConnection> Open(CancellationToken ct)
     {
@@ -202,11 +178,12 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
         return connection;
     }
 
-    private static IntegrationLotView ReadLot(NpgsqlDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), SpreadsheetJson.Read<SpreadsheetLayout>(r.GetString(4)).Format,
+    private static IntegrationLot ReadLot(NpgsqlDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(13), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+        r.IsDBNull(4) ? null : JsonColumns.Read<SpreadsheetLayout>(r.GetString(4)).Format, r.IsDBNull(14) ? null : r.GetString(14),
         r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8),
         r.GetFieldValue<DateTimeOffset>(9),
         r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10),
         r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11),
-        r.IsDBNull(12) ? null : SpreadsheetJson.Read<List<ErrorDetail>>(r.GetString(12)));
+        r.IsDBNull(12) ? null : JsonColumns.Read<List<ErrorDetail>>(r.GetString(12)));
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Cargamos.Modular.Infrastructure.Spreadsheets;
 
 /// <summary>
-/// The Spreadsheets module: options (section <c>Spreadsheets</c>), the lots' tables, the file reader, the lot store and
+/// The Spreadsheets module: options (section <c>Spreadsheets</c>), the file reader, the lot store and
 /// the worker that processes uploaded lots.
 /// </summary>
 public static class SpreadsheetsModule
@@ -20,12 +20,10 @@ public static class SpreadsheetsModule
                 ? options
                 : throw new InvalidOperationException("Spreadsheets: MaxFileBytes, MaxRows, BatchSize, WriteConcurrency, Lease and PollInterval must be positive.");
         });
-        services.ConfigureMarten(SpreadsheetSchema.Configure);
         services.AddSingleton<ISpreadsheetFiles, SpreadsheetFiles>();
         services.AddSingleton<IntegrationLotSignal>();
         services.AddSingleton<IIntegrationLotSignal>(provider => provider.GetRequiredService<IntegrationLotSignal>());
         services.AddSingleton<IIntegrationLotStore, PostgresIntegrationLotStore>();
-        services.AddSingleton<IShipmentBatchWriter, MartenShipmentBatchWriter>();
         services.AddScoped<IntegrationLotAccess>();
         services.AddScoped<IntegrationLotProcessor>();
         services.AddHostedService<IntegrationLotWorker>();

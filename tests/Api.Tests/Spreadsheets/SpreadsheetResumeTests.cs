@@ -10,7 +10,7 @@ namespace Cargamos.Modular.Api.Tests.Spreadsheets;
 /// </summary>
 public sealed class SpreadsheetResumeTests : IAsyncLifetime
 {
-    private readonly SpreadsheetApiFactory first = new() { Settings = { ["Spreadsheets:CrashAfterBatches"] = "1" } };
+    private readonly CrashingSpreadsheetApiFactory first = new(batchesBeforeCrash: 1);
 
     public Task InitializeAsync() => first.StartAsync();
 
@@ -24,7 +24,7 @@ public sealed class SpreadsheetResumeTests : IAsyncLifetime
         var shipper = await first.LoginAs(DemoUser.Shipper);
         var lotId = await shipper.UploadOk(Sheets.Csv(rows));
 
-        // Progress while the lot is worked: the first batch is committed, the second was abandoned before its commit.
+        // Progress while the lot is worked: the first batch is committed, the second hangs before its commit.
         var deadline = DateTime.UtcNow.AddSeconds(30);
         var stopped = await shipper.Lot(lotId);
         while (stopped.GetProperty("processedRows").GetInt32() < 3 && DateTime.UtcNow < deadline)

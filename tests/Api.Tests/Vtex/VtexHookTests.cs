@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Cargamos.Modular.Application.Vtex;
+using Cargamos.Modular.Api.Common;
 using static Cargamos.Modular.Api.Tests.Vtex.CarrierClient;
 
 namespace Cargamos.Modular.Api.Tests.Vtex;

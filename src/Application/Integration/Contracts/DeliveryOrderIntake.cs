@@ -1,12 +1,14 @@
 using System.Globalization;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Domain.Common;
 using Cargamos.Modular.Domain.Integration;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.ReferenceData.Contracts;
 using Cargamos.Modular.Domain.ReferenceData;
+using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Application.Integration.Contracts;
 
@@ -22,13 +24,62 @@ public sealed record IntakeOutcome(AcceptedOrder? Accepted, ErrorKind Kind, IRea
 }
 
 /// <summary>
-/// Layers 2 to 4 of integration, shared by the API and spreadsheet uploads: (2) information sufficient and well
+/// How a caller's orders become shipments; the API, VTEX and spreadsheets differ only here. The trackingId is the order's
+/// <c>shipperTrackingId</c>, else derived from <see cref="File"/> (a spreadsheet row: <see cref="TrackingIds.ForFileRow"/>),
+/// else generated. The carrier is <see cref="CarrierId"/>, else the zone's default carrier. <see cref="LotId"/> null: the
+/// order is a lot of one, whose id is allocated once the order is accepted. A <see cref="Vtex"/> service is recorded on
+/// ShipmentCreated and accepted by its carrier at once (PENDING).
+/// </summary>
+public sealed record IntakePolicy(string ShipperId, Actor By, long? LotId = null, LotFileRow? File = null, string? CarrierId = null, VtexService? Vtex = null);
+
+/// <summary>The row of a spreadsheet lot an order comes from: the file's SHA-256 and the row number.</summary>
+public sealed record LotFileRow(string FileSha256, int Row);
+
+/// <summary>
+/// A new shipment, ready for <see cref="IShipmentStore.Create"/>: its first events (the first is its ShipmentCreated) and
+/// the order as accepted. <see cref="TrackingIdFromFile"/>: the trackingId was derived from the file and row.
+/// </summary>
+public sealed record NewShipment(IReadOnlyList<IShipmentEvent> Events, AcceptedOrder Accepted, bool TrackingIdFromFile)
+{
+    public ShipmentCreated Created => (ShipmentCreated)Events[0];
+}
+
+/// <summary>The outcome of admitting one order: the new shipment, or the layer that refused it with all of its errors.</summary>
+public sealed record Admission(NewShipment? Shipment, ErrorKind Kind, IReadOnlyList<ErrorDetail> Errors)
+{
+    public NewShipment OrThrow() => Shipment ?? throw new AppError(Kind, Errors);
+}
+
+/// <summary>
+/// Layers 2 to 4 of integration, shared by the API, VTEX and spreadsheet uploads: (2) information sufficient and well
 /// formed, (3) coverage, (4) service level feasible under the contract. Each layer reports all its errors at once;
 /// a layer runs only when the previous one passed. Layer 1 (the shipper is authorized) is <c>ShipperAuthorizationBehavior</c>.
 /// </summary>
-public sealed class DeliveryOrderIntake(IValidator<DeliveryOrderRequest> validator, ICoverageCatalog coverage, TimeProvider clock)
+public sealed class DeliveryOrderIntake(IValidator<DeliveryOrderRequest> validator, ICoverageCatalog coverage, IIntegrationLots lots, TimeProvider clock)
 {
     public const string CoverageFailure = "COVERAGE_FAILURE";
+
+    /// <summary>Checks the order (<see cref="Check"/>) and, when it passes, builds its new shipment under <paramref name="policy"/>.</summary>
+    public async Task<Admission> Admit(DeliveryOrderRequest request, ShipperContract contract, IntakePolicy policy, CancellationToken ct)
+    {
+        var outcome = await Check(request, contract, ct);
+        if (outcome.Accepted is not { } accepted)
+        {
+            return new Admission(null, outcome.Kind, outcome.Errors);
+        }
+
+        var (order, zone) = accepted;
+        var now = clock.GetUtcNow();
+        var lotId = policy.LotId ?? await lots.NextId(ct);
+        var trackingId = order.ShipperTrackingId
+            ?? (policy.File is { } file ? TrackingIds.ForFileRow(policy.ShipperId, file.FileSha256, file.Row) : TrackingIds.New());
+        var created = ShipmentDecisions.Create(Guid.CreateVersion7(), trackingId, policy.ShipperId, policy.CarrierId ?? zone.DefaultCarrierId,
+            order, policy.By, now, lotId, zone.Id, policy.Vtex);
+        IReadOnlyList<IShipmentEvent> events = policy.Vtex is null
+            ? [created]
+            : [created, .. ShipmentDecisions.ReportStatus(Shipment.Evolve(null, created)!, new StatusReport(ShipmentStatus.Pending), policy.By, now)];
+        return new Admission(new NewShipment(events, accepted, policy.File is not null && order.ShipperTrackingId is null), ErrorKind.BadRequest, []);
+    }
 
     public async Task<IntakeOutcome> Check(DeliveryOrderRequest request, ShipperContract contract, CancellationToken ct)
     {
@@ -91,4 +142,16 @@ public sealed class DeliveryOrderIntake(IValidator<DeliveryOrderRequest> validat
         AppError.Conflict("ALREADY_EXISTS", "The resource you tried to create already exists.",
             $"The shipment you are trying to create, already exists. Integration lot id: {lotId}. Time: {firstIntegratedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}",
             "shipperTrackingId");
+
+    /// <summary>
+    /// The ALREADY_EXISTS of a new shipment whose trackingId was used first in lot <paramref name="lotId"/> at
+    /// <paramref name="firstIntegratedAt"/>; a trackingId derived from a spreadsheet's row names no column.
+    /// </summary>
+    public static ErrorDetail AlreadyExists(NewShipment shipment, long? lotId, DateTimeOffset firstIntegratedAt)
+    {
+        var error = AlreadyExists(lotId, firstIntegratedAt).Errors[0];
+        return shipment.TrackingIdFromFile
+            ? error with { Details = error.Details + " (this row of this same file, identified by the file's content and the row number, was integrated before)", Parameter = null }
+            : error;
+    }
 }

@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Integration.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
 
 namespace Cargamos.Modular.Application.Shipments.Contracts;
@@ -17,12 +16,6 @@ public sealed record RecordedShipmentEvent(
 /// <summary>The shipment event streams. Appends are atomic and optimistic: a stale version is a conflict.</summary>
 public interface IShipmentStore
 {
-    /// <summary>
-    /// Starts a new stream, storing <paramref name="lot"/> in the same transaction. A trackingId the shipper already
-    /// used fails with 409 ALREADY_EXISTS (enforced by a unique index, so concurrent duplicates cannot both pass).
-    /// </summary>
-    Task<ShipmentVersion> Start(ShipmentCreated created, IntegrationLot? lot, CancellationToken ct);
-
     /// <summary>
     /// Loads the shipment, runs <paramref name="decide"/> on it and appends what it returns, all or nothing.
     /// <paramref name="expectedVersion"/>, when given, must be the current version (else a conflict).

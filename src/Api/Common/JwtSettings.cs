@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
+using Cargamos.Modular.Api.Common;
 
-namespace Cargamos.Modular.Api.Access;
+namespace Cargamos.Modular.Api.Common;
 
 /// <summary>
 /// The token signing key: <c>Auth:SigningKey</c> (base64, at least 32 bytes) from configuration; in Development,
 /// when none is configured, a key generated once into the git-ignored data folder. Never a committed key.
 /// </summary>
-internal sealed class JwtSettings
+public sealed class JwtSettings
 {
     public const string Issuer = "cargamos";
     public const string Audience = "cargamos-api";

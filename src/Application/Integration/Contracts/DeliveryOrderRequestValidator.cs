@@ -5,13 +5,13 @@ using FluentValidation;
 using Cargamos.Modular.Application.Integration.Contracts;
 using Cargamos.Modular.Domain.ReferenceData;
 
-namespace Cargamos.Modular.Application.Integration;
+namespace Cargamos.Modular.Application.Integration.Contracts;
 
 /// <summary>
 /// Layer 2 of integration: the information is sufficient and well formed. Every problem of the order at once,
 /// each named by its dotted path. Required: what a carrier needs to find the door and reach the recipient.
 /// </summary>
-internal sealed partial class DeliveryOrderRequestValidator : AbstractValidator<DeliveryOrderRequest>
+public sealed partial class DeliveryOrderRequestValidator : AbstractValidator<DeliveryOrderRequest>
 {
     public const string CountryPermitted = "Value is not a valid enumeration member; permitted: 'mx', 'co', 'us', 'br'.";
 
@@ -61,7 +61,7 @@ internal sealed partial class DeliveryOrderRequestValidator : AbstractValidator<
     private static partial Regex BarcodeSafe();
 }
 
-internal sealed partial class RecipientLocationValidator : AbstractValidator<RecipientLocationRequest>
+public sealed partial class RecipientLocationValidator : AbstractValidator<RecipientLocationRequest>
 {
     public RecipientLocationValidator()
     {
@@ -91,7 +91,7 @@ internal sealed partial class RecipientLocationValidator : AbstractValidator<Rec
     }
 }
 
-internal sealed partial class RecipientInformationValidator : AbstractValidator<RecipientInformationRequest>
+public sealed partial class RecipientInformationValidator : AbstractValidator<RecipientInformationRequest>
 {
     public RecipientInformationValidator()
     {
@@ -108,7 +108,7 @@ internal sealed partial class RecipientInformationValidator : AbstractValidator<
     private static partial Regex Phone();
 }
 
-internal sealed partial class PackageInformationValidator : AbstractValidator<PackageInformationRequest>
+public sealed partial class PackageInformationValidator : AbstractValidator<PackageInformationRequest>
 {
     public PackageInformationValidator()
     {
@@ -135,7 +135,7 @@ internal sealed partial class PackageInformationValidator : AbstractValidator<Pa
     private static partial Regex Currency();
 }
 
-internal sealed partial class CartaPorteValidator : AbstractValidator<CartaPorteRequest>
+public sealed partial class CartaPorteValidator : AbstractValidator<CartaPorteRequest>
 {
     public CartaPorteValidator()
     {

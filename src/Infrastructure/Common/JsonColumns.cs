@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Cargamos.Modular.Infrastructure.Common;
 
-namespace Cargamos.Modular.Infrastructure.Spreadsheets;
+namespace Cargamos.Modular.Infrastructure.Common;
 
-/// <summary>The JSON of the lot tables' jsonb columns (errors, layout, uploader).</summary>
-internal static class SpreadsheetJson
+/// <summary>The JSON of our own tables' jsonb columns (errors, layouts, actors): web conventions, enums as names.</summary>
+internal static class JsonColumns
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

@@ -1,24 +1,22 @@
-using Cargamos.Modular.Application.Spreadsheets;
 using Marten;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Weasel.Core;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 using Cargamos.Modular.Infrastructure.Common;
+using Cargamos.Modular.Infrastructure.Integration.Contracts;
 
-namespace Cargamos.Modular.Infrastructure.Spreadsheets;
+namespace Cargamos.Modular.Infrastructure.Integration.Contracts;
 
 /// <summary>
-/// Spreadsheet uploads in Marten's database: the lots (progress, lease of the processor that works them), their files
-/// (bytea, stored before the upload is answered) and one result per row. The tables are created with the rest of the
-/// schema (Weasel) at start.
+/// Integration lots of every source in Marten's database: the lots (a lot of one from the API or VTEX, written COMPLETED
+/// with its shipment; a spreadsheet lot with its progress and the lease of the processor that works it), a spreadsheet's
+/// file (bytea, stored before the upload is answered) and one result per row. Created with the rest of the schema (Weasel).
 /// </summary>
-public static class SpreadsheetSchema
+public static class IntegrationLotSchema
 {
-    public const string LotsTable = "spreadsheet_lots";
-    public const string FilesTable = "spreadsheet_lot_files";
-    public const string RowsTable = "spreadsheet_lot_rows";
+    public const string LotsTable = "integration_lots";
+    public const string FilesTable = "integration_lot_files";
+    public const string RowsTable = "integration_lot_rows";
 
     internal static string Lots => $"{MartenStore.Schema}.{LotsTable}";
 
@@ -39,17 +37,19 @@ public static class SpreadsheetSchema
     {
         var table = new Table(Name(LotsTable));
         table.AddColumn<long>("lot_id").AsPrimaryKey();
+        table.AddColumn<string>("source").NotNull();
         table.AddColumn<string>("shipper_id").NotNull();
         table.AddColumn<string>("status").NotNull();
-        table.AddColumn<string>("file_name").NotNull();
-        table.AddColumn("layout", "jsonb").NotNull();
+        table.AddColumn<string>("shipper_lot_id");
+        table.AddColumn<string>("file_name");
+        table.AddColumn("layout", "jsonb");
         table.AddColumn<int>("total_rows").NotNull();
         table.AddColumn<int>("processed_rows").NotNull().DefaultValue(0);
         table.AddColumn<int>("last_row").NotNull().DefaultValue(0);
         table.AddColumn<int>("created").NotNull().DefaultValue(0);
         table.AddColumn<int>("rejected").NotNull().DefaultValue(0);
-        table.AddColumn<string>("file_sha256").NotNull();
-        table.AddColumn("uploaded_by", "jsonb").NotNull();
+        table.AddColumn<string>("file_sha256");
+        table.AddColumn("uploaded_by", "jsonb");
         table.AddColumn<string>("process_id").NotNull();
         table.AddColumn("created_at", "timestamp with time zone").NotNull();
         table.AddColumn("started_at", "timestamp with time zone");
@@ -58,10 +58,13 @@ public static class SpreadsheetSchema
         table.AddColumn<int>("attempts").NotNull().DefaultValue(0);
         table.AddColumn<string>("lease_owner");
         table.AddColumn("lease_until", "timestamp with time zone");
-        table.Indexes.Add(new IndexDefinition("ix_spreadsheet_lots_shipper") { Columns = ["shipper_id", "lot_id"] });
+
+        // The listings show spreadsheet lots only: the lots of one, one per API or VTEX order, stay out of their indexes.
+        table.Indexes.Add(new IndexDefinition("ix_integration_lots_files_shipper") { Columns = ["shipper_id", "lot_id"], Predicate = "source = 'FILE'" });
+        table.Indexes.Add(new IndexDefinition("ix_integration_lots_files") { Columns = ["lot_id"], Predicate = "source = 'FILE'" });
 
         // The processors' claim: lots not finished.
-        table.Indexes.Add(new IndexDefinition("ix_spreadsheet_lots_open") { Columns = ["lot_id"], Predicate = "status = 'RECEIVED' or status = 'PROCESSING'" });
+        table.Indexes.Add(new IndexDefinition("ix_integration_lots_open") { Columns = ["lot_id"], Predicate = "status = 'RECEIVED' or status = 'PROCESSING'" });
         return table;
     }
 

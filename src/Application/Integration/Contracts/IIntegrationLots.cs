@@ -1,7 +1,8 @@
-namespace Cargamos.Modular.Application.Integration;
+using Cargamos.Modular.Application.Integration.Contracts;
+namespace Cargamos.Modular.Application.Integration.Contracts;
 
 /// <summary>Integration lot ids: one database sequence, so ids are unique and increasing across API instances.</summary>
-internal interface IIntegrationLots
+public interface IIntegrationLots
 {
     Task<long> NextId(CancellationToken ct);
 }

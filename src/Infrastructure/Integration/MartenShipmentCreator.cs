@@ -1,0 +1,241 @@
+using System.Globalization;
+using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Integration;
+using Cargamos.Modular.Domain.Shipments;
+using Cargamos.Modular.Infrastructure.Spreadsheets;
+using Marten;
+using Marten.Services;
+using Npgsql;
+using NpgsqlTypes;
+using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Application.Shipments.Contracts;
+using Cargamos.Modular.Infrastructure.Common;
+using Cargamos.Modular.Infrastructure.Integration.Contracts;
+
+namespace Cargamos.Modular.Infrastructure.Integration;
+
+/// <summary>
+/// The one place shipment streams are started. One transaction per creation, on its own connection (a lot's batches are
+/// written concurrently, so the request's session is not used): the new streams (Marten writes their inline projections,
+/// with the unique (shipper, trackingId) index, and the webhook outbox rows in the same batch) and the VTEX order key;
+/// then the lot's part: a lot of one inserted COMPLETED, or a batch's progress added only while its processor holds the
+/// lease; then the commit. Nothing is read first: when a unique index refuses the transaction, the trackingIds found used
+/// become their rows' ALREADY_EXISTS (or the VTEX key found stored is returned) and the rest is written again.
+/// </summary>
+internal sealed class MartenShipmentCreator(IDocumentStore documentStore) : IShipmentCreator
+{
+    // A row that lost a race is refused on the next attempt; more attempts are needed only if new races are lost meanwhile.
+    private const int CreationAttempts = 3;
+
+    private string TrackingTable => documentStore.Options.FindOrResolveDocumentType(typeof(ShipmentTracking)).TableName.QualifiedName;
+
+    public async Task<ShipmentCreationResult> Create(ShipmentCreation creation, CancellationToken ct)
+    {
+        var refused = RepeatsWithin(creation);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CreateOnce(creation, refused, ct);
+            }
+            catch (Exception e) when (IsUniqueViolation(e))
+            {
+                // The whole transaction was rolled back. A concurrent retry of the same VTEX order committed first...
+                if (creation.OrderKey is { } key && await IsStored(key, ct))
+                {
+                    return new ShipmentCreationResult([], OrderKeyTaken: true);
+                }
+
+                // ...or trackingIds were taken (before, or by a concurrent writer): their rows are refused, the others written again.
+                if (!await RefuseUsed(creation, refused, ct) || attempt == CreationAttempts)
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    private async Task<ShipmentCreationResult> CreateOnce(ShipmentCreation creation, Dictionary<int, ErrorDetail> refused, CancellationToken ct)
+    {
+        var rows = creation.Rows
+            .Select(r => r.Shipment is not null && refused.TryGetValue(r.Row, out var error) ? CreationRow.Refused(r.Row, [error]) : r)
+            .ToList();
+        var result = new ShipmentCreationResult(rows
+            .Select(r => r.Shipment is { Created: var c } ? new CreatedRow(r.Row, c.ShipmentId, c.TrackingId, []) : new CreatedRow(r.Row, null, null, r.Errors))
+            .ToList());
+        if (creation.Lot is LotOfOne && result.Created == 0)
+        {
+            // A refused single order leaves no trace, as an order refused by the intake.
+            return result;
+        }
+
+        await using var connection = documentStore.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var session = documentStore.LightweightSession(SessionOptions.ForTransaction(transaction)))
+        {
+            session.CorrelationId = creation.ProcessId;
+            if (creation.OrderKey is { } key)
+            {
+                session.InsertObjects([key]);
+            }
+
+            foreach (var shipment in rows.Select(r => r.Shipment).OfType<NewShipment>())
+            {
+                session.Events.StartStream<Shipment>(shipment.Created.ShipmentId, shipment.Events.Cast<object>().ToArray());
+            }
+
+            await session.SaveChangesAsync(ct);
+        }
+
+        // The lot's row is locked from here to the commit only, so batches of one lot written at once barely wait for each other.
+        await using (var command = LotCommand(creation, result, connection, transaction))
+        {
+            if (await command.ExecuteNonQueryAsync(ct) != result.Rows.Count + 1)
+            {
+                throw new LotLeaseLostException(creation.Lot.LotId);
+            }
+        }
+
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>The lot's part: its rows' results, and the lot of one itself or the batch's progress (under the lease).</summary>
+    private static NpgsqlCommand LotCommand(ShipmentCreation creation, ShipmentCreationResult result, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        var rows = result.Rows;
+        const string insertRows = "select @id, r.n, r.o, r.t, r.s, r.e::jsonb from unnest(@numbers, @outcomes, @tracking, @shipments, @errors) as r(n, o, t, s, e)";
+        var command = new NpgsqlCommand(creation.Lot switch
+        {
+            LotOfOne => $"""
+                insert into {IntegrationLotSchema.Lots} (lot_id, source, shipper_id, status, shipper_lot_id, total_rows, processed_rows, last_row,
+                    created, rejected, process_id, created_at, started_at, finished_at)
+                values (@id, @source, @shipper, '{LotStatuses.Completed}', @shipperLot, @count, @count, @last, @created, @rejected, @process, @at, @at, @at);
+                insert into {IntegrationLotSchema.Rows} (lot_id, row_number, outcome, tracking_id, shipment_id, errors) {insertRows};
+                """,
+            LotBatch => $"""
+                insert into {IntegrationLotSchema.Rows} (lot_id, row_number, outcome, tracking_id, shipment_id, errors) {insertRows};
+                update {IntegrationLotSchema.Lots}
+                set processed_rows = processed_rows + @count, last_row = greatest(last_row, @last), created = created + @created,
+                    rejected = rejected + @rejected, lease_until = now() + @lease
+                where lot_id = @id and status = '{LotStatuses.Processing}' and lease_owner = @owner;
+                """,
+            _ => throw new ArgumentOutOfRangeException(nameof(creation), creation.Lot, null),
+        }, connection, transaction);
+        command.Parameters.AddWithValue("id", creation.Lot.LotId);
+        command.Parameters.Add(new NpgsqlParameter("numbers", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = rows.Select(r => r.Row).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("outcomes", NpgsqlDbType.Array | NpgsqlDbType.Text)
+        {
+            Value = rows.Select(r => r.Created ? RowOutcomes.Created : RowOutcomes.Rejected).ToArray(),
+        });
+        command.Parameters.Add(new NpgsqlParameter("tracking", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.TrackingId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("shipments", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = rows.Select(r => r.ShipmentId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("errors", NpgsqlDbType.Array | NpgsqlDbType.Text)
+        {
+            Value = rows.Select(r => r.Created ? null : JsonColumns.Write(r.Errors)).ToArray(),
+        });
+        command.Parameters.AddWithValue("count", rows.Count);
+        command.Parameters.AddWithValue("last", rows.Max(r => r.Row));
+        command.Parameters.AddWithValue("created", result.Created);
+        command.Parameters.AddWithValue("rejected", result.Rejected);
+        switch (creation.Lot)
+        {
+            case LotOfOne one:
+                command.Parameters.AddWithValue("source", one.Source);
+                command.Parameters.AddWithValue("shipper", one.ShipperId);
+                command.Parameters.Add(new NpgsqlParameter("shipperLot", NpgsqlDbType.Text) { Value = (object?)one.ShipperLotId ?? DBNull.Value });
+                command.Parameters.AddWithValue("process", creation.ProcessId);
+                command.Parameters.AddWithValue("at", one.At);
+                break;
+            case LotBatch batch:
+                command.Parameters.AddWithValue("lease", batch.Lease);
+                command.Parameters.AddWithValue("owner", batch.Owner);
+                break;
+        }
+
+        return command;
+    }
+
+    /// <summary>A trackingId repeated within the creation: the first row keeps it.</summary>
+    private static Dictionary<int, ErrorDetail> RepeatsWithin(ShipmentCreation creation)
+    {
+        var refused = new Dictionary<int, ErrorDetail>();
+        var firsts = new Dictionary<string, ShipmentCreated>(StringComparer.Ordinal);
+        foreach (var row in creation.Rows)
+        {
+            if (row.Shipment is { } shipment && !firsts.TryAdd(shipment.Created.TrackingId, shipment.Created))
+            {
+                refused[row.Row] = DeliveryOrderIntake.AlreadyExists(shipment, creation.Lot.LotId, firsts[shipment.Created.TrackingId].At);
+            }
+        }
+
+        return refused;
+    }
+
+    /// <summary>
+    /// Refuses the rows whose trackingId the shipper already used (one indexed query on the tracking read model), with the
+    /// lot and time of that first use; false when there was none (the unique violation was another one).
+    /// </summary>
+    private async Task<bool> RefuseUsed(ShipmentCreation creation, Dictionary<int, ErrorDetail> refused, CancellationToken ct)
+    {
+        var pending = creation.Rows.Where(r => r.Shipment is not null && !refused.ContainsKey(r.Row)).ToList();
+        if (pending.Count == 0)
+        {
+            return false;
+        }
+
+        // The same expressions as the unique index ux_tracking_shipper_tracking_id (shipper_id, data ->> 'trackingId').
+        await using var connection = documentStore.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var query = new NpgsqlCommand($"""
+            select d.data ->> 'trackingId', (d.data ->> 'integrationLotId')::bigint, d.data ->> 'createdAt'
+            from {TrackingTable} d where d.shipper_id = @shipper and d.data ->> 'trackingId' = any(@ids)
+            """, connection);
+        query.Parameters.AddWithValue("shipper", pending[0].Shipment!.Created.ShipperId);
+        query.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text)
+        {
+            Value = pending.Select(r => r.Shipment!.Created.TrackingId).Distinct().ToArray(),
+        });
+        var used = new Dictionary<string, (long? LotId, DateTimeOffset At)>(StringComparer.Ordinal);
+        await using (var reader = await query.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                used[reader.GetString(0)] = (reader.IsDBNull(1) ? null : reader.GetInt64(1),
+                    DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
+            }
+        }
+
+        var found = false;
+        foreach (var row in pending)
+        {
+            var shipment = row.Shipment!;
+            if (used.TryGetValue(shipment.Created.TrackingId, out var first))
+            {
+                refused[row.Row] = DeliveryOrderIntake.AlreadyExists(shipment, first.LotId, first.At);
+                found = true;
+            }
+        }
+
+        return found;
+    }
+
+    private async Task<bool> IsStored(IUniqueOrderKey key, CancellationToken ct)
+    {
+        var table = documentStore.Options.FindOrResolveDocumentType(key.GetType()).TableName.QualifiedName;
+        await using var connection = documentStore.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var query = new NpgsqlCommand($"select exists (select 1 from {table} where id = @id)", connection);
+        query.Parameters.AddWithValue("id", key.Id);
+        return await query.ExecuteScalarAsync(ct) is true;
+    }
+
+    private static bool IsUniqueViolation(Exception e) => e switch
+    {
+        JasperFx.DocumentAlreadyExistsException => true,
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
+        _ => e.InnerException is { } inner && IsUniqueViolation(inner),
+    };
+}
