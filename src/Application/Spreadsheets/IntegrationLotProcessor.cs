@@ -7,6 +7,7 @@ using FluentValidation;
 using Cargamos.Modular.Application.Integration.Contracts;
 using Cargamos.Modular.Application.ReferenceData.Contracts;
 using Cargamos.Modular.Domain.ReferenceData;
+using Cargamos.Modular.Domain.Spreadsheets;
 
 namespace Cargamos.Modular.Application.Spreadsheets;
 
@@ -116,7 +117,8 @@ internal sealed class IntegrationLotProcessor(
             return CreationRow.Refused(row.Number, cellErrors.Concat(others).OrderBy(e => Order(e.Parameter)).ToList());
         }
 
-        var policy = new IntakePolicy(lot.Lot.ShipperId, lot.UploadedBy, lot.Lot.LotId, new LotFileRow(lot.FileSha256, row.Number));
+        var policy = new IntakePolicy(lot.Lot.ShipperId, lot.UploadedBy, lot.Lot.LotId,
+            FileRowTrackingIds.For(lot.Lot.ShipperId, lot.FileSha256, row.Number));
         var admission = await intake.Admit(request, contract, policy, ct);
         return admission.Shipment is { } shipment
             ? CreationRow.Create(row.Number, shipment)

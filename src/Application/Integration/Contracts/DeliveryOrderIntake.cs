@@ -25,21 +25,19 @@ public sealed record IntakeOutcome(AcceptedOrder? Accepted, ErrorKind Kind, IRea
 
 /// <summary>
 /// How a caller's orders become shipments; the API, VTEX and spreadsheets differ only here. The trackingId is the order's
-/// <c>shipperTrackingId</c>, else derived from <see cref="File"/> (a spreadsheet row: <see cref="TrackingIds.ForFileRow"/>),
-/// else generated. The carrier is <see cref="CarrierId"/>, else the zone's default carrier. <see cref="LotId"/> null: the
+/// <c>shipperTrackingId</c>, else the caller's <see cref="FallbackTrackingId"/> (a spreadsheet row's, derived from its
+/// file and row number), else generated. The carrier is <see cref="CarrierId"/>, else the zone's default carrier. <see cref="LotId"/> null: the
 /// order is a lot of one, whose id is allocated once the order is accepted. A <see cref="Vtex"/> service is recorded on
 /// ShipmentCreated and accepted by its carrier at once (PENDING).
 /// </summary>
-public sealed record IntakePolicy(string ShipperId, Actor By, long? LotId = null, LotFileRow? File = null, string? CarrierId = null, VtexService? Vtex = null);
-
-/// <summary>The row of a spreadsheet lot an order comes from: the file's SHA-256 and the row number.</summary>
-public sealed record LotFileRow(string FileSha256, int Row);
+public sealed record IntakePolicy(
+    string ShipperId, Actor By, long? LotId = null, string? FallbackTrackingId = null, string? CarrierId = null, VtexService? Vtex = null);
 
 /// <summary>
-/// A new shipment, ready for <see cref="IShipmentStore.Create"/>: its first events (the first is its ShipmentCreated) and
-/// the order as accepted. <see cref="TrackingIdFromFile"/>: the trackingId was derived from the file and row.
+/// A new shipment, ready for <see cref="IShipmentCreator.Create"/>: its first events (the first is its ShipmentCreated) and
+/// the order as accepted. <see cref="FallbackTrackingId"/>: the trackingId is the caller's fallback (a spreadsheet row's).
 /// </summary>
-public sealed record NewShipment(IReadOnlyList<IShipmentEvent> Events, AcceptedOrder Accepted, bool TrackingIdFromFile)
+public sealed record NewShipment(IReadOnlyList<IShipmentEvent> Events, AcceptedOrder Accepted, bool FallbackTrackingId)
 {
     public ShipmentCreated Created => (ShipmentCreated)Events[0];
 }
@@ -71,14 +69,13 @@ public sealed class DeliveryOrderIntake(IValidator<DeliveryOrderRequest> validat
         var (order, zone) = accepted;
         var now = clock.GetUtcNow();
         var lotId = policy.LotId ?? await lots.NextId(ct);
-        var trackingId = order.ShipperTrackingId
-            ?? (policy.File is { } file ? TrackingIds.ForFileRow(policy.ShipperId, file.FileSha256, file.Row) : TrackingIds.New());
+        var trackingId = order.ShipperTrackingId ?? policy.FallbackTrackingId ?? TrackingIds.New();
         var created = ShipmentDecisions.Create(Guid.CreateVersion7(), trackingId, policy.ShipperId, policy.CarrierId ?? zone.DefaultCarrierId,
             order, policy.By, now, lotId, zone.Id, policy.Vtex);
         IReadOnlyList<IShipmentEvent> events = policy.Vtex is null
             ? [created]
             : [created, .. ShipmentDecisions.ReportStatus(Shipment.Evolve(null, created)!, new StatusReport(ShipmentStatus.Pending), policy.By, now)];
-        return new Admission(new NewShipment(events, accepted, policy.File is not null && order.ShipperTrackingId is null), ErrorKind.BadRequest, []);
+        return new Admission(new NewShipment(events, accepted, order.ShipperTrackingId is null && policy.FallbackTrackingId is not null), ErrorKind.BadRequest, []);
     }
 
     public async Task<IntakeOutcome> Check(DeliveryOrderRequest request, ShipperContract contract, CancellationToken ct)
@@ -150,7 +147,7 @@ public sealed class DeliveryOrderIntake(IValidator<DeliveryOrderRequest> validat
     public static ErrorDetail AlreadyExists(NewShipment shipment, long? lotId, DateTimeOffset firstIntegratedAt)
     {
         var error = AlreadyExists(lotId, firstIntegratedAt).Errors[0];
-        return shipment.TrackingIdFromFile
+        return shipment.FallbackTrackingId
             ? error with { Details = error.Details + " (this row of this same file, identified by the file's content and the row number, was integrated before)", Parameter = null }
             : error;
     }
