@@ -7,7 +7,7 @@ namespace Cargamos.Modular.Application.ReferenceData;
 
 /// <summary>
 /// The write side of shipper organizations and their users, for operators. Reads of one organization or user go
-/// through <see cref="Common.Ports.IAccountDirectory"/>, contracts through <see cref="Common.Ports.IContractStore"/>.
+/// through <see cref="Access.Contracts.IAccountDirectory"/>, contracts through <see cref="Contracts.IContractStore"/>.
 /// </summary>
 internal interface IShipperRegistry
 {

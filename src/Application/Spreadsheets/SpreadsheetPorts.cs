@@ -31,7 +31,7 @@ internal sealed record ClaimedLot(IntegrationLot Lot, SpreadsheetLayout Layout, 
 
 /// <summary>
 /// Integration lots (every source: a lot of one from the API or VTEX is written with its shipment by
-/// <see cref="Common.Ports.IShipmentStore.Create"/>), and a spreadsheet lot's file, progress and per-row results (PostgreSQL).
+/// <see cref="IShipmentCreator.Create"/>), and a spreadsheet lot's file, progress and per-row results (PostgreSQL).
 /// </summary>
 internal interface IIntegrationLotStore
 {
