@@ -6,7 +6,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Cargamos.Modular.Application.Spreadsheets;
 using Cargamos.Modular.LocalPostgres;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -9,7 +9,6 @@ using Cargamos.Modular.Api.Shipments;
 using Cargamos.Modular.Api.Spreadsheets;
 using Cargamos.Modular.Api.Vtex;
 using Cargamos.Modular.Api.Webhooks;
-using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Shipments;
@@ -29,7 +28,6 @@ using Microsoft.IdentityModel.Tokens;
 using Scalar.AspNetCore;
 using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Application.Access.Contracts;
-using Cargamos.Modular.Application.Integration.Contracts;
 using Cargamos.Modular.Application.ReferenceData.Contracts;
 
 var builder = WebApplication.CreateBuilder(args);

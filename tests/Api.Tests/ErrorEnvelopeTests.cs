@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using Cargamos.Modular.Api.Tests.Infrastructure;
-using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using Microsoft.Extensions.DependencyInjection;
 using Cargamos.Modular.Application.Shipments.Contracts;

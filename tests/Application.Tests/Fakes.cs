@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Common;
 using Cargamos.Modular.Application.Access.Contracts;

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Domain.Shipments;
 using NetArchTest.Rules;
 using Cargamos.Modular.Infrastructure.Common;

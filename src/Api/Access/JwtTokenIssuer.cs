@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Ports;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;

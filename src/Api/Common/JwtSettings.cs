@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
-using Cargamos.Modular.Api.Common;
 
 namespace Cargamos.Modular.Api.Common;
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Cargamos.Modular.Application.Integration;
-using Cargamos.Modular.Application.Spreadsheets;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Cargamos.Modular.Application.Integration.Contracts;

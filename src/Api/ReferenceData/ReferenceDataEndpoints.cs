@@ -2,7 +2,6 @@ using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Api.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.ReferenceData;
-using Cargamos.Modular.Domain.Integration;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using Cargamos.Modular.Domain.ReferenceData;

@@ -2,7 +2,6 @@ using System.Globalization;
 using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Api.Errors;
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Domain.Common;
 using Cargamos.Modular.Domain.Shipments;

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Cargamos.Modular.Api.Access;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Vtex;

@@ -1,5 +1,4 @@
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Common.Ports;
 using FluentValidation;
 using Mediator;
 using Cargamos.Modular.Application.Access.Contracts;

@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;

@@ -1,5 +1,4 @@
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Domain.Integration;
 using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;

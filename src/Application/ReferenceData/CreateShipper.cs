@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using FluentValidation;

@@ -1,7 +1,5 @@
-using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
 using Mediator;
 using Cargamos.Modular.Application.Access.Contracts;

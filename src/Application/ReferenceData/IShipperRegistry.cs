@@ -1,5 +1,3 @@
-using Cargamos.Modular.Application.Access;
-using Cargamos.Modular.Domain.Integration;
 using Cargamos.Modular.Application.Access.Contracts;
 using Cargamos.Modular.Domain.ReferenceData;
 

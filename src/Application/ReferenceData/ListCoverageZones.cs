@@ -1,5 +1,4 @@
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Domain.Integration;
 using Mediator;
 using Cargamos.Modular.Application.ReferenceData.Contracts;
 using Cargamos.Modular.Domain.ReferenceData;

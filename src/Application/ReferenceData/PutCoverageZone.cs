@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;

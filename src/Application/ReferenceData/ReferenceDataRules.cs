@@ -1,6 +1,5 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Domain.Integration;
 using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.ReferenceData;

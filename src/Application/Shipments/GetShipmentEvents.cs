@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Common.Ports;
 using FluentValidation;
 using Mediator;
 using Cargamos.Modular.Application.Shipments.Contracts;

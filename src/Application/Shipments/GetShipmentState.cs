@@ -1,5 +1,4 @@
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Application.Spreadsheets;

@@ -1,8 +1,4 @@
-using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Integration;
-using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
 using Cargamos.Modular.Application.Integration.Contracts;
 using Cargamos.Modular.Application.ReferenceData.Contracts;

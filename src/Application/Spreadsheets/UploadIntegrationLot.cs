@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
-using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using Mediator;
-using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.ReferenceData.Contracts;
 using Cargamos.Modular.Application.Integration.Contracts;
 

@@ -1,5 +1,4 @@
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;

@@ -1,7 +1,5 @@
-using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;

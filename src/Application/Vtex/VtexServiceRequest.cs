@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Cargamos.Modular.Application.Integration;
-using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
 using Cargamos.Modular.Domain.ReferenceData;
 using Cargamos.Modular.Application.Integration.Contracts;

@@ -1,5 +1,3 @@
-using Cargamos.Modular.Application.Access;
-using Cargamos.Modular.Application.Common.Ports;
 using Marten;
 using Cargamos.Modular.Application.Access.Contracts;
 

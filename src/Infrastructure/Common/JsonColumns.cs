@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Infrastructure.Common;
 

@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.Integration.Contracts;
 using Cargamos.Modular.Infrastructure.Common;
 using Marten;

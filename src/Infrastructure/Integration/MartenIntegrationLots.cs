@@ -1,6 +1,4 @@
-using Cargamos.Modular.Application.Common.Ports;
 using Marten;
-using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Integration;

@@ -1,9 +1,6 @@
 using System.Globalization;
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Domain.Shipments;
-using Cargamos.Modular.Infrastructure.Spreadsheets;
 using Marten;
 using Marten.Services;
 using Npgsql;

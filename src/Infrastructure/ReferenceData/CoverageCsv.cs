@@ -1,6 +1,5 @@
 using System.Text;
 using Cargamos.Modular.Application.ReferenceData;
-using Cargamos.Modular.Domain.Integration;
 using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Infrastructure.ReferenceData;

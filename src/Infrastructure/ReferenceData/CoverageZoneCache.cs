@@ -1,4 +1,3 @@
-using Cargamos.Modular.Domain.Integration;
 using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Infrastructure.ReferenceData;

@@ -1,5 +1,3 @@
-using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Domain.Integration;
 using Marten;
 using Cargamos.Modular.Application.ReferenceData.Contracts;
 using Cargamos.Modular.Domain.ReferenceData;

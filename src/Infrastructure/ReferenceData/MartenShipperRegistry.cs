@@ -1,6 +1,4 @@
-using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.ReferenceData;
-using Cargamos.Modular.Domain.Integration;
 using Marten;
 using JasperFx;
 using Cargamos.Modular.Application.Access.Contracts;

@@ -1,5 +1,4 @@
 using Cargamos.Modular.Application.ReferenceData;
-using Cargamos.Modular.Domain.Integration;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,3 @@
-using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Application.Shipments;
 using Marten;
 using Marten.Linq.MatchesSql;
 using Cargamos.Modular.Application.Shipments.Contracts;

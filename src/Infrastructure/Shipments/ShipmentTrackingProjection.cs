@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Domain.Shipments;
 using JasperFx.Events;
 using Marten.Events.Aggregation;

@@ -1,8 +1,6 @@
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Spreadsheets;
 using Cargamos.Modular.Domain.Common;
-using Cargamos.Modular.Infrastructure.Integration;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;

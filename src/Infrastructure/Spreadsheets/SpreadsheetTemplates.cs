@@ -1,5 +1,4 @@
 using System.Globalization;
-using Cargamos.Modular.Application.Spreadsheets;
 using CsvHelper;
 using MiniExcelLibs;
 using Cargamos.Modular.Application.Integration.Contracts;

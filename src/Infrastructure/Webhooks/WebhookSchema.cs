@@ -1,5 +1,3 @@
-using Cargamos.Modular.Application.Webhooks;
-using Cargamos.Modular.Application.Webhooks.Ports;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-using Cargamos.Modular.Domain.Integration;
 using Cargamos.Modular.Infrastructure.ReferenceData;
 using Microsoft.Extensions.Time.Testing;
 using Cargamos.Modular.Domain.ReferenceData;

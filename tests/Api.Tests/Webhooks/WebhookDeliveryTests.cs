@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cargamos.Modular.Api.Tests.Infrastructure;
-using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Domain.Shipments;
 using Cargamos.Modular.Domain.Webhooks;
 using static Cargamos.Modular.Api.Tests.Vtex.CarrierClient;

@@ -1,5 +1,4 @@
 using System.Net;
-using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Domain.Webhooks;
 
 namespace Cargamos.Modular.Application.Tests.Webhooks;

@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Domain.Webhooks;
 
 namespace Cargamos.Modular.Application.Tests.Webhooks;

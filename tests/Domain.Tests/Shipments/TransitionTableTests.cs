@@ -1,4 +1,3 @@
-using Cargamos.Modular.Domain.Common;
 using Cargamos.Modular.Domain.Shipments;
 using static Cargamos.Modular.Domain.Shipments.ShipmentStatus;
 

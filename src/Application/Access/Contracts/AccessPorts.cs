@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Access;
 
 namespace Cargamos.Modular.Application.Access.Contracts;
 

@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Integration;
 
 namespace Cargamos.Modular.Application.Integration.Contracts;
 

@@ -1,14 +1,11 @@
 using System.Globalization;
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Common;
 using Cargamos.Modular.Domain.Integration;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
-using Cargamos.Modular.Application.Integration;
 using Cargamos.Modular.Application.ReferenceData.Contracts;
 using Cargamos.Modular.Domain.ReferenceData;
-using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Application.Integration.Contracts;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Cargamos.Modular.Domain.Integration;
 using FluentValidation;
-using Cargamos.Modular.Application.Integration.Contracts;
 using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.Integration.Contracts;

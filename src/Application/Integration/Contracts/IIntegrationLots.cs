@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Integration.Contracts;
 namespace Cargamos.Modular.Application.Integration.Contracts;
 
 /// <summary>Integration lot ids: one database sequence, so ids are unique and increasing across API instances.</summary>

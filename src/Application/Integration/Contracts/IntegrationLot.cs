@@ -1,6 +1,4 @@
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Spreadsheets;
-using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Application.Integration.Contracts;
 

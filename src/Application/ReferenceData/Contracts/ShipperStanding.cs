@@ -1,7 +1,4 @@
-using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Common.Ports;
-using Cargamos.Modular.Domain.Integration;
 using Cargamos.Modular.Application.Access.Contracts;
 using Cargamos.Modular.Domain.ReferenceData;
 

@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Vtex;
 
 namespace Cargamos.Modular.Application.Vtex;
 

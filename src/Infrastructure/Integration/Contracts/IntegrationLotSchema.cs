@@ -3,7 +3,6 @@ using Weasel.Core;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 using Cargamos.Modular.Infrastructure.Common;
-using Cargamos.Modular.Infrastructure.Integration.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Integration.Contracts;
 
