@@ -117,8 +117,7 @@ internal static class ShipmentEndpoints
               ?? throw AppError.InvalidParameter(
                   $"Value is not a valid enumeration member; permitted: {string.Join(", ", Enum.GetValues<ShipmentStatus>().Select(v => $"'{v.ToCode()}'"))}.", "status");
         var page = await mediator.Send(new ListShipments(parsedStatus, QueryDate(createdFrom, "createdFrom"), QueryDate(createdTo, "createdTo"), lotId, cursor,
-            limit is null ? 50 : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l
-                : throw AppError.InvalidParameter($"'{limit}' is not a number from 1 to 200.", "limit")), ct);
+            QueryParameters.Limit(limit)), ct);
         var items = page.Items.Select(t => new ShipmentSummary(t.Id, t.TrackingId, t.ShipperTrackingId, t.Status, t.CarrierId, t.IntegrationLotId,
             t.ShipperLotId, t.PromisedDate, t.CreatedAt, t.UpdatedAt)).ToList();
         return Envelopes.Ok(http, new ShipmentPageView(items, page.NextCursor));

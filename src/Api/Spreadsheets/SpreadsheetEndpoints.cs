@@ -110,7 +110,7 @@ internal static class SpreadsheetEndpoints
 
     private static async Task<IResult> List(string? cursor, string? limit, ISender mediator, HttpContext http, CancellationToken ct)
     {
-        var page = await mediator.Send(new ListIntegrationLots(cursor, Limit(limit, 50)), ct);
+        var page = await mediator.Send(new ListIntegrationLots(cursor, QueryParameters.Limit(limit)), ct);
         return Envelopes.Ok(http, new LotPageView(page.Items.Select(View).ToList(), page.NextCursor));
     }
 
@@ -125,7 +125,7 @@ internal static class SpreadsheetEndpoints
             return await ResultsCsv(id, http, mediator, ct);
         }
 
-        var page = await mediator.Send(new GetIntegrationLotResults(id, cursor, Limit(limit, 100)), ct);
+        var page = await mediator.Send(new GetIntegrationLotResults(id, cursor, QueryParameters.Limit(limit, 100, GetIntegrationLotResultsValidator.MaxLimit)), ct);
         return Envelopes.Ok(http, new LotResultsView(page.Lot.LotId, page.Lot.Status, page.Lot.TotalRows, page.Lot.ProcessedRows,
             page.Items.Select(r => new RowResultView(r.Row, r.Outcome, r.TrackingId, r.ShipmentId, Errors(r.Errors))).ToList(), page.NextCursor));
     }
@@ -188,11 +188,6 @@ internal static class SpreadsheetEndpoints
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
             ? id
             : throw AppError.NotFound("integration lot", value, "lotId");
-
-    private static int Limit(string? value, int fallback) =>
-        value is null ? fallback
-            : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit
-            : throw AppError.InvalidParameter($"'{value}' is not a number.", "limit");
 }
 
 /// <summary>Reads the one file of a multipart/form-data upload, streaming, refusing it as soon as it passes the size limit.</summary>

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Api.Errors;
-using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Domain.Shipments;
@@ -144,9 +142,7 @@ internal static class WebhookEndpoints
 
     private static async Task<IResult> Deliveries(string? status, string? cursor, string? limit, HttpContext http, ISender mediator, CancellationToken ct)
     {
-        var page = await mediator.Send(new ListWebhookDeliveries(status, cursor,
-            limit is null ? 50 : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l
-                : throw AppError.InvalidParameter($"'{limit}' is not a number from 1 to 200.", "limit")), ct);
+        var page = await mediator.Send(new ListWebhookDeliveries(status, cursor, QueryParameters.Limit(limit)), ct);
         return Envelopes.Ok(http, new DeliveryPageView(page.Items.Select(View).ToList(), page.NextCursor));
     }
 

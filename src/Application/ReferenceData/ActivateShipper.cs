@@ -20,13 +20,6 @@ internal sealed class ActivateShipperHandler(IAccountDirectory accounts, IShippe
     public async ValueTask<ShipperView> Handle(ActivateShipper command, CancellationToken cancellationToken)
     {
         caller.EnsureOperator();
-        var organization = await Shippers.Find(accounts, command.Key, cancellationToken);
-        if (!organization.Active)
-        {
-            organization = organization with { Active = true };
-            await registry.SaveOrganization(organization, cancellationToken);
-        }
-
-        return await Shippers.View(organization, registry, contracts, cancellationToken);
+        return await Shippers.SetActive(command.Key, true, accounts, registry, contracts, cancellationToken);
     }
 }

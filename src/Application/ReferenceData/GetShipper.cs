@@ -49,4 +49,18 @@ internal static class Shippers
             users.OrderBy(u => u.Email, StringComparer.OrdinalIgnoreCase).Select(u => new ShipperUser(u.Email, u.Roles, u.Active)).ToList(),
             contract);
     }
+
+    /// <summary>Suspends or reactivates the shipper with that key; already so, nothing is saved (both are idempotent).</summary>
+    public static async Task<ShipperView> SetActive(
+        string key, bool active, IAccountDirectory accounts, IShipperRegistry registry, IContractStore contracts, CancellationToken ct)
+    {
+        var organization = await Find(accounts, key, ct);
+        if (organization.Active != active)
+        {
+            organization = organization with { Active = active };
+            await registry.SaveOrganization(organization, ct);
+        }
+
+        return await View(organization, registry, contracts, ct);
+    }
 }

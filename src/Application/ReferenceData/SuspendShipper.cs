@@ -23,13 +23,6 @@ internal sealed class SuspendShipperHandler(IAccountDirectory accounts, IShipper
     public async ValueTask<ShipperView> Handle(SuspendShipper command, CancellationToken cancellationToken)
     {
         caller.EnsureOperator();
-        var organization = await Shippers.Find(accounts, command.Key, cancellationToken);
-        if (organization.Active)
-        {
-            organization = organization with { Active = false };
-            await registry.SaveOrganization(organization, cancellationToken);
-        }
-
-        return await Shippers.View(organization, registry, contracts, cancellationToken);
+        return await Shippers.SetActive(command.Key, false, accounts, registry, contracts, cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
+using Cargamos.Modular.Application.Common;
 using FluentValidation;
 using Mediator;
 using Cargamos.Modular.Application.Shipments.Contracts;
@@ -21,9 +22,8 @@ internal sealed class ListShipmentsValidator : AbstractValidator<ListShipments>
 {
     public ListShipmentsValidator()
     {
-        RuleFor(q => q.Limit).InclusiveBetween(1, 200).WithState(_ => "request.query");
-        RuleFor(q => q.Cursor).Must(c => Guid.TryParse(c, out _)).When(q => q.Cursor is not null)
-            .WithMessage("cursor must be the nextCursor of a previous page.").WithState(_ => "request.query");
+        RuleFor(q => q.Limit).PageLimit();
+        RuleFor(q => q.Cursor).PageCursor(c => Guid.TryParse(c, out _));
         RuleFor(q => q).Must(q => q.CreatedFrom < q.CreatedTo).When(q => q.CreatedFrom.HasValue && q.CreatedTo.HasValue)
             .WithName("createdTo").OverridePropertyName("createdTo").WithMessage("createdTo must be after createdFrom.").WithState(_ => "request.query");
     }

@@ -1,5 +1,6 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Common;
 using FluentValidation;
 using Mediator;
 using Cargamos.Modular.Application.Integration.Contracts;
@@ -25,9 +26,8 @@ internal sealed class GetIntegrationLotResultsValidator : AbstractValidator<GetI
 
     public GetIntegrationLotResultsValidator()
     {
-        RuleFor(q => q.Limit).InclusiveBetween(1, MaxLimit).WithState(_ => "request.query");
-        RuleFor(q => q.Cursor).Must(c => int.TryParse(c, out var row) && row >= 0).When(q => q.Cursor is not null)
-            .WithMessage("cursor must be the nextCursor of a previous page.").WithState(_ => "request.query");
+        RuleFor(q => q.Limit).PageLimit(MaxLimit);
+        RuleFor(q => q.Cursor).PageCursor(c => int.TryParse(c, out var row) && row >= 0);
     }
 }
 
@@ -35,9 +35,8 @@ internal sealed class ListIntegrationLotsValidator : AbstractValidator<ListInteg
 {
     public ListIntegrationLotsValidator()
     {
-        RuleFor(q => q.Limit).InclusiveBetween(1, 200).WithState(_ => "request.query");
-        RuleFor(q => q.Cursor).Must(c => long.TryParse(c, out var id) && id > 0).When(q => q.Cursor is not null)
-            .WithMessage("cursor must be the nextCursor of a previous page.").WithState(_ => "request.query");
+        RuleFor(q => q.Limit).PageLimit();
+        RuleFor(q => q.Cursor).PageCursor(c => long.TryParse(c, out var id) && id > 0);
     }
 }
 

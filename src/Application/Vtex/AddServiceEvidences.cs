@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
@@ -29,13 +28,11 @@ internal sealed class AddServiceEvidencesValidator : AbstractValidator<AddServic
     }
 }
 
-internal sealed class AddServiceEvidencesHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
-    : ICommandHandler<AddServiceEvidences, ShipmentVersion>
+internal sealed class AddServiceEvidencesHandler(CarrierShipments shipments) : ICommandHandler<AddServiceEvidences, ShipmentVersion>
 {
     public async ValueTask<ShipmentVersion> Handle(AddServiceEvidences command, CancellationToken cancellationToken)
     {
-        var shipment = await shipments.Resolve(command.CarrierId, command.ServiceId, cancellationToken);
         var evidences = command.Evidences.Select(e => new ShipmentEvidence(e.Type!.Value, e.Content!, e.Author)).ToList();
-        return await store.Decide(shipment.Id, null, _ => ShipmentDecisions.AddEvidences(evidences, caller.Actor, clock.GetUtcNow()), cancellationToken);
+        return await shipments.Decide(command.CarrierId, command.ServiceId, (_, by, now) => ShipmentDecisions.AddEvidences(evidences, by, now), cancellationToken);
     }
 }

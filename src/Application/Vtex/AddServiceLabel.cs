@@ -1,6 +1,5 @@
 using System.Text;
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
@@ -32,8 +31,7 @@ internal sealed class AddServiceLabelValidator : AbstractValidator<AddServiceLab
     }
 }
 
-internal sealed class AddServiceLabelHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
-    : ICommandHandler<AddServiceLabel, ShipmentVersion>
+internal sealed class AddServiceLabelHandler(CarrierShipments shipments) : ICommandHandler<AddServiceLabel, ShipmentVersion>
 {
     /// <summary>The VTEX document's limit for inline (BASE64 and TEXT) labels.</summary>
     public const int MaxInlineBytes = 180 * 1024;
@@ -48,8 +46,7 @@ internal sealed class AddServiceLabelHandler(CarrierShipments shipments, IShipme
                 "url");
         }
 
-        var shipment = await shipments.Resolve(command.CarrierId, command.ServiceId, cancellationToken);
         var added = new ShipmentLabel(label.Id!, label.Url!, label.Name!, label.Type!.Value);
-        return await store.Decide(shipment.Id, null, s => ShipmentDecisions.AddLabel(s, added, caller.Actor, clock.GetUtcNow()), cancellationToken);
+        return await shipments.Decide(command.CarrierId, command.ServiceId, (s, by, now) => ShipmentDecisions.AddLabel(s, added, by, now), cancellationToken);
     }
 }

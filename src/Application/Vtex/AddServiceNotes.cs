@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
@@ -26,13 +25,11 @@ internal sealed class AddServiceNotesValidator : AbstractValidator<AddServiceNot
     }
 }
 
-internal sealed class AddServiceNotesHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
-    : ICommandHandler<AddServiceNotes, ShipmentVersion>
+internal sealed class AddServiceNotesHandler(CarrierShipments shipments) : ICommandHandler<AddServiceNotes, ShipmentVersion>
 {
     public async ValueTask<ShipmentVersion> Handle(AddServiceNotes command, CancellationToken cancellationToken)
     {
-        var shipment = await shipments.Resolve(command.CarrierId, command.ServiceId, cancellationToken);
         var notes = command.Notes.Select(n => new ShipmentNote(n.Type!.Value, n.Note!, n.Author)).ToList();
-        return await store.Decide(shipment.Id, null, _ => ShipmentDecisions.AddNotes(notes, caller.Actor, clock.GetUtcNow()), cancellationToken);
+        return await shipments.Decide(command.CarrierId, command.ServiceId, (_, by, now) => ShipmentDecisions.AddNotes(notes, by, now), cancellationToken);
     }
 }

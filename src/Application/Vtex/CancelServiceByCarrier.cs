@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
@@ -21,13 +20,9 @@ internal sealed class CancelServiceByCarrierValidator : AbstractValidator<Cancel
     }
 }
 
-internal sealed class CancelServiceByCarrierHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
-    : ICommandHandler<CancelServiceByCarrier, ShipmentVersion>
+internal sealed class CancelServiceByCarrierHandler(CarrierShipments shipments) : ICommandHandler<CancelServiceByCarrier, ShipmentVersion>
 {
-    public async ValueTask<ShipmentVersion> Handle(CancelServiceByCarrier command, CancellationToken cancellationToken)
-    {
-        var shipment = await shipments.Resolve(command.CarrierId, command.ServiceId, cancellationToken);
-        return await store.Decide(shipment.Id, null,
-            s => ShipmentDecisions.Cancel(s, command.Request.Type!.Value, command.Request.Comment, caller.Actor, clock.GetUtcNow()), cancellationToken);
-    }
+    public async ValueTask<ShipmentVersion> Handle(CancelServiceByCarrier command, CancellationToken cancellationToken) =>
+        await shipments.Decide(command.CarrierId, command.ServiceId,
+            (s, by, now) => ShipmentDecisions.Cancel(s, command.Request.Type!.Value, command.Request.Comment, by, now), cancellationToken);
 }

@@ -1,5 +1,7 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Shipments.Contracts;
+using Cargamos.Modular.Domain.Common;
+using Cargamos.Modular.Domain.Shipments;
 
 namespace Cargamos.Modular.Application.Vtex;
 
@@ -7,7 +9,7 @@ namespace Cargamos.Modular.Application.Vtex;
 /// Resolves a VTEX serviceId (our trackingId, or the shipmentId) among the shipments assigned to one carrier. Any
 /// other carrier's service is answered as not found: a carrier cannot learn what it does not carry.
 /// </summary>
-internal sealed class CarrierShipments(IShipmentFinder finder)
+internal sealed class CarrierShipments(IShipmentFinder finder, IShipmentStore store, ICaller caller, TimeProvider clock)
 {
     public async Task<ShipmentTracking> Resolve(string carrierId, string serviceId, CancellationToken ct)
     {
@@ -19,5 +21,16 @@ internal sealed class CarrierShipments(IShipmentFinder finder)
             _ => throw AppError.Conflict("AMBIGUOUS_ID", "The identifier matches more than one service.",
                 $"The serviceId '{serviceId}' matches {mine.Count} services of carrier '{carrierId}'; use the id (shipmentId) instead.", "serviceId"),
         };
+    }
+
+    /// <summary>
+    /// A carrier's hook on one of its services: resolves it, runs <paramref name="decide"/> on the shipment with the
+    /// calling carrier and the current time, and appends what it returns (no expected version: VTEX sends none).
+    /// </summary>
+    public async Task<ShipmentVersion> Decide(
+        string carrierId, string serviceId, Func<Shipment, Actor, DateTimeOffset, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
+    {
+        var shipment = await Resolve(carrierId, serviceId, ct);
+        return await store.Decide(shipment.Id, null, s => decide(s, caller.Actor, clock.GetUtcNow()), ct);
     }
 }

@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
@@ -21,13 +20,9 @@ internal sealed class PutServiceOnHoldValidator : AbstractValidator<PutServiceOn
     }
 }
 
-internal sealed class PutServiceOnHoldHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
-    : ICommandHandler<PutServiceOnHold, ShipmentVersion>
+internal sealed class PutServiceOnHoldHandler(CarrierShipments shipments) : ICommandHandler<PutServiceOnHold, ShipmentVersion>
 {
-    public async ValueTask<ShipmentVersion> Handle(PutServiceOnHold command, CancellationToken cancellationToken)
-    {
-        var shipment = await shipments.Resolve(command.CarrierId, command.ServiceId, cancellationToken);
-        return await store.Decide(shipment.Id, null,
-            s => ShipmentDecisions.PutOnHold(s, command.Request.Type!.Value, command.Request.Comment, caller.Actor, clock.GetUtcNow()), cancellationToken);
-    }
+    public async ValueTask<ShipmentVersion> Handle(PutServiceOnHold command, CancellationToken cancellationToken) =>
+        await shipments.Decide(command.CarrierId, command.ServiceId,
+            (s, by, now) => ShipmentDecisions.PutOnHold(s, command.Request.Type!.Value, command.Request.Comment, by, now), cancellationToken);
 }

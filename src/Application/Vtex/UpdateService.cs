@@ -1,4 +1,3 @@
-using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
@@ -50,16 +49,14 @@ internal sealed class UpdateServiceValidator : AbstractValidator<UpdateService>
     }
 }
 
-internal sealed class UpdateServiceHandler(CarrierShipments shipments, IShipmentStore store, ICaller caller, TimeProvider clock)
-    : ICommandHandler<UpdateService, ShipmentVersion>
+internal sealed class UpdateServiceHandler(CarrierShipments shipments) : ICommandHandler<UpdateService, ShipmentVersion>
 {
     public async ValueTask<ShipmentVersion> Handle(UpdateService command, CancellationToken cancellationToken)
     {
-        var shipment = await shipments.Resolve(command.CarrierId, command.ServiceId, cancellationToken);
         var u = command.Update;
         var agent = u.Agent is null ? null : new CourierAgent(u.Agent.Id!, u.Agent.Name!, u.Agent.Identification, u.Agent.Phone, u.Agent.Email, u.Agent.Vehicle);
         var report = new StatusReport(u.Status, agent,
             new TrackingDetails(u.TrackingUrl, u.TotalDistanceTraveled, u.Rating, u.ShippingPrice, u.ShippingEstimatedDate));
-        return await store.Decide(shipment.Id, null, s => ShipmentDecisions.ReportStatus(s, report, caller.Actor, clock.GetUtcNow()), cancellationToken);
+        return await shipments.Decide(command.CarrierId, command.ServiceId, (s, by, now) => ShipmentDecisions.ReportStatus(s, report, by, now), cancellationToken);
     }
 }

@@ -34,43 +34,30 @@ internal sealed record VtexLocationRequest(double? Latitude, double? Longitude);
 
 internal sealed record VtexDeliveryWindowRequest(string? Name, string? InitialDate, string? FinalDate);
 
+/// <summary>What a sender and a receiver both have: a contact, an address and an optional delivery window.</summary>
+internal abstract record VtexAddressRequest
+{
+    public string? Name { get; init; }
+    public string? Phone { get; init; }
+    public string? Email { get; init; }
+    public string? City { get; init; }
+    public string? State { get; init; }
+    public string? Country { get; init; }
+    public string? Address { get; init; }
+    public string? Neighborhood { get; init; }
+    public string? Number { get; init; }
+    public string? Reference { get; init; }
+    public string? AddressComplement { get; init; }
+    public VtexLocationRequest? Location { get; init; }
+    public VtexDeliveryWindowRequest? DeliveryWindow { get; init; }
+    public string? ZipCode { get; init; }
+}
+
 /// <summary>Where the carrier picks the parcels up (the store or warehouse).</summary>
-internal sealed record VtexSenderRequest(
-    string? Name,
-    string? Phone,
-    string? Email,
-    string? City,
-    string? State,
-    string? Country,
-    string? Address,
-    string? Neighborhood,
-    string? Number,
-    string? Reference,
-    string? AddressComplement,
-    VtexLocationRequest? Location,
-    string? PickupDate,
-    VtexDeliveryWindowRequest? DeliveryWindow,
-    string? ZipCode);
+internal sealed record VtexSenderRequest(string? PickupDate) : VtexAddressRequest;
 
 /// <summary>Who receives the parcels, and where.</summary>
-internal sealed record VtexReceiverRequest(
-    string? Name,
-    string? Phone,
-    string? Email,
-    string? City,
-    string? State,
-    string? Country,
-    string? Address,
-    string? Neighborhood,
-    string? Number,
-    string? Reference,
-    string? AddressComplement,
-    VtexLocationRequest? Location,
-    string? Identification,
-    string? DeliveryDate,
-    VtexDeliveryWindowRequest? DeliveryWindow,
-    string? ContactName,
-    string? ZipCode);
+internal sealed record VtexReceiverRequest(string? Identification, string? DeliveryDate, string? ContactName) : VtexAddressRequest;
 
 internal sealed record VtexDimensionsRequest(string? Width, string? Height, string? Length);
 
@@ -220,35 +207,42 @@ internal sealed class VtexDeliveryWindowValidator : AbstractValidator<VtexDelive
     }
 }
 
+/// <summary>The rules a sender and a receiver share: the address is required; location and delivery window, when given, are checked.</summary>
+internal sealed class VtexAddressValidator : AbstractValidator<VtexAddressRequest>
+{
+    public VtexAddressValidator()
+    {
+        RuleFor(a => a.City).NotEmpty().WithMessage("city is required.");
+        RuleFor(a => a.State).NotEmpty().WithMessage("state is required.");
+        RuleFor(a => a.Country).NotEmpty().WithMessage("country is required.");
+        RuleFor(a => a.Address).NotEmpty().WithMessage("address is required.");
+        RuleFor(a => a.ZipCode).NotEmpty().WithMessage("zipCode is required.");
+        RuleFor(a => a.Location).SetValidator(new VtexLocationValidator()!);
+        RuleFor(a => a.DeliveryWindow).SetValidator(new VtexDeliveryWindowValidator()!);
+    }
+}
+
 internal sealed class VtexSenderValidator : AbstractValidator<VtexSenderRequest>
 {
     public VtexSenderValidator()
     {
-        RuleFor(s => s.City).NotEmpty().WithMessage("city is required.");
-        RuleFor(s => s.State).NotEmpty().WithMessage("state is required.");
-        RuleFor(s => s.Country).NotEmpty().WithMessage("country is required.");
-        RuleFor(s => s.Address).NotEmpty().WithMessage("address is required.");
-        RuleFor(s => s.ZipCode).NotEmpty().WithMessage("zipCode is required.");
+        Include(new VtexAddressValidator());
         RuleFor(s => s.PickupDate).NotEmpty().WithMessage("pickupDate is required.")
             .Must(VtexServiceRequestValidator.BeDate).When(s => !string.IsNullOrEmpty(s.PickupDate), ApplyConditionTo.CurrentValidator)
             .WithErrorCode("INVALID_PARAMETER").WithMessage("pickupDate " + VtexServiceRequestValidator.DateMessage);
-        RuleFor(s => s.Location).SetValidator(new VtexLocationValidator()!);
-        RuleFor(s => s.DeliveryWindow).SetValidator(new VtexDeliveryWindowValidator()!);
     }
 }
 
+/// <summary>A receiver also needs a name, a country Cargamos delivers to and a postal code of that country.</summary>
 internal sealed class VtexReceiverValidator : AbstractValidator<VtexReceiverRequest>
 {
     public VtexReceiverValidator()
     {
         RuleFor(r => r.Name).NotEmpty().WithMessage("name is required.");
-        RuleFor(r => r.City).NotEmpty().WithMessage("city is required.");
-        RuleFor(r => r.State).NotEmpty().WithMessage("state is required.");
-        RuleFor(r => r.Country).NotEmpty().WithMessage("country is required.")
-            .Must(c => VtexCountries.ToCode(c) is not null).When(r => !string.IsNullOrWhiteSpace(r.Country), ApplyConditionTo.CurrentValidator)
+        Include(new VtexAddressValidator());
+        RuleFor(r => r.Country)
+            .Must(c => VtexCountries.ToCode(c) is not null).When(r => !string.IsNullOrWhiteSpace(r.Country))
             .WithErrorCode("INVALID_PARAMETER").WithMessage(r => VtexCountries.NotAccepted(r.Country));
-        RuleFor(r => r.Address).NotEmpty().WithMessage("address is required.");
-        RuleFor(r => r.ZipCode).NotEmpty().WithMessage("zipCode is required.");
         RuleFor(r => r.ZipCode)
             .Must((r, zip) => PostalCodes.Normalize(VtexCountries.ToCode(r.Country)!, zip!) is not null)
             .When(r => !string.IsNullOrWhiteSpace(r.ZipCode) && VtexCountries.ToCode(r.Country) is not null)
@@ -257,8 +251,6 @@ internal sealed class VtexReceiverValidator : AbstractValidator<VtexReceiverRequ
         RuleFor(r => r.DeliveryDate).NotEmpty().WithMessage("deliveryDate is required.")
             .Must(VtexServiceRequestValidator.BeDate).When(r => !string.IsNullOrEmpty(r.DeliveryDate), ApplyConditionTo.CurrentValidator)
             .WithErrorCode("INVALID_PARAMETER").WithMessage("deliveryDate " + VtexServiceRequestValidator.DateMessage);
-        RuleFor(r => r.Location).SetValidator(new VtexLocationValidator()!);
-        RuleFor(r => r.DeliveryWindow).SetValidator(new VtexDeliveryWindowValidator()!);
     }
 }
 

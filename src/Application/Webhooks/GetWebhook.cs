@@ -11,9 +11,6 @@ internal sealed record GetWebhook : IQuery<WebhookView>;
 internal sealed class GetWebhookHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
     : IQueryHandler<GetWebhook, WebhookView>
 {
-    public async ValueTask<WebhookView> Handle(GetWebhook query, CancellationToken cancellationToken)
-    {
-        var shipperId = await WebhookOwner.Resolve(caller, accounts, cancellationToken);
-        return WebhookView.Of(await WebhookOwner.Existing(subscriptions, shipperId, cancellationToken), clock.GetUtcNow());
-    }
+    public async ValueTask<WebhookView> Handle(GetWebhook query, CancellationToken cancellationToken) =>
+        WebhookView.Of(await WebhookOwner.Mine(subscriptions, caller, accounts, cancellationToken), clock.GetUtcNow());
 }

@@ -1,5 +1,6 @@
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Webhooks.Ports;
+using Cargamos.Modular.Application.Common;
 using FluentValidation;
 using Mediator;
 using Cargamos.Modular.Application.Access.Contracts;
@@ -19,9 +20,8 @@ internal sealed class ListWebhookDeliveriesValidator : AbstractValidator<ListWeb
         RuleFor(q => q.Status).Must(s => Parse(s) is not null).When(q => q.Status is not null)
             .WithMessage("Value is not a valid enumeration member; permitted: 'PENDING', 'SENDING', 'DELIVERED', 'FAILED'.")
             .WithState(_ => "request.query");
-        RuleFor(q => q.Cursor).Must(c => Guid.TryParse(c, out _)).When(q => q.Cursor is not null)
-            .WithMessage("cursor must be the nextCursor of a previous page.").WithState(_ => "request.query");
-        RuleFor(q => q.Limit).InclusiveBetween(1, 200).WithState(_ => "request.query");
+        RuleFor(q => q.Cursor).PageCursor(c => Guid.TryParse(c, out _));
+        RuleFor(q => q.Limit).PageLimit();
     }
 
     public static DeliveryStatus? Parse(string? status) =>

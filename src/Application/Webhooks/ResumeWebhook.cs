@@ -14,17 +14,6 @@ internal sealed record ResumeWebhook : ICommand<WebhookView>;
 internal sealed class ResumeWebhookHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
     : ICommandHandler<ResumeWebhook, WebhookView>
 {
-    public async ValueTask<WebhookView> Handle(ResumeWebhook command, CancellationToken cancellationToken)
-    {
-        var shipperId = await WebhookOwner.Resolve(caller, accounts, cancellationToken);
-        var webhook = await WebhookOwner.Existing(subscriptions, shipperId, cancellationToken);
-        var now = clock.GetUtcNow();
-        if (webhook.Status != WebhookStatus.Active)
-        {
-            webhook = webhook with { Status = WebhookStatus.Active, DisabledReason = null, UpdatedAt = now };
-            await subscriptions.Save(webhook, cancellationToken);
-        }
-
-        return WebhookView.Of(webhook, now);
-    }
+    public async ValueTask<WebhookView> Handle(ResumeWebhook command, CancellationToken cancellationToken) =>
+        await WebhookOwner.SetStatus(subscriptions, caller, accounts, WebhookStatus.Active, clock.GetUtcNow(), cancellationToken);
 }

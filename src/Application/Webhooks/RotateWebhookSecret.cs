@@ -19,8 +19,7 @@ internal sealed class RotateWebhookSecretHandler(IWebhookSubscriptions subscript
 {
     public async ValueTask<RotatedSecret> Handle(RotateWebhookSecret command, CancellationToken cancellationToken)
     {
-        var shipperId = await WebhookOwner.Resolve(caller, accounts, cancellationToken);
-        var webhook = await WebhookOwner.Existing(subscriptions, shipperId, cancellationToken);
+        var webhook = await WebhookOwner.Mine(subscriptions, caller, accounts, cancellationToken);
         var rotated = webhook.Rotate(WebhookSignature.NewSecret(), clock.GetUtcNow());
         await subscriptions.Save(rotated, cancellationToken);
         return new RotatedSecret(rotated.Secret, rotated.PreviousSecretExpiresAt!.Value);

@@ -14,17 +14,6 @@ internal sealed record SuspendWebhook : ICommand<WebhookView>;
 internal sealed class SuspendWebhookHandler(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, TimeProvider clock)
     : ICommandHandler<SuspendWebhook, WebhookView>
 {
-    public async ValueTask<WebhookView> Handle(SuspendWebhook command, CancellationToken cancellationToken)
-    {
-        var shipperId = await WebhookOwner.Resolve(caller, accounts, cancellationToken);
-        var webhook = await WebhookOwner.Existing(subscriptions, shipperId, cancellationToken);
-        var now = clock.GetUtcNow();
-        if (webhook.Status != WebhookStatus.Suspended)
-        {
-            webhook = webhook with { Status = WebhookStatus.Suspended, UpdatedAt = now };
-            await subscriptions.Save(webhook, cancellationToken);
-        }
-
-        return WebhookView.Of(webhook, now);
-    }
+    public async ValueTask<WebhookView> Handle(SuspendWebhook command, CancellationToken cancellationToken) =>
+        await WebhookOwner.SetStatus(subscriptions, caller, accounts, WebhookStatus.Suspended, clock.GetUtcNow(), cancellationToken);
 }

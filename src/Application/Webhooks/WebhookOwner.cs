@@ -21,6 +21,24 @@ internal static class WebhookOwner
             : throw AppError.Forbidden("ACCOUNT_SUSPENDED", $"The shipper '{shipperId}' is suspended; contact Cargamos.");
     }
 
+    /// <summary>The calling shipper's webhook (404 when it has none).</summary>
+    public static async Task<WebhookSubscription> Mine(IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, CancellationToken ct) =>
+        await Existing(subscriptions, await Resolve(caller, accounts, ct), ct);
+
+    /// <summary>Suspends or resumes the calling shipper's webhook; already so, nothing is saved (both are idempotent).</summary>
+    public static async Task<WebhookView> SetStatus(
+        IWebhookSubscriptions subscriptions, ICaller caller, IAccountDirectory accounts, WebhookStatus status, DateTimeOffset now, CancellationToken ct)
+    {
+        var webhook = await Mine(subscriptions, caller, accounts, ct);
+        var changed = webhook.WithStatus(status, now);
+        if (!ReferenceEquals(changed, webhook))
+        {
+            await subscriptions.Save(changed, ct);
+        }
+
+        return WebhookView.Of(changed, now);
+    }
+
     public static async Task<WebhookSubscription> Existing(IWebhookSubscriptions subscriptions, string shipperId, CancellationToken ct) =>
         await subscriptions.Get(shipperId, ct) ?? throw NoWebhook();
 

@@ -40,6 +40,10 @@ internal sealed record WebhookSubscription(
     public IReadOnlyList<string> SigningSecrets(DateTimeOffset now) =>
         PreviousSecret is not null && PreviousSecretExpiresAt > now ? [Secret, PreviousSecret] : [Secret];
 
+    /// <summary>The webhook in <paramref name="status"/>, or itself when already there; becoming active forgets why it was disabled.</summary>
+    public WebhookSubscription WithStatus(WebhookStatus status, DateTimeOffset now) =>
+        Status == status ? this : this with { Status = status, DisabledReason = status == WebhookStatus.Active ? null : DisabledReason, UpdatedAt = now };
+
     public WebhookSubscription Rotate(string newSecret, DateTimeOffset now) =>
         this with { Secret = newSecret, PreviousSecret = Secret, PreviousSecretExpiresAt = now + SecretOverlap, UpdatedAt = now };
 }
