@@ -2,6 +2,7 @@ using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Shipments.Contracts;
 using Cargamos.Modular.Domain.Common;
 using Cargamos.Modular.Domain.Shipments;
+using Cargamos.Modular.Application.Common.Ports;
 
 namespace Cargamos.Modular.Application.Vtex;
 
