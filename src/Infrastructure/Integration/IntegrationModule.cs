@@ -19,7 +19,7 @@ public static class IntegrationModule
             options.Storage.ExtendedSchemaObjects.Add(new Sequence(
                 new PostgresqlObjectName(MartenStore.Schema, MartenIntegrationLots.Sequence, SchemaUtils.IdentifierUsage.General)));
         });
-        services.AddScoped<IIntegrationLots, MartenIntegrationLots>();
+        services.AddSingleton<IIntegrationLots, MartenIntegrationLots>();
         services.AddSingleton<IShipmentCreator, MartenShipmentCreator>();
         services.AddScoped<DeliveryOrderIntake>();
         return services;

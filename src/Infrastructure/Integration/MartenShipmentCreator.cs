@@ -13,11 +13,11 @@ using Cargamos.Modular.Infrastructure.Integration.Contracts;
 namespace Cargamos.Modular.Infrastructure.Integration;
 
 /// <summary>
-/// The one place shipment streams are started. One transaction per creation, on its own connection (a lot's batches are
-/// written concurrently, so the request's session is not used): the new streams (Marten writes their inline projections,
-/// with the unique (shipper, trackingId) index, and the webhook outbox rows in the same batch) and the VTEX order key;
-/// then the lot's part: a lot of one inserted COMPLETED, or a batch's progress added only while its processor holds the
-/// lease; then the commit. Nothing is read first: when a unique index refuses the transaction, the trackingIds found used
+/// The one place shipment streams are started, one transaction per creation (not the request's session: a lot's batches
+/// are written concurrently). A lot of one (an API order, a VTEX service) is one batched commit: the order key, the stream
+/// (Marten adds its inline projections, with the unique (shipper, trackingId) index, and the webhook outbox rows) and the
+/// lot with its row. A spreadsheet batch also adds its rows' results and the lot's progress, only while its processor
+/// holds the lot's lease (checked by the rows the update touched), before the commit. Nothing is read first: when a unique index refuses the transaction, the trackingIds found used
 /// become their rows' ALREADY_EXISTS (or the VTEX key found stored is returned) and the rest is written again.
 /// </summary>
 internal sealed class MartenShipmentCreator(IDocumentStore documentStore) : IShipmentCreator
@@ -67,25 +67,36 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore) : IShi
             return result;
         }
 
+        if (creation.Lot is LotOfOne one)
+        {
+            // The common case (an API order, a VTEX service) in one batched commit: the key, the stream with its inline
+            // projections and outbox rows, and the lot of one with its row.
+            await using var session = documentStore.LightweightSession();
+            Stage(session, creation, rows);
+            var created = result.Rows[0];
+            session.QueueSqlCommand($"""
+                insert into {IntegrationLotSchema.Lots} (lot_id, source, shipper_id, status, shipper_lot_id, total_rows, processed_rows, last_row,
+                    created, rejected, process_id, created_at, started_at, finished_at)
+                values (?, ?, ?, '{LotStatuses.Completed}', ?, 1, 1, 1, 1, 0, ?, ?, ?, ?)
+                """, one.LotId, one.Source, one.ShipperId, (object?)one.ShipperLotId ?? DBNull.Value, creation.ProcessId, one.At, one.At, one.At);
+            session.QueueSqlCommand($"""
+                insert into {IntegrationLotSchema.Rows} (lot_id, row_number, outcome, tracking_id, shipment_id, errors)
+                values (?, ?, '{RowOutcomes.Created}', ?, ?, null)
+                """, one.LotId, created.Row, created.TrackingId!, created.ShipmentId!.Value);
+            await session.SaveChangesAsync(ct);
+            return result;
+        }
+
         await using var connection = documentStore.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var session = documentStore.LightweightSession(SessionOptions.ForTransaction(transaction)))
         {
-            session.CorrelationId = creation.ProcessId;
-            if (creation.OrderKey is { } key)
-            {
-                session.InsertObjects([key]);
-            }
-
-            foreach (var shipment in rows.Select(r => r.Shipment).OfType<NewShipment>())
-            {
-                session.Events.StartStream<Shipment>(shipment.Created.ShipmentId, shipment.Events.Cast<object>().ToArray());
-            }
-
+            Stage(session, creation, rows);
             await session.SaveChangesAsync(ct);
         }
 
+        // A batch's progress counts only while its processor holds the lot's lease: checked by the rows the update touched.
         // The lot's row is locked from here to the commit only, so batches of one lot written at once barely wait for each other.
         await using (var command = LotCommand(creation, result, connection, transaction))
         {
@@ -99,28 +110,34 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore) : IShi
         return result;
     }
 
-    /// <summary>The lot's part: its rows' results, and the lot of one itself or the batch's progress (under the lease).</summary>
+    /// <summary>The order key and the new streams (Marten adds their inline projections and outbox rows at the commit).</summary>
+    private static void Stage(IDocumentSession session, ShipmentCreation creation, IReadOnlyList<CreationRow> rows)
+    {
+        session.CorrelationId = creation.ProcessId;
+        if (creation.OrderKey is { } key)
+        {
+            session.InsertObjects([key]);
+        }
+
+        foreach (var shipment in rows.Select(r => r.Shipment).OfType<NewShipment>())
+        {
+            session.Events.StartStream<Shipment>(shipment.Created.ShipmentId, shipment.Events.Cast<object>().ToArray());
+        }
+    }
+
+    /// <summary>A spreadsheet batch's part: its rows' results and the lot's progress (under the lease).</summary>
     private static NpgsqlCommand LotCommand(ShipmentCreation creation, ShipmentCreationResult result, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         var rows = result.Rows;
         const string insertRows = "select @id, r.n, r.o, r.t, r.s, r.e::jsonb from unnest(@numbers, @outcomes, @tracking, @shipments, @errors) as r(n, o, t, s, e)";
-        var command = new NpgsqlCommand(creation.Lot switch
-        {
-            LotOfOne => $"""
-                insert into {IntegrationLotSchema.Lots} (lot_id, source, shipper_id, status, shipper_lot_id, total_rows, processed_rows, last_row,
-                    created, rejected, process_id, created_at, started_at, finished_at)
-                values (@id, @source, @shipper, '{LotStatuses.Completed}', @shipperLot, @count, @count, @last, @created, @rejected, @process, @at, @at, @at);
-                insert into {IntegrationLotSchema.Rows} (lot_id, row_number, outcome, tracking_id, shipment_id, errors) {insertRows};
-                """,
-            LotBatch => $"""
-                insert into {IntegrationLotSchema.Rows} (lot_id, row_number, outcome, tracking_id, shipment_id, errors) {insertRows};
-                update {IntegrationLotSchema.Lots}
-                set processed_rows = processed_rows + @count, last_row = greatest(last_row, @last), created = created + @created,
-                    rejected = rejected + @rejected, lease_until = now() + @lease
-                where lot_id = @id and status = '{LotStatuses.Processing}' and lease_owner = @owner;
-                """,
-            _ => throw new ArgumentOutOfRangeException(nameof(creation), creation.Lot, null),
-        }, connection, transaction);
+        var batch = (LotBatch)creation.Lot;
+        var command = new NpgsqlCommand($"""
+            insert into {IntegrationLotSchema.Rows} (lot_id, row_number, outcome, tracking_id, shipment_id, errors) {insertRows};
+            update {IntegrationLotSchema.Lots}
+            set processed_rows = processed_rows + @count, last_row = greatest(last_row, @last), created = created + @created,
+                rejected = rejected + @rejected, lease_until = now() + @lease
+            where lot_id = @id and status = '{LotStatuses.Processing}' and lease_owner = @owner;
+            """, connection, transaction);
         command.Parameters.AddWithValue("id", creation.Lot.LotId);
         command.Parameters.Add(new NpgsqlParameter("numbers", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = rows.Select(r => r.Row).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("outcomes", NpgsqlDbType.Array | NpgsqlDbType.Text)
@@ -137,21 +154,8 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore) : IShi
         command.Parameters.AddWithValue("last", rows.Max(r => r.Row));
         command.Parameters.AddWithValue("created", result.Created);
         command.Parameters.AddWithValue("rejected", result.Rejected);
-        switch (creation.Lot)
-        {
-            case LotOfOne one:
-                command.Parameters.AddWithValue("source", one.Source);
-                command.Parameters.AddWithValue("shipper", one.ShipperId);
-                command.Parameters.Add(new NpgsqlParameter("shipperLot", NpgsqlDbType.Text) { Value = (object?)one.ShipperLotId ?? DBNull.Value });
-                command.Parameters.AddWithValue("process", creation.ProcessId);
-                command.Parameters.AddWithValue("at", one.At);
-                break;
-            case LotBatch batch:
-                command.Parameters.AddWithValue("lease", batch.Lease);
-                command.Parameters.AddWithValue("owner", batch.Owner);
-                break;
-        }
-
+        command.Parameters.AddWithValue("lease", batch.Lease);
+        command.Parameters.AddWithValue("owner", batch.Owner);
         return command;
     }
 

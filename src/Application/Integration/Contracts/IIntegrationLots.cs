@@ -1,6 +1,6 @@
 namespace Cargamos.Modular.Application.Integration.Contracts;
 
-/// <summary>Integration lot ids: one database sequence, so ids are unique and increasing across API instances.</summary>
+/// <summary>Integration lot ids: unique across API instances (one database sequence), increasing within one instance.</summary>
 public interface IIntegrationLots
 {
     Task<long> NextId(CancellationToken ct);
