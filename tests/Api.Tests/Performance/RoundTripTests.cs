@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Cargamos.Modular.Api.Tests.Infrastructure;
+
+namespace Cargamos.Modular.Api.Tests.Performance;
+
+/// <summary>
+/// The database round trips one request costs, counted from Npgsql's own trace (one activity per command or batch
+/// sent) for that request's trace only: the budget of docs/performance.md, held as a count, not a timing.
+/// </summary>
+public sealed class RoundTripTests(ApiFactory api) : IClassFixture<ApiFactory>, IDisposable
+{
+    private static readonly ActivitySource Test = new("Cargamos.Tests.RoundTrips");
+    private readonly ConcurrentBag<Activity> database = [];
+    private readonly ActivityListener listener = new()
+    {
+        ShouldListenTo = _ => true,
+        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+    };
+
+    public void Dispose() => listener.Dispose();
+
+    [Fact]
+    public async Task An_order_costs_one_batched_commit_once_the_reference_data_is_warm()
+    {
+        var shipper = await api.LoginAs(DemoUser.Shipper);
+        Assert.Equal(HttpStatusCode.Created, (await shipper.Integrate(Orders.Valid(Orders.Unique("WARM")))).StatusCode);
+
+        var sent = await Counted(shipper, () => shipper.Integrate(Orders.Valid(Orders.Unique("RT"))));
+
+        Assert.Equal(HttpStatusCode.Created, sent.Response.StatusCode);
+        Assert.True(sent.Statements.Count <= MaxOrderRoundTrips,
+            $"{sent.Statements.Count} round trips (budget {MaxOrderRoundTrips}):{Environment.NewLine}{string.Join(Environment.NewLine, sent.Statements)}");
+    }
+
+    /// <summary>
+    /// Commands sent (COMMIT is not traced, it adds one): the one batch (events, inline projections, outbox rows, lot of
+    /// one) plus, until reference data is held in memory, the organization, the contract and the webhook subscription.
+    /// </summary>
+    internal const int MaxOrderRoundTrips = 4;
+
+    private async Task<(HttpResponseMessage Response, List<string> Statements)> Counted(HttpClient client, Func<Task<HttpResponseMessage>> send)
+    {
+        listener.ActivityStopped = a =>
+        {
+            if (a.Source.Name == "Npgsql")
+            {
+                database.Add(a);
+            }
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var root = Test.StartActivity("request") ?? throw new InvalidOperationException("No listener: the trace cannot be followed.");
+        // The request joins this trace through W3C trace context, as it would behind a traced gateway.
+        client.DefaultRequestHeaders.Add("traceparent", $"00-{root.TraceId}-{root.SpanId}-01");
+        HttpResponseMessage response;
+        try
+        {
+            response = await send();
+        }
+        finally
+        {
+            client.DefaultRequestHeaders.Remove("traceparent");
+            root.Stop();
+        }
+
+        var mine = database.Where(a => a.TraceId == root.TraceId)
+            .OrderBy(a => a.StartTimeUtc)
+            .Select(a => a.DisplayName + ": " + (a.GetTagItem("db.query.text") ?? a.GetTagItem("db.statement"))?.ToString()?.ReplaceLineEndings(" ")[..Math.Min(160, ((a.GetTagItem("db.query.text") ?? a.GetTagItem("db.statement"))?.ToString() ?? "").Length)])
+            .ToList();
+        Assert.True(mine.Count > 0, $"no database activity in the request's trace ({database.Count} Npgsql activities in all, traces {string.Join(",", database.Select(a => a.TraceId.ToString()[..6]).Distinct())}, root {root.TraceId.ToString()[..6]})");
+        return (response, mine);
+    }
+}
