@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Cargamos.Modular.Api.Tests.Infrastructure;
+using Cargamos.Modular.Api.Tests.Vtex;
 
 namespace Cargamos.Modular.Api.Tests.Performance;
 
@@ -33,6 +34,28 @@ public sealed class RoundTripTests(ApiFactory api) : IClassFixture<ApiFactory>, 
         Assert.True(sent.Statements.Count <= MaxOrderRoundTrips,
             $"{sent.Statements.Count} round trips (budget {MaxOrderRoundTrips}):{Environment.NewLine}{string.Join(Environment.NewLine, sent.Statements)}");
     }
+
+    [Fact]
+    public async Task A_carrier_status_update_reads_the_service_and_its_stream_then_appends_in_one_batch()
+    {
+        var carrier = await api.AsCarrier(CarrierClient.ServientregaKey);
+        var (_, warm) = await api.Shipment();
+        Assert.Equal(HttpStatusCode.OK, (await carrier.Patch(CarrierClient.Servientrega, warm, CarrierClient.Status("PENDING"))).StatusCode);
+        var (_, serviceId) = await api.Shipment();
+
+        var sent = await Counted(carrier, () => carrier.Patch(CarrierClient.Servientrega, serviceId, CarrierClient.Status("PENDING")));
+
+        Assert.Equal(HttpStatusCode.OK, sent.Response.StatusCode);
+        Assert.True(sent.Statements.Count <= MaxCarrierUpdateRoundTrips,
+            $"{sent.Statements.Count} round trips (budget {MaxCarrierUpdateRoundTrips}):{Environment.NewLine}{string.Join(Environment.NewLine, sent.Statements)}");
+    }
+
+    /// <summary>
+    /// Today: the service found by its id (tracking read model), the stream read for the decision, the inline projections'
+    /// current documents (tracking, VTEX view), the outbox listener's reads (tracking, webhook subscription), the one
+    /// append batch. Issue 10 brings this down; lower the budget with it.
+    /// </summary>
+    internal const int MaxCarrierUpdateRoundTrips = 7;
 
     /// <summary>
     /// Commands sent (COMMIT is not traced, it adds one): the one batch (events, inline projections, outbox rows, lot of
