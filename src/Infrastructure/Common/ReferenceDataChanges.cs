@@ -30,9 +30,13 @@ internal sealed class ReferenceDataChanges
 
     private readonly ConcurrentDictionary<string, List<Action>> invalidators = new(StringComparer.Ordinal);
     private volatile bool listening;
+    private long connections;
 
     /// <summary>True while notifications are received: only then may a cache answer from memory.</summary>
     public bool Listening => listening;
+
+    /// <summary>How many times the LISTEN connection was (re)established.</summary>
+    public long Connections => Interlocked.Read(ref connections);
 
     /// <summary>Invalidated together with every other cache of <paramref name="type"/>'s documents.</summary>
     public void OnChange(Type type, Action invalidate)
@@ -75,6 +79,7 @@ internal sealed class ReferenceDataChanges
     {
         InvalidateAll();
         listening = true;
+        Interlocked.Increment(ref connections);
     }
 
     /// <summary>Disconnected: read through until <see cref="Connected"/>.</summary>
@@ -217,7 +222,9 @@ internal sealed class ReferenceDataListener(IDocumentStore store, ReferenceDataC
                 }
 
                 failures = 0;
-                await using var ping = new NpgsqlCommand("select 1", connection);
+
+                // LISTEN again (a no-op) as the heartbeat: the connection then always shows as this listener's.
+                await using var ping = new NpgsqlCommand($"listen {ReferenceDataChanges.Channel}", connection);
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     if (!await connection.WaitAsync(Heartbeat, stoppingToken))
@@ -225,7 +232,7 @@ internal sealed class ReferenceDataListener(IDocumentStore store, ReferenceDataC
                         // Nothing heard for a second: make sure the connection is still there (notifications come first).
                         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                         timeout.CancelAfter(Heartbeat);
-                        await ping.ExecuteScalarAsync(timeout.Token);
+                        await ping.ExecuteNonQueryAsync(timeout.Token);
                     }
                 }
             }
