@@ -1,4 +1,5 @@
 using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Infrastructure.Common;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,6 +15,8 @@ public static class AccessModule
             options.Schema.For<Organization>();
             options.Schema.For<UserAccount>().Index(u => u.OrganizationKey);
         });
+        services.AddReferenceDocument<Organization>().AddReferenceDocument<UserAccount>();
+        services.AddSingleton<AccountCache>();
         services.AddScoped<IAccountDirectory, MartenAccountDirectory>();
         services.AddSingleton<IPasswordHashing, PasswordHashing>();
         if (seedDemoData)

@@ -12,7 +12,8 @@ namespace Cargamos.Modular.Infrastructure.Common;
 /// <summary>
 /// The one Marten store every module shares (schema <see cref="Schema"/>): connection, JSON conventions and event-store
 /// settings. Each module adds its own documents, projections, tables and listeners with <c>ConfigureMarten</c> in its
-/// <c>Add&lt;Module&gt;()</c>; this class knows no module.
+/// <c>Add&lt;Module&gt;()</c>; this class knows no module. Modules name their reference documents with
+/// <see cref="ReferenceDocuments.AddReferenceDocument{T}"/> (see <see cref="ReferenceDataChanges"/>).
 /// </summary>
 public static class MartenStore
 {
@@ -26,11 +27,15 @@ public static class MartenStore
             {
                 var options = new StoreOptions();
                 ConfigureStore(options, connectionString, provider.GetServices<StoredJsonModifier>());
+                options.Listeners.Add(new ReferenceDataSessionListener(
+                    provider.GetServices<ReferenceDocumentType>().DistinctBy(t => t.Type).ToArray(),
+                    provider.GetRequiredService<ReferenceDataChanges>()));
                 return options;
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();
         services.AddScoped<IIdempotencyStore, MartenIdempotencyStore>();
+        services.AddReferenceDataChanges();
         return services;
     }
 

@@ -1,27 +1,35 @@
 using Cargamos.Modular.Domain.ReferenceData;
+using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Infrastructure.ReferenceData;
 
 /// <summary>
 /// The process-wide snapshot of every coverage zone that coverage lookups read (one per order, and per row of a
-/// spreadsheet). Zones are few, so all of them are held. Saves and deletes made through this process invalidate it at
-/// once; changes made by another API instance are seen when the snapshot is older than <see cref="MaxAge"/>, which
-/// triggers a reload on the next lookup. A singleton.
+/// spreadsheet). Zones are few, so all of them are held. Any change to a zone, committed by any API process, invalidates
+/// it through <see cref="ReferenceDataChanges"/>; while this process does not receive those notifications, every lookup
+/// reads the zones again and nothing is kept. A singleton.
 /// </summary>
-internal sealed class CoverageZoneCache(TimeProvider clock) : IDisposable
+internal sealed class CoverageZoneCache : IDisposable
 {
-    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
-
     private readonly SemaphoreSlim reload = new(1, 1);
+    private readonly ReferenceDataChanges changes;
+    private readonly TimeProvider clock;
     private CoverageIndex? current;
     private long generation;
+
+    public CoverageZoneCache(ReferenceDataChanges changes, TimeProvider clock)
+    {
+        this.changes = changes;
+        this.clock = clock;
+        changes.OnChange(typeof(CoverageZone), Invalidate);
+    }
 
     public async ValueTask<CoverageIndex> Current(Func<CancellationToken, Task<IReadOnlyList<CoverageZone>>> load, CancellationToken ct)
     {
         var index = Volatile.Read(ref current);
-        if (IsFresh(index))
+        if (index is not null && changes.Listening)
         {
-            return index!;
+            return index;
         }
 
         // One reload at a time: concurrent lookups wait for it instead of all querying the database.
@@ -29,16 +37,17 @@ internal sealed class CoverageZoneCache(TimeProvider clock) : IDisposable
         try
         {
             index = Volatile.Read(ref current);
-            if (IsFresh(index))
+            if (index is not null && changes.Listening)
             {
-                return index!;
+                return index;
             }
 
             var loadedGeneration = Interlocked.Read(ref generation);
+            var listening = changes.Listening;
             var loaded = CoverageIndex.Build(await load(ct), clock.GetUtcNow());
 
-            // A save committed while loading may be missing from what was read: answer with it, but do not keep it.
-            if (Interlocked.Read(ref generation) == loadedGeneration)
+            // A change committed while loading may be missing from what was read: answer with it, but do not keep it.
+            if (listening && changes.Listening && Interlocked.Read(ref generation) == loadedGeneration)
             {
                 Volatile.Write(ref current, loaded);
             }
@@ -51,7 +60,7 @@ internal sealed class CoverageZoneCache(TimeProvider clock) : IDisposable
         }
     }
 
-    /// <summary>Called after a zone change has been committed: the next lookup reloads.</summary>
+    /// <summary>Called when a zone change has been committed (here or elsewhere): the next lookup reloads.</summary>
     public void Invalidate()
     {
         Interlocked.Increment(ref generation);
@@ -59,8 +68,6 @@ internal sealed class CoverageZoneCache(TimeProvider clock) : IDisposable
     }
 
     public void Dispose() => reload.Dispose();
-
-    private bool IsFresh(CoverageIndex? index) => index is not null && clock.GetUtcNow() - index.LoadedAt < MaxAge;
 }
 
 /// <summary>

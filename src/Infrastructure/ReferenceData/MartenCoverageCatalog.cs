@@ -4,7 +4,10 @@ using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Infrastructure.ReferenceData;
 
-/// <summary>Zones are Marten documents (id = zone id); lookups read the process-wide <see cref="CoverageZoneCache"/>.</summary>
+/// <summary>
+/// Zones are Marten documents (id = zone id); lookups read the process-wide <see cref="CoverageZoneCache"/>, which the
+/// store's reference-data listener invalidates when a save or delete commits (here and on every other process).
+/// </summary>
 internal sealed class MartenCoverageCatalog(IDocumentSession session, CoverageZoneCache cache) : ICoverageCatalog
 {
     public async Task<CoverageZone?> FindZone(string country, string normalizedPostalCode, CancellationToken ct)
@@ -21,7 +24,6 @@ internal sealed class MartenCoverageCatalog(IDocumentSession session, CoverageZo
     {
         session.Store(zone);
         await session.SaveChangesAsync(ct);
-        cache.Invalidate();
     }
 
     public async Task<bool> Delete(string zoneId, CancellationToken ct)
@@ -33,7 +35,6 @@ internal sealed class MartenCoverageCatalog(IDocumentSession session, CoverageZo
 
         session.Delete<CoverageZone>(zoneId);
         await session.SaveChangesAsync(ct);
-        cache.Invalidate();
         return true;
     }
 

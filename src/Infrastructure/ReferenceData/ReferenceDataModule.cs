@@ -1,5 +1,6 @@
 using Cargamos.Modular.Application.ReferenceData;
 using Cargamos.Modular.Application.ReferenceData.Contracts;
+using Cargamos.Modular.Infrastructure.Common;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Cargamos.Modular.Domain.ReferenceData;
@@ -8,7 +9,7 @@ namespace Cargamos.Modular.Infrastructure.ReferenceData;
 
 /// <summary>
 /// The ReferenceData module: shipper organizations' contracts and the coverage zones operators manage, the shipper
-/// standing check (layer 1 of integration), and the process-wide coverage lookup cache.
+/// standing check (layer 1 of integration), and the process-wide caches of zones and contracts.
 /// </summary>
 public static class ReferenceDataModule
 {
@@ -19,7 +20,9 @@ public static class ReferenceDataModule
             options.Schema.For<CoverageZone>();
             options.Schema.For<ShipperContract>().Identity(c => c.ShipperId);
         });
+        services.AddReferenceDocument<CoverageZone>().AddReferenceDocument<ShipperContract>();
         services.AddSingleton<CoverageZoneCache>();
+        services.AddSingleton<ContractCache>();
         services.AddScoped<ICoverageCatalog, MartenCoverageCatalog>();
         services.AddScoped<IContractStore, MartenContractStore>();
         services.AddScoped<IShipperRegistry, MartenShipperRegistry>();

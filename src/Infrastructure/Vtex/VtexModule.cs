@@ -23,6 +23,8 @@ public static class VtexModule
         });
         // The view's position is not part of the VTEX document ([JsonIgnore]), but the store keeps it.
         services.AddSingleton(new StoredJsonModifier(VtexServiceViewStorage.IncludePosition));
+        services.AddReferenceDocument<CarrierAccount>().AddReferenceDocument<VtexAccount>();
+        services.AddSingleton<VtexDirectoryCache>();
         services.AddScoped<ICarrierDirectory, MartenCarrierDirectory>();
         services.AddScoped<IVtexAccounts, MartenVtexAccounts>();
         services.AddScoped<IVtexOrders, MartenVtexOrders>();

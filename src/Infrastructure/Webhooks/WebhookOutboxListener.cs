@@ -3,6 +3,7 @@ using Cargamos.Modular.Domain.Shipments;
 using JasperFx.Events;
 using Marten;
 using Cargamos.Modular.Application.Shipments.Contracts;
+using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Infrastructure.Webhooks;
 
@@ -17,8 +18,9 @@ namespace Cargamos.Modular.Infrastructure.Webhooks;
 /// version <c>FetchForWriting</c> asserts (else the tracking read model's, which is the database state before this save),
 /// and a new stream starts at 1. The state before the save comes from the tracking read model, read through a separate
 /// query session so that an identity-map session, which already holds the inline projection's new document, cannot hide it.
+/// The shippers' webhooks are read from memory (<see cref="WebhookSubscriptionCache"/>).
 /// </remarks>
-internal sealed class WebhookOutboxListener(TimeProvider clock) : DocumentSessionListenerBase
+internal sealed class WebhookOutboxListener(TimeProvider clock, WebhookSubscriptionCache subscriptions) : DocumentSessionListenerBase
 {
     private static readonly string Insert =
         $"insert into {WebhookSchema.Messages} (id, shipper_id, shipment_id, version, type, payload) values (?, ?, ?, ?, ?, ?::json)";
@@ -56,11 +58,15 @@ internal sealed class WebhookOutboxListener(TimeProvider clock) : DocumentSessio
         }
 
         var shipperIds = plans.Select(p => p.ShipperId).Distinct().ToArray();
-        var webhooks = shipperIds.Length == 0
-            ? new Dictionary<string, WebhookSubscription>()
-            : (await reader.LoadManyAsync<WebhookSubscription>(token, shipperIds))
-                .Where(w => w.Status == WebhookStatus.Active)
-                .ToDictionary(w => w.Id);
+        var webhooks = new Dictionary<string, WebhookSubscription>();
+        foreach (var shipperId in shipperIds)
+        {
+            if (await subscriptions.Get(shipperId, (id, ct) => reader.LoadAsync<WebhookSubscription>(id, ct), token) is { Status: WebhookStatus.Active } webhook)
+            {
+                webhooks.Add(shipperId, webhook);
+            }
+        }
+
         if (webhooks.Count == 0)
         {
             return;
@@ -106,4 +112,16 @@ internal sealed class WebhookOutboxListener(TimeProvider clock) : DocumentSessio
             session.QueueSqlCommand($"notify {WebhookSchema.Channel}");
         }
     }
+}
+
+/// <summary>
+/// The shippers' webhooks as the outbox listener reads them on every save carrying shipment events (a missing one
+/// included), invalidated by <see cref="ReferenceDataChanges"/>. Edits read the document itself (optimistic concurrency). A singleton.
+/// </summary>
+internal sealed class WebhookSubscriptionCache(ReferenceDataChanges changes)
+{
+    private readonly ReferenceCache<string, WebhookSubscription?> subscriptions = changes.Cache<string, WebhookSubscription?>(typeof(WebhookSubscription));
+
+    public Task<WebhookSubscription?> Get(string shipperId, Func<string, CancellationToken, Task<WebhookSubscription?>> load, CancellationToken ct) =>
+        subscriptions.Get(shipperId, load, ct);
 }

@@ -1,5 +1,6 @@
 using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Application.Webhooks.Ports;
+using Cargamos.Modular.Infrastructure.Common;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,13 +17,15 @@ public static class WebhooksModule
 {
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
-        services.ConfigureMarten(options =>
+        services.ConfigureMarten((provider, options) =>
         {
             options.Schema.For<WebhookSubscription>().DocumentAlias("webhook_subscription").UseOptimisticConcurrency(true);
             options.Storage.ExtendedSchemaObjects.Add(WebhookSchema.MessagesTableDefinition());
             options.Storage.ExtendedSchemaObjects.Add(WebhookSchema.AttemptsTableDefinition());
-            options.Listeners.Add(new WebhookOutboxListener(TimeProvider.System));
+            options.Listeners.Add(new WebhookOutboxListener(TimeProvider.System, provider.GetRequiredService<WebhookSubscriptionCache>()));
         });
+        services.AddReferenceDocument<WebhookSubscription>();
+        services.AddSingleton<WebhookSubscriptionCache>();
 
         services.AddOptions<WebhookOptions>()
             .Bind(configuration.GetSection(WebhookOptions.Section))

@@ -1,10 +1,10 @@
+using Cargamos.Modular.Infrastructure.Common;
 using Cargamos.Modular.Infrastructure.ReferenceData;
-using Microsoft.Extensions.Time.Testing;
 using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Api.Tests.ReferenceData;
 
-/// <summary>The lookup snapshot: reloaded when invalidated or older than 30 s, never in between; the index answers like a scan.</summary>
+/// <summary>The lookup snapshot: kept while notifications are received, reloaded when a zone change is notified; the index answers like a scan.</summary>
 public sealed class CoverageZoneCacheTests
 {
     private static CoverageZone Zone(string id, string country, params (string From, string To)[] ranges) =>
@@ -23,44 +23,63 @@ public sealed class CoverageZoneCacheTests
         }
     }
 
-    [Fact]
-    public async Task A_change_made_elsewhere_is_seen_once_the_snapshot_is_30_seconds_old()
+    private static (CoverageZoneCache Cache, ReferenceDataChanges Changes) NewCache(bool listening = true)
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var cache = new CoverageZoneCache(clock);
+        var changes = new ReferenceDataChanges();
+        if (listening)
+        {
+            changes.Connected();
+        }
+
+        return (new CoverageZoneCache(changes, TimeProvider.System), changes);
+    }
+
+    [Fact]
+    public async Task The_snapshot_is_kept_until_a_zone_change_is_notified()
+    {
+        var (cache, changes) = NewCache();
+        using var _ = cache;
         var database = new Database();
         Assert.Null((await cache.Current(database.Load, default)).Find("mx", "44100"));
 
         database.Zones.Add(Zone("mx-gdl", "mx", ("44100", "45999"))); // another API instance saved it
-        clock.Advance(TimeSpan.FromSeconds(29));
+        changes.Changed(nameof(ShipperContract)); // another type: the zones stay
         Assert.Null((await cache.Current(database.Load, default)).Find("mx", "44100"));
         Assert.Equal(1, database.Loads);
 
-        clock.Advance(TimeSpan.FromSeconds(1));
+        changes.Changed(nameof(CoverageZone));
         Assert.Equal("mx-gdl", (await cache.Current(database.Load, default)).Find("mx", "44100")?.Id);
         Assert.Equal(2, database.Loads);
     }
 
     [Fact]
-    public async Task A_change_made_in_this_process_is_seen_at_once()
+    public async Task Without_notifications_every_lookup_reads_the_zones_and_a_reconnection_starts_over()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var cache = new CoverageZoneCache(clock);
+        var (cache, changes) = NewCache(listening: false);
+        using var _ = cache;
         var database = new Database();
         await cache.Current(database.Load, default);
-
-        database.Zones.Clear();
-        cache.Invalidate();
-
-        Assert.Null((await cache.Current(database.Load, default)).Find("mx", "06700"));
+        await cache.Current(database.Load, default);
         Assert.Equal(2, database.Loads);
+
+        changes.Connected();
+        await cache.Current(database.Load, default);
+        await cache.Current(database.Load, default);
+        Assert.Equal(3, database.Loads);
+
+        changes.Disconnected();
+        database.Zones.Clear();
+        Assert.Null((await cache.Current(database.Load, default)).Find("mx", "06700"));
+        changes.Connected();
+        await cache.Current(database.Load, default);
+        Assert.Equal(5, database.Loads);
     }
 
     [Fact]
     public async Task A_load_that_raced_an_invalidation_answers_but_is_not_kept()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var cache = new CoverageZoneCache(clock);
+        var (cache, _) = NewCache();
+        using var disposable = cache;
         var database = new Database();
 
         var first = await cache.Current(ct =>
