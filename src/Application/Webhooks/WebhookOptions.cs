@@ -35,6 +35,15 @@ internal sealed class WebhookOptions
     /// <summary>Longest wait a <c>Retry-After</c> may impose on one retry.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Delivered messages (with their attempts) are deleted this long after their delivery.</summary>
+    public TimeSpan DeliveredRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Failed messages (with their attempts) are deleted this long after they failed: longer than delivered ones, since a
+    /// shipper looks for them in the log and may redeliver them.
+    /// </summary>
+    public TimeSpan FailedRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Only https URLs (default: everywhere but Development and Testing).</summary>
     public bool? RequireHttps { get; set; }
 

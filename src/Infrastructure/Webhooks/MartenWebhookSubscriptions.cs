@@ -26,7 +26,7 @@ internal sealed class MartenWebhookSubscriptions(IDocumentSession session) : IWe
 
         session.Delete<WebhookSubscription>(shipperId);
         session.QueueSqlCommand($"""
-            update {WebhookSchema.Messages} set state = 'FAILED', locked_until = null, lock_token = null, last_error = ?
+            update {WebhookSchema.Messages} set state = 'FAILED', next_attempt_at = now(), locked_until = null, lock_token = null, last_error = ?
             where shipper_id = ? and state in ('PENDING', 'SENDING')
             """, "The webhook was deleted before this message was delivered.", shipperId);
         await Commit(ct);

@@ -12,7 +12,9 @@ namespace Cargamos.Modular.Infrastructure.Webhooks;
 /// Sends the outbox: claims due messages (see <see cref="WebhookOutbox"/>), posts each once, records the attempt and
 /// decides the next step: 2xx delivered; 410 Gone disables the webhook and fails its undelivered messages; otherwise a
 /// retry after the next delay of the schedule (±jitter, not before a 429/503 <c>Retry-After</c>), or FAILED when the
-/// schedule is exhausted. Wakes up on the outbox's NOTIFY and polls every <c>PollInterval</c> as a safety net.
+/// schedule is exhausted. Wakes up on the outbox's NOTIFY and polls every <c>PollInterval</c> as a safety net; claims
+/// again at once only when its batch was full or a delivery released the next version of a shipment, so one commit costs
+/// one claim. When idle it sweeps (orphans, suspended webhooks) and, at most every <see cref="PurgeInterval"/>, purges.
 /// </summary>
 internal sealed class WebhookDispatcher(
     WebhookOutbox outbox,
@@ -24,7 +26,9 @@ internal sealed class WebhookDispatcher(
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
     private DateTimeOffset lastSweep = DateTimeOffset.MinValue;
+    private DateTimeOffset lastPurge = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -55,10 +59,12 @@ internal sealed class WebhookDispatcher(
                     claimed = 0;
                 }
 
-                // A full batch may mean more are due; a delivered message may have unblocked the next version of its shipment.
-                if (claimed == 0)
+                // A full batch may mean more are due; a conclusion that released the next version of a shipment signals the
+                // wakeup itself. Otherwise nothing is due until a NOTIFY or a retry time: claiming again would find nothing.
+                if (claimed < settings.BatchSize)
                 {
-                    await SweepOrphans(stoppingToken);
+                    await Sweep(stoppingToken);
+                    await Purge(stoppingToken);
                     await wakeup.WaitAsync(settings.PollInterval, stoppingToken);
                 }
             }
@@ -72,7 +78,30 @@ internal sealed class WebhookDispatcher(
         }
     }
 
-    private async Task SweepOrphans(CancellationToken stoppingToken)
+    private async Task Purge(CancellationToken stoppingToken)
+    {
+        var now = clock.GetUtcNow();
+        if (now - lastPurge < PurgeInterval)
+        {
+            return;
+        }
+
+        lastPurge = now;
+        try
+        {
+            var purged = await outbox.Purge(options.Value.DeliveredRetention, options.Value.FailedRetention, stoppingToken);
+            if (purged > 0)
+            {
+                logger.LogInformation("Purged {Count} delivered or failed webhook messages past their retention", purged);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Purging old webhook messages did not work; trying again later");
+        }
+    }
+
+    private async Task Sweep(CancellationToken stoppingToken)
     {
         var now = clock.GetUtcNow();
         if (now - lastSweep < SweepInterval)
@@ -84,10 +113,11 @@ internal sealed class WebhookDispatcher(
         try
         {
             await outbox.FailOrphans(stoppingToken);
+            await outbox.ParkSuspended(stoppingToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Failing the messages of disabled or deleted webhooks did not work; trying again later");
+            logger.LogWarning(e, "Sweeping the messages of disabled, deleted or suspended webhooks did not work; trying again later");
         }
     }
 
@@ -141,7 +171,7 @@ internal sealed class WebhookDispatcher(
         var settings = options.Value;
         if (result.Delivered)
         {
-            await outbox.Delivered(message, attempt, CancellationToken.None);
+            NextVersionWaits(await outbox.Delivered(message, attempt, CancellationToken.None));
             return;
         }
 
@@ -162,7 +192,17 @@ internal sealed class WebhookDispatcher(
         {
             logger.LogWarning("Webhook message {MessageId} of {ShipperId}: failed after {Attempts} attempts ({Error})",
                 message.Id, message.ShipperId, message.Attempts, result.Error);
-            await outbox.Failed(message, attempt with { Error = $"{result.Error} Last attempt of the schedule: the message failed." }, CancellationToken.None);
+            NextVersionWaits(await outbox.Failed(message, attempt with { Error = $"{result.Error} Last attempt of the schedule: the message failed." },
+                CancellationToken.None));
+        }
+    }
+
+    // The next version of the shipment became claimable: claim again after this batch rather than at the next poll.
+    private void NextVersionWaits(bool waits)
+    {
+        if (waits)
+        {
+            wakeup.Signal();
         }
     }
 
@@ -185,7 +225,7 @@ internal sealed class WebhookDispatcher(
         session.QueueSqlCommand(WebhookOutbox.AttemptSqlForMarten,
             Guid.CreateVersion7(), attempt.MessageId, attempt.AttemptedAt, attempt.Url, attempt.HttpStatus ?? 410, attempt.DurationMs, attempt.Error ?? "HTTP 410");
         session.QueueSqlCommand($"""
-            update {WebhookSchema.Messages} set state = 'FAILED', locked_until = null, lock_token = null, last_error = ?
+            update {WebhookSchema.Messages} set state = 'FAILED', next_attempt_at = now(), locked_until = null, lock_token = null, last_error = ?
             where shipper_id = ? and state in ('PENDING', 'SENDING')
             """, reason, webhook.Id);
         try

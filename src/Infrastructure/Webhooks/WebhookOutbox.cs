@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace Cargamos.Modular.Infrastructure.Webhooks;
 
 /// <summary>A message claimed by this dispatcher for one attempt; <see cref="Token"/> fences its outcome against a lease taken over.</summary>
-internal sealed record ClaimedMessage(Guid Id, string ShipperId, string Type, string Payload, int Attempts, Guid Token);
+internal sealed record ClaimedMessage(Guid Id, string ShipperId, Guid? ShipmentId, long? Version, string Type, string Payload, int Attempts, Guid Token);
 
 /// <summary>One HTTP attempt as recorded in <c>webhook_attempts</c>.</summary>
 internal sealed record AttemptRecord(Guid MessageId, DateTimeOffset AttemptedAt, string Url, int? HttpStatus, int DurationMs, string? Error);
@@ -15,26 +15,62 @@ internal sealed record AttemptRecord(Guid MessageId, DateTimeOffset AttemptedAt,
 /// message; a lease that expires (its process died mid-attempt) makes the message claimable again. Per (shipper,
 /// shipment) only the earliest undelivered version is claimable, so a shipment's messages go out in version order.
 /// </summary>
+/// <remarks>
+/// Nothing here reads a message that is not due, so the cost of a claim does not grow with the backlog (docs/webhooks.md,
+/// "How it works"): the claim reads two partial indexes by due time; a message that must wait for an earlier version of
+/// its shipment is not left due (a retry pushes the shipment's later versions to its own next attempt, and the conclusion
+/// of the earlier one releases them), and the sweep moves due messages of suspended webhooks a minute on. For a FAILED
+/// message <c>next_attempt_at</c> is the time it failed: the purge reads it.
+/// </remarks>
 internal sealed class WebhookOutbox(WebhookDatabase database)
 {
-    private static readonly string ClaimSql = $"""
-        with due as (
+    /// <summary>How far the sweep moves the due messages of a suspended webhook, so that claims do not read them again meanwhile.</summary>
+    internal static readonly TimeSpan SuspendedPark = TimeSpan.FromMinutes(1);
+
+    /// <summary>Rows removed by one purge statement.</summary>
+    internal const int PurgeBatch = 1000;
+
+    // FOR UPDATE cannot apply to a UNION: the two index-ordered branches pick candidates, the join locks them and checks
+    // again what may have changed since (a concurrent claim or conclusion).
+    internal static readonly string ClaimSql = $"""
+        with candidate as (
+            (select p.id, p.next_attempt_at as due_at from {WebhookSchema.Messages} p
+             where p.state = 'PENDING' and p.next_attempt_at <= now()
+             order by p.next_attempt_at)
+            union all
+            (select l.id, l.locked_until as due_at from {WebhookSchema.Messages} l
+             where l.state = 'SENDING' and l.locked_until < now()
+             order by l.locked_until)),
+        due as (
             select m.id
-            from {WebhookSchema.Messages} m
+            from candidate c
+            join {WebhookSchema.Messages} m on m.id = c.id
             join {WebhookSchema.Subscriptions} s on s.id = m.shipper_id and s.data ->> 'status' = 'Active'
             where ((m.state = 'PENDING' and m.next_attempt_at <= now()) or (m.state = 'SENDING' and m.locked_until < now()))
               and (m.shipment_id is null or not exists (
                     select 1 from {WebhookSchema.Messages} earlier
                     where earlier.shipper_id = m.shipper_id and earlier.shipment_id = m.shipment_id
-                      and earlier.state in ('PENDING', 'SENDING') and earlier.version < m.version))
-            order by m.next_attempt_at, m.id
+                      and earlier.state <> 'DELIVERED' and earlier.state <> 'FAILED' and earlier.version < m.version))
+            order by c.due_at
             limit @limit
             for update of m skip locked)
         update {WebhookSchema.Messages} m
         set state = 'SENDING', locked_until = now() + @lease, lock_token = @token, attempts = m.attempts + 1
         from due
         where m.id = due.id
-        returning m.id, m.shipper_id, m.type, m.payload::text, m.attempts
+        returning m.id, m.shipper_id, m.shipment_id, m.version, m.type, m.payload::text, m.attempts
+        """;
+
+    // The later versions of a shipment wait for this one: a retry moves them to its own next attempt at the earliest...
+    private static readonly string HoldSuccessorsSql = $"""
+        update {WebhookSchema.Messages} set next_attempt_at = greatest(next_attempt_at, now() + @delay)
+        where shipper_id = @shipper and shipment_id = @shipment and state = 'PENDING' and version > @version
+        """;
+
+    // ...and its conclusion makes them due; the count says whether one is waiting (the dispatcher then claims again).
+    private static readonly string ReleaseSuccessorsSql = $"""
+        update {WebhookSchema.Messages} set next_attempt_at = least(next_attempt_at, now())
+        where shipper_id = @shipper and shipment_id = @shipment and state = 'PENDING' and version > @version
         """;
 
     private static readonly string InsertAttemptSql = $"""
@@ -42,8 +78,14 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         values (@id, @message, @at, @url, @status, @duration, @error)
         """;
 
+    private long claims;
+
+    /// <summary>Claims run since the start (a burst of commits should cost one, not one or two each).</summary>
+    public long Claims => Interlocked.Read(ref claims);
+
     public async Task<IReadOnlyList<ClaimedMessage>> Claim(int limit, TimeSpan lease, CancellationToken ct)
     {
+        Interlocked.Increment(ref claims);
         var token = Guid.NewGuid();
         await using var connection = await database.Open(ct);
         await using var command = new NpgsqlCommand(ClaimSql, connection);
@@ -54,29 +96,33 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         var claimed = new List<ClaimedMessage>();
         while (await reader.ReadAsync(ct))
         {
-            claimed.Add(new ClaimedMessage(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4), token));
+            claimed.Add(new ClaimedMessage(reader.GetGuid(0), reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                reader.GetString(4), reader.GetString(5), reader.GetInt32(6), token));
         }
 
         return claimed;
     }
 
-    public Task Delivered(ClaimedMessage message, AttemptRecord attempt, CancellationToken ct) =>
+    /// <summary>Records a delivery; true when a later version of the shipment waits (and is now due).</summary>
+    public Task<bool> Delivered(ClaimedMessage message, AttemptRecord attempt, CancellationToken ct) =>
         Conclude(message, attempt, """
             update {0} set state = 'DELIVERED', delivered_at = now(), locked_until = null, lock_token = null, last_error = null
             where id = @message and lock_token = @token
-            """, null, ct);
+            """, null, ReleaseSuccessorsSql, ct);
 
     public Task RetryLater(ClaimedMessage message, AttemptRecord attempt, TimeSpan delay, CancellationToken ct) =>
         Conclude(message, attempt, """
             update {0} set state = 'PENDING', next_attempt_at = now() + @delay, locked_until = null, lock_token = null, last_error = @error
             where id = @message and lock_token = @token
-            """, delay, ct);
+            """, delay, HoldSuccessorsSql, ct);
 
-    public Task Failed(ClaimedMessage message, AttemptRecord attempt, CancellationToken ct) =>
+    /// <summary>Records the last failed attempt; true when a later version of the shipment waits (and is now due).</summary>
+    public Task<bool> Failed(ClaimedMessage message, AttemptRecord attempt, CancellationToken ct) =>
         Conclude(message, attempt, """
-            update {0} set state = 'FAILED', locked_until = null, lock_token = null, last_error = @error
+            update {0} set state = 'FAILED', next_attempt_at = now(), locked_until = null, lock_token = null, last_error = @error
             where id = @message and lock_token = @token
-            """, null, ct);
+            """, null, ReleaseSuccessorsSql, ct);
 
     /// <summary>
     /// Fails the waiting messages of webhooks that were disabled or deleted. Disabling and deleting fail them in their own
@@ -87,13 +133,66 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         await using var connection = await database.Open(ct);
         await using var command = new NpgsqlCommand($"""
             update {WebhookSchema.Messages} m
-            set state = 'FAILED', locked_until = null, lock_token = null,
+            set state = 'FAILED', next_attempt_at = now(), locked_until = null, lock_token = null,
                 last_error = coalesce(s.data ->> 'disabledReason', 'The webhook was deleted before this message was delivered.')
             from {WebhookSchema.Messages} o
             left join {WebhookSchema.Subscriptions} s on s.id = o.shipper_id
-            where m.id = o.id and o.state = 'PENDING' and (s.id is null or s.data ->> 'status' = 'Disabled')
+            where m.id = o.id and o.state = 'PENDING' and o.next_attempt_at <= now() and (s.id is null or s.data ->> 'status' = 'Disabled')
             """, connection);
         return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Moves the due messages of suspended webhooks <see cref="SuspendedPark"/> on: they wait for the resume, and claims
+    /// would otherwise read them again every time.
+    /// </summary>
+    public async Task<int> ParkSuspended(CancellationToken ct)
+    {
+        await using var connection = await database.Open(ct);
+        await using var command = new NpgsqlCommand($"""
+            update {WebhookSchema.Messages} m
+            set next_attempt_at = now() + @park
+            from {WebhookSchema.Subscriptions} s
+            where m.state = 'PENDING' and m.next_attempt_at <= now() and s.id = m.shipper_id and s.data ->> 'status' = 'Suspended'
+            """, connection);
+        command.Parameters.AddWithValue("park", NpgsqlDbType.Interval, SuspendedPark);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Deletes delivered messages older than <paramref name="deliveredRetention"/> and failed ones older than
+    /// <paramref name="failedRetention"/>, with their attempts, <see cref="PurgeBatch"/> messages per statement (each its
+    /// own transaction, so no long lock), repeated while a batch was full. The number of messages deleted.
+    /// </summary>
+    public async Task<int> Purge(TimeSpan deliveredRetention, TimeSpan failedRetention, CancellationToken ct)
+    {
+        var purged = 0;
+        foreach (var (state, time, retention) in new[] { ("DELIVERED", "delivered_at", deliveredRetention), ("FAILED", "next_attempt_at", failedRetention) })
+        {
+            int deleted;
+            do
+            {
+                await using var connection = await database.Open(ct);
+                await using var command = new NpgsqlCommand($"""
+                    with doomed as (
+                        select id from {WebhookSchema.Messages}
+                        where state = '{state}' and {time} < now() - @retention
+                        order by {time}
+                        limit @batch
+                        for update skip locked),
+                    attempts as (
+                        delete from {WebhookSchema.Attempts} a using doomed where a.message_id = doomed.id)
+                    delete from {WebhookSchema.Messages} m using doomed where m.id = doomed.id
+                    """, connection);
+                command.Parameters.AddWithValue("retention", NpgsqlDbType.Interval, retention);
+                command.Parameters.AddWithValue("batch", PurgeBatch);
+                deleted = await command.ExecuteNonQueryAsync(ct);
+                purged += deleted;
+            }
+            while (deleted == PurgeBatch);
+        }
+
+        return purged;
     }
 
     /// <summary>Gives a claimed message back without an attempt (shutdown, or the webhook stopped being active meanwhile).</summary>
@@ -109,8 +208,11 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The attempt is recorded whatever happens; the message's outcome only if this dispatcher still holds its lease.</summary>
-    private async Task Conclude(ClaimedMessage message, AttemptRecord attempt, string updateSql, TimeSpan? delay, CancellationToken ct)
+    /// <summary>
+    /// The attempt is recorded whatever happens; the message's outcome, and what it means for the later versions of its
+    /// shipment, only if this dispatcher still holds its lease. True when that last step touched a later version.
+    /// </summary>
+    private async Task<bool> Conclude(ClaimedMessage message, AttemptRecord attempt, string updateSql, TimeSpan? delay, string successorsSql, CancellationToken ct)
     {
         await using var connection = await database.Open(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -130,7 +232,23 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
 
         batch.BatchCommands.Add(update);
         await batch.ExecuteNonQueryAsync(ct);
+        var successors = 0;
+        if (update.RecordsAffected == 1 && message is { ShipmentId: { } shipment, Version: { } version })
+        {
+            await using var next = new NpgsqlCommand(successorsSql, connection, transaction);
+            next.Parameters.AddWithValue("shipper", message.ShipperId);
+            next.Parameters.AddWithValue("shipment", shipment);
+            next.Parameters.AddWithValue("version", version);
+            if (delay is { } wait)
+            {
+                next.Parameters.AddWithValue("delay", NpgsqlDbType.Interval, wait);
+            }
+
+            successors = await next.ExecuteNonQueryAsync(ct);
+        }
+
         await transaction.CommitAsync(ct);
+        return successors > 0;
     }
 
     internal static NpgsqlBatchCommand AttemptCommand(AttemptRecord attempt)

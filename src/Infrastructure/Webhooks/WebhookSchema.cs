@@ -53,16 +53,37 @@ public static class WebhookSchema
         table.AddColumn("delivered_at", "timestamp with time zone");
         table.AddColumn<string>("last_error");
 
-        // The dispatcher's claim: due messages, and per shipment the earliest undelivered version.
-        table.Indexes.Add(new IndexDefinition("ix_webhook_messages_due")
+        // The dispatcher's claim, one index per branch so it never reads a message that is not due: PENDING by its due
+        // time, SENDING by its lease (an expired lease is claimable again). A failing endpoint's messages wait outside the
+        // range the claim reads until their next attempt.
+        table.Indexes.Add(new IndexDefinition("ix_webhook_messages_pending_due")
         {
             Columns = ["next_attempt_at"],
-            Predicate = Undelivered,
+            Predicate = "state = 'PENDING'",
         });
+        table.Indexes.Add(new IndexDefinition("ix_webhook_messages_lease")
+        {
+            Columns = ["locked_until"],
+            Predicate = "state = 'SENDING'",
+        });
+
+        // Per shipment the earliest undelivered version (the claim's order check; holding back and releasing successors).
         table.Indexes.Add(new IndexDefinition("ix_webhook_messages_shipment")
         {
             Columns = ["shipper_id", "shipment_id", "version"],
             Predicate = Undelivered,
+        });
+
+        // The purge: delivered messages by delivery time, failed ones by the time they failed (next_attempt_at, see WebhookOutbox).
+        table.Indexes.Add(new IndexDefinition("ix_webhook_messages_delivered")
+        {
+            Columns = ["delivered_at"],
+            Predicate = "state = 'DELIVERED'",
+        });
+        table.Indexes.Add(new IndexDefinition("ix_webhook_messages_failed")
+        {
+            Columns = ["next_attempt_at"],
+            Predicate = "state = 'FAILED'",
         });
 
         // The deliveries API: a shipper's messages, newest first (ids are UUIDv7).

@@ -6,11 +6,16 @@ namespace Cargamos.Modular.Infrastructure.Webhooks;
 
 /// <summary>
 /// Wakes the dispatcher as soon as a message is committed by any API instance: a connection LISTENs on the channel the
-/// outbox NOTIFYs in the same transaction. Best effort: if the connection is lost the dispatcher still polls.
+/// outbox NOTIFYs in the same transaction. Best effort: if the connection is lost the dispatcher still polls. A burst of
+/// notifications (every commit sends one) wakes the dispatcher once: the signal holds at most one, and after the first
+/// the dispatcher waits <see cref="Coalesce"/> so the commits right behind it are claimed in the same batch.
 /// </summary>
 internal sealed class WebhookWakeup(WebhookDatabase database, ILogger<WebhookWakeup> logger)
 {
     private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a woken dispatcher lets a burst of commits gather before it claims.</summary>
+    internal static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(5);
     private readonly Channel<bool> signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public void Signal() => signal.Writer.TryWrite(true);
@@ -27,7 +32,11 @@ internal sealed class WebhookWakeup(WebhookDatabase database, ILogger<WebhookWak
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             // the poll interval passed
+            return;
         }
+
+        await Task.Delay(Coalesce, ct);
+        signal.Reader.TryRead(out _);
     }
 
     /// <summary>Listens until <paramref name="ct"/> is cancelled, reconnecting after failures.</summary>

@@ -36,8 +36,9 @@ public static class WebhooksModule
                 options.BlockPrivateNetworks ??= !relaxed;
             })
             .Validate(o => o.BatchSize > 0 && o.Timeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
-                           && o.Jitter is >= 0 and < 1 && o.EffectiveRetrySchedule.All(d => d >= TimeSpan.Zero),
-                "Webhooks: BatchSize, Timeout and PollInterval must be positive, Jitter in [0, 1), RetrySchedule delays not negative.")
+                           && o.Jitter is >= 0 and < 1 && o.EffectiveRetrySchedule.All(d => d >= TimeSpan.Zero)
+                           && o.DeliveredRetention > TimeSpan.Zero && o.FailedRetention > TimeSpan.Zero,
+                "Webhooks: BatchSize, Timeout, PollInterval, DeliveredRetention and FailedRetention must be positive, Jitter in [0, 1), RetrySchedule delays not negative.")
             .ValidateOnStart();
 
         services.AddSingleton<WebhookDatabase>();

@@ -1,5 +1,7 @@
 using Cargamos.Modular.Api.Tests.Infrastructure;
 using Cargamos.Modular.Domain.Shipments;
+using Cargamos.Modular.Infrastructure.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cargamos.Modular.Api.Tests.Webhooks;
 
@@ -103,6 +105,36 @@ public sealed class WebhookResilienceTests : IAsyncLifetime
             await WebhookKit.Until(() => receiver.Delivered.Count == 1, "delivery woken by NOTIFY", TimeSpan.FromSeconds(20));
             await shipper.Post("/v1/webhook/test", System.Net.HttpStatusCode.Accepted);
             await WebhookKit.Until(() => receiver.Delivered.Count == 2, "the test event woken by NOTIFY", TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            await ((IAsyncLifetime)api).DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Each_commit_costs_the_dispatcher_one_claim()
+    {
+        var api = new WebhookApiFactory { Settings = { ["Webhooks:PollInterval"] = "00:10:00" } };
+        await api.StartAsync();
+        try
+        {
+            var (key, shipper) = await api.NewShipper();
+            await shipper.Register(receiver.Url, "CREATED");
+            await shipper.IntegrateOk();
+            await WebhookKit.Until(async () => (await api.Outbox(key)).All(m => m.State == "DELIVERED"), "the first delivery");
+            var outbox = api.Services.GetRequiredService<WebhookOutbox>();
+            var before = outbox.Claims;
+
+            for (var i = 2; i <= 6; i++)
+            {
+                await shipper.IntegrateOk();
+                await WebhookKit.Until(async () => (await api.Outbox(key)).Count(m => m.State == "DELIVERED") == i, $"delivery {i}");
+            }
+
+            // Claiming again right after a batch that was not full used to cost a second, empty claim per commit.
+            await Task.Delay(200);
+            Assert.InRange(outbox.Claims - before, 5, 6);
         }
         finally
         {
