@@ -22,6 +22,11 @@ internal sealed class BenchApi(string connectionString) : WebApplicationFactory<
         builder.UseSetting("ConnectionStrings:Postgres", connectionString);
         builder.UseSetting("Auth:SigningKey", SigningKey);
         builder.UseSetting("Cargamos:SeedDemoData", "true");
+
+        // appsettings.json logs at Information (each webhook POST, each lot): the benchmark prints only warnings.
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
+        builder.UseSetting("Logging:LogLevel:System.Net.Http.HttpClient", "Warning");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 }
@@ -48,6 +53,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         var app = builder.Build();
         app.MapPost("/hooks/cargamos", async (HttpRequest request) =>
         {
