@@ -19,6 +19,11 @@ internal static class RebuildScenario
         var events = await Count(data, "select count(*) from cargamos.mt_events");
         var copies = 0;
         var watch = Stopwatch.StartNew();
+        if (events == 0)
+        {
+            throw new InvalidOperationException("No events to copy: run a scenario that creates shipments first (e.g. --only intake,rebuild).");
+        }
+
         if (events < bench.Options.RebuildEvents)
         {
             copies = (int)Math.Ceiling((bench.Options.RebuildEvents - events) / (double)events);
