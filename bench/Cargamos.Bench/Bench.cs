@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace Cargamos.Modular.Bench;
+
+/// <summary>The command line: <c>--quick</c> for a smoke run, sizes per scenario, <c>--only a,b</c> to pick scenarios.</summary>
+internal sealed class BenchOptions
+{
+    public static readonly string[] Scenarios = ["intake", "open-loop", "tracking", "carrier", "webhook-lag", "backlog", "spreadsheets", "rebuild"];
+
+    private readonly string[] args;
+
+    public BenchOptions(string[] args)
+    {
+        this.args = args;
+        Quick = args.Contains("--quick");
+        Only = Text("--only") is { } only ? only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : Scenarios;
+        var unknown = Only.Except(Scenarios).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new ArgumentException($"Unknown scenario(s) {string.Join(", ", unknown)}; known: {string.Join(", ", Scenarios)}.");
+        }
+
+        Requests = Number("--requests", Quick ? 400 : 3_000);
+        SerialRequests = Number("--serial-requests", Quick ? 150 : 1_000);
+        OpenSeconds = Number("--open-seconds", Quick ? 5 : 20);
+        Backlog = Number("--backlog", 100_000);
+        RebuildEvents = Number("--rebuild-events", 200_000);
+        Rows = Number("--rows", Quick ? 10_000 : 100_000);
+        Seed = Number("--seed", 20261128);
+        InvalidPercent = Number("--invalid-percent", 2);
+        ApiOrders = Number("--api-orders", Quick ? 300 : 2_000);
+        ApiConcurrency = Number("--api-concurrency", 8);
+        Xlsx = args.Contains("--xlsx");
+    }
+
+    public bool Quick { get; }
+
+    public string[] Only { get; }
+
+    /// <summary>Requests per closed-loop run at concurrency 8 and 32 (and the reads, updates, backlog runs).</summary>
+    public int Requests { get; }
+
+    /// <summary>Requests of the concurrency-1 run.</summary>
+    public int SerialRequests { get; }
+
+    public int OpenSeconds { get; }
+
+    public int Backlog { get; }
+
+    public int RebuildEvents { get; }
+
+    public int Rows { get; }
+
+    public int Seed { get; }
+
+    public int InvalidPercent { get; }
+
+    public int ApiOrders { get; }
+
+    public int ApiConcurrency { get; }
+
+    public bool Xlsx { get; }
+
+    public bool Runs(string scenario) => Only.Contains(scenario);
+
+    private string? Text(string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private int Number(string name, int fallback) => Text(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+}
+
+/// <summary>What the scenarios share: the API and its shipper client, the baseline, the database, results so far.</summary>
+internal sealed class Bench(BenchOptions options, BenchApi api, HttpClient shipper, Baseline baseline, string connectionString)
+{
+    private int seed = 1_000_000 + Random.Shared.Next(1_000_000);
+
+    public BenchOptions Options => options;
+
+    public BenchApi Api => api;
+
+    public HttpClient Shipper => shipper;
+
+    public Baseline Baseline => baseline;
+
+    public string ConnectionString => connectionString;
+
+    public List<Row> Rows { get; } = [];
+
+    /// <summary>Highest intake and raw rates of the closed-loop runs (the open-loop runs take fractions of them).</summary>
+    public double IntakeMax { get; set; }
+
+    public double RawMax { get; set; }
+
+    /// <summary>The concurrency-8 results, for scenarios compared with them.</summary>
+    public LoadResult? IntakeC8 { get; set; }
+
+    public LoadResult? RawC8 { get; set; }
+
+    /// <summary>Orders nobody sent before (their shipperTrackingIds are new).</summary>
+    public OrderFile NewOrders() => new(Interlocked.Increment(ref seed), 0);
+
+    public void Add(Row row)
+    {
+        Rows.Add(row);
+        Console.WriteLine($"  -> {row.Scenario}: {row.Ratio} | {row.Result} | raw {row.Baseline} | target {row.Target} | {row.Met}");
+    }
+
+    public static void Check(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        if (response.StatusCode != expected)
+        {
+            throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {response.Content.ReadAsStringAsync().Result}");
+        }
+    }
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public static string Ms(double ms) => ms.ToString(ms < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " ms";
+
+    public static string Load(LoadResult r) => $"{r.Rate:N0} req/s, p50 {Ms(r.P50)}, p99 {Ms(r.P99)}";
+
+    public static string Ratio(double value) => value.ToString("0.00", CultureInfo.InvariantCulture) + "x";
+
+    public static string Met(bool met) => met ? "OK" : "MISSED";
+}
+
+/// <summary>One line of the results table.</summary>
+internal sealed record Row(string Scenario, string Ratio, string Result, string Baseline, string Target, string Met);

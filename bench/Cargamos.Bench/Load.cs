@@ -1,0 +1,86 @@
+using System.Diagnostics;
+
+namespace Cargamos.Modular.Bench;
+
+/// <summary>What one load run measured: requests, wall time and each request's latency (ms).</summary>
+internal sealed record LoadResult(int Count, TimeSpan Elapsed, double[] LatenciesMs)
+{
+    public double Rate => Count / Elapsed.TotalSeconds;
+
+    public double P50 => Percentile(0.50);
+
+    public double P99 => Percentile(0.99);
+
+    private double Percentile(double p)
+    {
+        if (LatenciesMs.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = LatenciesMs.Order().ToArray();
+        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    }
+}
+
+/// <summary>Closed-loop (N workers, each waiting for its answer) and open-loop (a fixed arrival rate) load.</summary>
+internal static class Load
+{
+    /// <summary>
+    /// <paramref name="total"/> calls by <paramref name="concurrency"/> workers; worker w makes calls w, w+c, w+2c… in
+    /// order, so a scenario can give each worker its own shipments.
+    /// </summary>
+    public static async Task<LoadResult> Closed(int total, int concurrency, Func<int, Task> call)
+    {
+        var latencies = new double[total];
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+        {
+            for (var i = worker; i < total; i += concurrency)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await call(i);
+                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        })));
+        watch.Stop();
+        return new LoadResult(total, watch.Elapsed, latencies);
+    }
+
+    /// <summary>
+    /// Calls started at a fixed <paramref name="rate"/> for <paramref name="duration"/>, whatever the answers do; each latency
+    /// counts from the call's scheduled start (so a stall is not hidden by the client waiting: no coordinated omission).
+    /// </summary>
+    public static async Task<LoadResult> Open(double rate, TimeSpan duration, Func<int, Task> call)
+    {
+        var total = Math.Max(1, (int)(rate * duration.TotalSeconds));
+        var latencies = new double[total];
+        var calls = new Task[total];
+        var start = Stopwatch.GetTimestamp();
+        var ticksPerCall = Stopwatch.Frequency / rate;
+        for (var i = 0; i < total; i++)
+        {
+            var due = start + (long)(i * ticksPerCall);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.FromMilliseconds(2))
+            {
+                await Task.Delay(wait - TimeSpan.FromMilliseconds(1));
+            }
+
+            while (Stopwatch.GetTimestamp() < due)
+            {
+                Thread.SpinWait(20);
+            }
+
+            var index = i;
+            calls[i] = Task.Run(async () =>
+            {
+                await call(index);
+                latencies[index] = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
+            });
+        }
+
+        await Task.WhenAll(calls);
+        return new LoadResult(total, Stopwatch.GetElapsedTime(start), latencies);
+    }
+}

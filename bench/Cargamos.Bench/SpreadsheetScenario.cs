@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using static Cargamos.Modular.Bench.Bench;
+
+namespace Cargamos.Modular.Bench;
+
+/// <summary>
+/// Spreadsheet integration end to end: a generated file of <see cref="BenchOptions.Rows"/> rows (seed, invalid share, CSV or
+/// XLSX) uploaded to POST /v1/integration-lots and processed to COMPLETED; rows/s and the process's working set sampled
+/// during the lot, against the raw INSERT rate at concurrency 8 (and the single-order API path, as before).
+/// </summary>
+internal static class SpreadsheetScenario
+{
+    public static async Task Run(Bench bench)
+    {
+        var options = bench.Options;
+        var client = bench.Shipper;
+        await RunLot(client, new OrderFile(options.Seed + 2, 0).Csv(500), "warm-up.csv");
+
+        // The single-order API path, as the spreadsheet benchmark has always compared with.
+        var (apiPath, _) = await IntakeScenario.Api(bench, options.ApiOrders, options.ApiConcurrency);
+        var raw = bench.RawC8 ?? await IntakeScenario.Raw(bench, options.Requests, 8);
+
+        var file = new OrderFile(options.Seed, options.InvalidPercent);
+        var content = options.Xlsx ? file.Xlsx(options.Rows) : file.Csv(options.Rows);
+        Console.WriteLine($"  spreadsheet: {content.Length / 1024.0 / 1024.0:F1} MB, {options.Rows:N0} rows of {(options.Xlsx ? "XLSX" : "CSV")} (seed {options.Seed}), {file.Invalid:N0} invalid by construction");
+        GC.Collect();
+        using var peak = new PeakMemory();
+        peak.Start();
+        var (elapsed, lot) = await RunLot(client, content, options.Xlsx ? "bench.xlsx" : "bench.csv");
+        var duringLot = peak.Stop() / 1024 / 1024;
+        var rate = options.Rows / elapsed.TotalSeconds;
+        var processing = (lot.GetProperty("finishedAt").GetDateTimeOffset() - lot.GetProperty("startedAt").GetDateTimeOffset()).TotalSeconds;
+        var created = lot.GetProperty("created").GetInt32();
+        var rejected = lot.GetProperty("rejected").GetInt32();
+        Console.WriteLine($"  spreadsheet: {options.Rows:N0} rows in {elapsed.TotalSeconds:F2} s from upload to COMPLETED (processing alone {processing:F2} s = {options.Rows / processing:N0} rows/s); created {created:N0}, rejected {rejected:N0}; {rate / apiPath.Rate:F2}x the API path ({apiPath.Rate:N0} orders/s at concurrency {options.ApiConcurrency})");
+        if (created + rejected != options.Rows || rejected != file.Invalid)
+        {
+            throw new InvalidOperationException($"Expected {options.Rows - file.Invalid} created and {file.Invalid} rejected.");
+        }
+
+        bench.Add(new Row($"spreadsheet lot, {options.Rows:N0} rows", Ratio(rate / raw.Rate),
+            $"{rate:N0} rows/s, {duringLot:N0} MB peak working set", $"{raw.Rate:N0} inserts/s (c=8)", ">= 10,000 rows/s, < 300 MB",
+            Met(rate >= 10_000 && duringLot < 300)));
+    }
+
+    private static async Task<(TimeSpan Elapsed, JsonElement Lot)> RunLot(HttpClient client, byte[] file, string name)
+    {
+        var watch = Stopwatch.StartNew();
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(file), "file", name } };
+        using var upload = await client.PostAsync("/v1/integration-lots", form);
+        Check(upload, HttpStatusCode.Accepted);
+        var lotId = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").GetProperty("lotId").GetInt64();
+        while (true)
+        {
+            var lot = (await client.GetFromJsonAsync<JsonElement>($"/v1/integration-lots/{lotId}")).GetProperty("data");
+            switch (lot.GetProperty("status").GetString())
+            {
+                case "COMPLETED":
+                    return (watch.Elapsed, lot);
+                case "FAILED":
+                    throw new InvalidOperationException($"Lot {lotId} failed: {lot}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}

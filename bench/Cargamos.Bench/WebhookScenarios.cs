@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Npgsql;
+using static Cargamos.Modular.Bench.Bench;
+
+namespace Cargamos.Modular.Bench;
+
+/// <summary>Webhook lag (201 to receipt at a receiver in this process) and intake with a backlog of undelivered messages.</summary>
+internal static class WebhookScenarios
+{
+    /// <summary>Orders at 50% of the intake maximum, open loop, with a webhook for CREATED: lag from each 201 to its message's receipt.</summary>
+    public static async Task Lag(Bench bench)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await Register(bench, receiver.Url);
+        var rate = Math.Max(1, bench.IntakeMax * 0.5);
+        var duration = TimeSpan.FromSeconds(bench.Options.OpenSeconds);
+        var bodies = IntakeScenario.Bodies(bench.NewOrders(), (int)(rate * duration.TotalSeconds) + 1);
+        var created = new (string Id, long At)[bodies.Length];
+        var api = await Load.Open(rate, duration, async i =>
+        {
+            using var response = await bench.Shipper.PostAsync("/v1/delivery-orders", Json(bodies[i]));
+            var at = Stopwatch.GetTimestamp();
+            Check(response, HttpStatusCode.Created);
+            using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            created[i] = (answer.RootElement.GetProperty("data").GetProperty("shipmentId").GetString()!, at);
+        });
+
+        var sent = created.Take(api.Count).ToArray();
+        var deadline = Stopwatch.StartNew();
+        while (sent.Any(c => !receiver.Received.ContainsKey(c.Id)) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(100);
+        }
+
+        var lags = sent.Where(c => receiver.Received.ContainsKey(c.Id))
+            .Select(c => Stopwatch.GetElapsedTime(c.At, receiver.Received[c.Id]).TotalMilliseconds).ToArray();
+        var missing = sent.Length - lags.Length;
+        var lag = new LoadResult(lags.Length, TimeSpan.FromSeconds(1), lags);
+        bench.Add(new Row("webhook lag, 201 to receipt, 50% load", "n/a",
+            $"p50 {Ms(lag.P50)}, p99 {Ms(lag.P99)} ({lags.Length:N0} messages at {api.Rate:N0} orders/s{(missing > 0 ? $"; {missing} not received in 30 s" : "")})",
+            "none (no raw equivalent)", "p99 <= 500 ms", Met(missing == 0 && lag.P99 <= 500)));
+    }
+
+    /// <summary>
+    /// Intake at concurrency 8 with the shipper's webhook down (a closed port, suspended), before and after one INSERT of
+    /// <see cref="BenchOptions.Backlog"/> undelivered messages for that shipper: nothing on the write path may scan them.
+    /// </summary>
+    public static async Task Backlog(Bench bench)
+    {
+        await Register(bench, WebhookReceiver.ClosedPortUrl());
+        using (var suspend = await bench.Shipper.PostAsync("/v1/webhook/suspend", null))
+        {
+            Check(suspend, HttpStatusCode.OK);
+        }
+
+        var count = bench.Options.Requests;
+        var (before, _) = await IntakeScenario.Api(bench, count, 8);
+
+        await using var data = NpgsqlDataSource.Create(bench.ConnectionString);
+        string shipper;
+        await using (var find = data.CreateCommand("select shipper_id from cargamos.webhook_messages limit 1"))
+        {
+            shipper = (string)(await find.ExecuteScalarAsync() ?? throw new InvalidOperationException("No webhook message to take the shipper from."));
+        }
+
+        var watch = Stopwatch.StartNew();
+        await using (var insert = data.CreateCommand("""
+            insert into cargamos.webhook_messages (id, shipper_id, shipment_id, version, type, payload)
+            select gen_random_uuid(), $1, gen_random_uuid(), 1, 'shipment.status_changed',
+                   json_build_object('type', 'shipment.status_changed', 'data', json_build_object('state', 'CREATED', 'n', n))
+            from generate_series(1, $2) n
+            """))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = shipper });
+            insert.Parameters.Add(new NpgsqlParameter { Value = bench.Options.Backlog });
+            insert.CommandTimeout = 300;
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        Console.WriteLine($"  backlog: {bench.Options.Backlog:N0} undelivered messages inserted in {watch.Elapsed.TotalSeconds:F1} s");
+        var (after, _) = await IntakeScenario.Api(bench, count, 8);
+        var ratio = after.Rate / before.Rate;
+        bench.Add(new Row($"intake c=8 with {bench.Options.Backlog:N0}-message webhook backlog", Ratio(ratio) + " of no backlog",
+            $"{Bench.Load(after)} (no backlog: {Bench.Load(before)})", bench.RawC8 is { } raw ? Bench.Load(raw) : "", ">= 0.9x", Met(ratio >= 0.9)));
+    }
+
+    private static async Task Register(Bench bench, string url)
+    {
+        using var response = await bench.Shipper.PutAsync("/v1/webhook", Json(JsonSerializer.Serialize(new { url, states = new[] { "CREATED" }, description = "bench" })));
+        if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK))
+        {
+            Check(response, HttpStatusCode.Created);
+        }
+    }
+}
