@@ -26,7 +26,7 @@ internal sealed class BenchOptions
         SerialRequests = Number("--serial-requests", Quick ? 150 : 1_000);
         OpenSeconds = Number("--open-seconds", Quick ? 5 : 20);
         Backlog = Number("--backlog", 100_000);
-        RebuildEvents = Number("--rebuild-events", 200_000);
+        RebuildEvents = Number("--rebuild-events", Quick ? 30_000 : 200_000);
         Rows = Number("--rows", Quick ? 10_000 : 100_000);
         Seed = Number("--seed", 20261128);
         InvalidPercent = Number("--invalid-percent", 2);
