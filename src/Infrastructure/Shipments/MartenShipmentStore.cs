@@ -5,6 +5,8 @@ using Cargamos.Modular.Domain.Shipments;
 using JasperFx;
 using Marten;
 
+using Cargamos.Modular.Infrastructure.Shipments.Contracts;
+
 namespace Cargamos.Modular.Infrastructure.Shipments;
 
 internal sealed class MartenShipmentStore(IDocumentSession session, ICaller caller) : IShipmentStore
@@ -44,6 +46,7 @@ internal sealed class MartenShipmentStore(IDocumentSession session, ICaller call
             ? await session.Events.FetchForWriting<Shipment>(shipmentId, expected, ct)
             : await session.Events.FetchForWriting<Shipment>(shipmentId, ct);
         var shipment = stream.Aggregate ?? throw AppError.NotFound("shipment", shipmentId.ToString());
+        ShipmentsBeingWritten.Record(session, shipment);
         var events = decide(shipment);
         if (events.Count == 0)
         {

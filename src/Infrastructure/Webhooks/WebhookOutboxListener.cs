@@ -3,6 +3,7 @@ using Cargamos.Modular.Domain.Shipments;
 using JasperFx.Events;
 using Marten;
 using Cargamos.Modular.Application.Shipments.Contracts;
+using Cargamos.Modular.Infrastructure.Shipments.Contracts;
 using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Infrastructure.Webhooks;
@@ -16,8 +17,10 @@ namespace Cargamos.Modular.Infrastructure.Webhooks;
 /// <remarks>
 /// In Marten's default (Quick) append mode pending events have no version yet: a stream's version before this save is the
 /// version <c>FetchForWriting</c> asserts (else the tracking read model's, which is the database state before this save),
-/// and a new stream starts at 1. The state before the save comes from the tracking read model, read through a separate
-/// query session so that an identity-map session, which already holds the inline projection's new document, cannot hide it.
+/// and a new stream starts at 1. The state before the save is the aggregate the shipment store loaded for its decision
+/// (<see cref="ShipmentsBeingWritten"/>: no read); for an append made otherwise, the tracking read model, read through a
+/// separate query session so that an identity-map session, which already holds the inline projection's new document,
+/// cannot hide it.
 /// The shippers' webhooks are read from memory (<see cref="WebhookSubscriptionCache"/>).
 /// </remarks>
 internal sealed class WebhookOutboxListener(TimeProvider clock, WebhookSubscriptionCache subscriptions) : DocumentSessionListenerBase
@@ -37,9 +40,11 @@ internal sealed class WebhookOutboxListener(TimeProvider clock, WebhookSubscript
 
         await using var reader = session.DocumentStore.QuerySession();
         var appended = streams.Where(s => s.ActionType == StreamActionType.Append).Select(s => s.Id).Distinct().ToArray();
-        var trackings = appended.Length == 0
+        var loaded = appended.Select(id => ShipmentsBeingWritten.Find(session, id)).OfType<Shipment>().ToDictionary(s => s.Id);
+        var unknown = appended.Where(id => !loaded.ContainsKey(id)).ToArray();
+        var trackings = unknown.Length == 0
             ? new Dictionary<Guid, ShipmentTracking>()
-            : (await reader.LoadManyAsync<ShipmentTracking>(token, appended)).ToDictionary(t => t.Id);
+            : (await reader.LoadManyAsync<ShipmentTracking>(token, unknown)).ToDictionary(t => t.Id);
 
         var plans = new List<Plan>();
         foreach (var stream in streams)
@@ -48,6 +53,12 @@ internal sealed class WebhookOutboxListener(TimeProvider clock, WebhookSubscript
             {
                 plans.Add(new Plan(stream, created.ShipperId,
                     new ShipmentIdentity(created.ShipmentId, created.TrackingId, created.Order.ShipperTrackingId), null, 0));
+            }
+            else if (loaded.TryGetValue(stream.Id, out var shipment))
+            {
+                plans.Add(new Plan(stream, shipment.ShipperId,
+                    new ShipmentIdentity(shipment.Id, shipment.TrackingId, shipment.Order.ShipperTrackingId),
+                    shipment.Position(), stream.ExpectedVersionOnServer ?? shipment.Version));
             }
             else if (trackings.TryGetValue(stream.Id, out var tracking))
             {

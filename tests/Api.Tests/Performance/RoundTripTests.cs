@@ -52,10 +52,10 @@ public sealed class RoundTripTests(ApiFactory api) : IClassFixture<ApiFactory>, 
 
     /// <summary>
     /// Today: the service found by its id (tracking read model), the stream read for the decision, the inline projections'
-    /// current documents (tracking, VTEX view), the outbox listener's read of the tracking document (the state before the
-    /// save), the one append batch. The carrier and the webhook subscription come from memory. Lower it as reads go.
+    /// current documents (tracking, VTEX view), the one append batch. The carrier and the webhook subscription come from
+    /// memory; the outbox takes the state before the save from the aggregate the store loaded. Lower it as reads go.
     /// </summary>
-    internal const int MaxCarrierUpdateRoundTrips = 6;
+    internal const int MaxCarrierUpdateRoundTrips = 5;
 
     /// <summary>
     /// Commands sent (COMMIT is not traced, it adds one): the one batch (events, inline projections, outbox rows, lot of
