@@ -98,7 +98,7 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore) : IShi
 
         // A batch's progress counts only while its processor holds the lot's lease: checked by the rows the update touched.
         // The lot's row is locked from here to the commit only, so batches of one lot written at once barely wait for each other.
-        await using (var command = LotCommand(creation, result, connection, transaction))
+        await using (var command = LotCommand((LotBatch)creation.Lot, result, connection, transaction))
         {
             if (await command.ExecuteNonQueryAsync(ct) != result.Rows.Count + 1)
             {
@@ -126,11 +126,10 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore) : IShi
     }
 
     /// <summary>A spreadsheet batch's part: its rows' results and the lot's progress (under the lease).</summary>
-    private static NpgsqlCommand LotCommand(ShipmentCreation creation, ShipmentCreationResult result, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    private static NpgsqlCommand LotCommand(LotBatch batch, ShipmentCreationResult result, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         var rows = result.Rows;
         const string insertRows = "select @id, r.n, r.o, r.t, r.s, r.e::jsonb from unnest(@numbers, @outcomes, @tracking, @shipments, @errors) as r(n, o, t, s, e)";
-        var batch = (LotBatch)creation.Lot;
         var command = new NpgsqlCommand($"""
             insert into {IntegrationLotSchema.Rows} (lot_id, row_number, outcome, tracking_id, shipment_id, errors) {insertRows};
             update {IntegrationLotSchema.Lots}
@@ -138,7 +137,7 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore) : IShi
                 rejected = rejected + @rejected, lease_until = now() + @lease
             where lot_id = @id and status = '{LotStatuses.Processing}' and lease_owner = @owner;
             """, connection, transaction);
-        command.Parameters.AddWithValue("id", creation.Lot.LotId);
+        command.Parameters.AddWithValue("id", batch.LotId);
         command.Parameters.Add(new NpgsqlParameter("numbers", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = rows.Select(r => r.Row).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("outcomes", NpgsqlDbType.Array | NpgsqlDbType.Text)
         {

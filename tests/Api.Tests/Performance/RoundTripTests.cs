@@ -89,9 +89,16 @@ public sealed class RoundTripTests(ApiFactory api) : IClassFixture<ApiFactory>, 
 
         var mine = database.Where(a => a.TraceId == root.TraceId)
             .OrderBy(a => a.StartTimeUtc)
-            .Select(a => a.DisplayName + ": " + (a.GetTagItem("db.query.text") ?? a.GetTagItem("db.statement"))?.ToString()?.ReplaceLineEndings(" ")[..Math.Min(160, ((a.GetTagItem("db.query.text") ?? a.GetTagItem("db.statement"))?.ToString() ?? "").Length)])
+            .Select(Describe)
             .ToList();
         Assert.True(mine.Count > 0, $"no database activity in the request's trace ({database.Count} Npgsql activities in all, traces {string.Join(",", database.Select(a => a.TraceId.ToString()[..6]).Distinct())}, root {root.TraceId.ToString()[..6]})");
         return (response, mine);
+    }
+
+    /// <summary>The database and the start of the statement (enough to tell which read or write it is).</summary>
+    private static string Describe(Activity command)
+    {
+        var sql = (command.GetTagItem("db.query.text") ?? command.GetTagItem("db.statement"))?.ToString()?.ReplaceLineEndings(" ") ?? "";
+        return $"{command.DisplayName}: {sql[..Math.Min(160, sql.Length)]}";
     }
 }
