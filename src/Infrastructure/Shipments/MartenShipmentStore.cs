@@ -9,10 +9,12 @@ using Cargamos.Modular.Infrastructure.Shipments.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Shipments;
 
-internal sealed class MartenShipmentStore(IDocumentSession session, ICaller caller) : IShipmentStore
+internal sealed class MartenShipmentStore(IDocumentSession session, ICaller caller, IEnumerable<ShipmentStreamDocument> streamDocuments) : IShipmentStore
 {
     // A decision is pure, so when no version was asked for, a lost race is simply decided again on fresh state.
     private const int Attempts = 3;
+
+    private readonly ShipmentStreamDocument[] documents = streamDocuments.ToArray();
 
     public async Task<ShipmentVersion> Decide(
         Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
@@ -26,6 +28,10 @@ internal sealed class MartenShipmentStore(IDocumentSession session, ICaller call
             catch (ConcurrencyException) when (expectedVersion is null && attempt < Attempts)
             {
                 session.EjectAllPendingChanges();
+                foreach (var document in documents)
+                {
+                    session.EjectAllOfType(document.Type);
+                }
             }
             catch (ConcurrencyException)
             {
@@ -42,9 +48,21 @@ internal sealed class MartenShipmentStore(IDocumentSession session, ICaller call
         Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
     {
         session.CorrelationId = caller.ProcessId;
-        var stream = expectedVersion is { } expected
-            ? await session.Events.FetchForWriting<Shipment>(shipmentId, expected, ct)
-            : await session.Events.FetchForWriting<Shipment>(shipmentId, ct);
+
+        // One round trip: the stream for the decision, and the inline projections' documents into the identity map,
+        // where the projections find them at the save.
+        var batch = session.CreateBatchQuery();
+        var fetched = expectedVersion is { } expected
+            ? batch.Events.FetchForWriting<Shipment>(shipmentId, expected)
+            : batch.Events.FetchForWriting<Shipment>(shipmentId);
+        foreach (var document in documents)
+        {
+            document.UseIdentityMap(session);
+            _ = document.Load(batch, shipmentId);
+        }
+
+        await batch.Execute(ct);
+        var stream = await fetched;
         var shipment = stream.Aggregate ?? throw AppError.NotFound("shipment", shipmentId.ToString());
         ShipmentsBeingWritten.Record(session, shipment);
         var events = decide(shipment);

@@ -5,6 +5,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Schema;
 using Microsoft.Extensions.DependencyInjection;
+using Cargamos.Modular.Infrastructure.Shipments.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Shipments;
 
@@ -25,6 +26,7 @@ public static class ShipmentsModule
                 .Duplicate(t => t.CreatedAt)
                 .UniqueIndex(UniqueIndexType.Computed, "ux_tracking_shipper_tracking_id", t => t.ShipperId, t => t.TrackingId);
         });
+        services.AddShipmentStreamDocument<ShipmentTracking>();
         services.AddScoped<IShipmentStore, MartenShipmentStore>();
         services.AddScoped<IShipmentFinder, MartenShipmentFinder>();
         services.AddScoped<ShipmentAccess>();

@@ -5,6 +5,7 @@ using Cargamos.Modular.Infrastructure.Common;
 using Marten;
 using Marten.Schema;
 using Microsoft.Extensions.DependencyInjection;
+using Cargamos.Modular.Infrastructure.Shipments.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Vtex;
 
@@ -23,6 +24,7 @@ public static class VtexModule
         });
         // The view's position is not part of the VTEX document ([JsonIgnore]), but the store keeps it.
         services.AddSingleton(new StoredJsonModifier(VtexServiceViewStorage.IncludePosition));
+        services.AddShipmentStreamDocument<VtexServiceView>();
         services.AddReferenceDocument<CarrierAccount>().AddReferenceDocument<VtexAccount>();
         services.AddSingleton<VtexDirectoryCache>();
         services.AddScoped<ICarrierDirectory, MartenCarrierDirectory>();
