@@ -101,6 +101,7 @@ var app = builder.Build();
 app.UseProcessId();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseUtf8JsonBodies();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Domain.Common;
 using FluentValidation;
@@ -27,6 +28,8 @@ public static partial class ExceptionMapper
         DomainRuleViolation e => (409, [new ErrorItem(e.Code, e.Message, e.Details, "request.body", null)]),
         BadHttpRequestException e => FromBadRequest(e),
         JsonException e => (400, [FromJson(e)]),
+        InvalidUtf8BodyException e => (400, [new ErrorItem("INVALID_PARAMETER", InvalidParameterMessage,
+            $"{e.Message} Send the JSON encoded as UTF-8.", "request.body", null)]),
         _ when DatabaseUnavailability.Is(exception) => (503, [DatabaseUnavailable]),
         _ => (500, [new ErrorItem("INTERNAL_ERROR", "An unexpected error occurred.",
             $"The error was recorded with processId {ProcessId.Of(context)}; quote it when contacting Cargamos.", "server", null)]),
