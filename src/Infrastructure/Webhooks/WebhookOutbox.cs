@@ -192,6 +192,26 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         return purged;
     }
 
+    /// <summary>
+    /// The endpoint answers again: the shipper's messages waiting for a later retry are due now (only the earliest
+    /// undelivered version of each shipment; the next ones follow as each is delivered), so a backlog drains at the
+    /// endpoint's pace, not the retry schedule's. Reads the shipper's undelivered messages once; their count.
+    /// </summary>
+    public async Task<int> ReleaseRetries(string shipperId, CancellationToken ct)
+    {
+        await using var connection = await database.Open(ct);
+        await using var command = new NpgsqlCommand($"""
+            update {WebhookSchema.Messages} m set next_attempt_at = now()
+            where m.shipper_id = @shipper and m.state = 'PENDING' and m.next_attempt_at > now() and m.next_attempt_at <> 'infinity'
+              and (m.shipment_id is null or not exists (
+                    select 1 from {WebhookSchema.Messages} earlier
+                    where earlier.shipper_id = m.shipper_id and earlier.shipment_id = m.shipment_id
+                      and earlier.state <> 'DELIVERED' and earlier.state <> 'FAILED' and earlier.version < m.version))
+            """, connection);
+        command.Parameters.AddWithValue("shipper", shipperId);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Gives a claimed message back without an attempt (shutdown, or the webhook stopped being active meanwhile).</summary>
     public async Task Release(ClaimedMessage message, CancellationToken ct)
     {
