@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Api.Errors;
 

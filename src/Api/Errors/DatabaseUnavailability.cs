@@ -1,51 +1,6 @@
-using System.Net.Sockets;
-using Npgsql;
+using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Api.Errors;
-
-/// <summary>
-/// Whether an exception means PostgreSQL cannot be reached or cannot serve right now (refused or broken connection,
-/// connect timeout, pool exhausted, the server starting up or shutting down, too many connections, an I/O error): the
-/// request is answered 503 with <c>Retry-After</c>, not 500, and the outage is logged once, not per request.
-/// </summary>
-public static class DatabaseUnavailability
-{
-    /// <summary>What <c>Retry-After</c> says: the API serves again within about this long of the database's return.</summary>
-    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
-
-    // Class 08 (connection exception) and the states of a server that is not taking work.
-    private static readonly HashSet<string> UnavailableStates =
-    [
-        PostgresErrorCodes.AdminShutdown, // 57P01
-        PostgresErrorCodes.CrashShutdown, // 57P02
-        PostgresErrorCodes.CannotConnectNow, // 57P03 (starting up, recovering)
-        PostgresErrorCodes.TooManyConnections, // 53300
-        PostgresErrorCodes.InsufficientResources, // 53000
-        PostgresErrorCodes.IoError, // 58030
-        PostgresErrorCodes.ReadOnlySqlTransaction, // 25006 (a failover in progress: writes reached a standby)
-        "57P05", // idle session timeout
-    ];
-
-    public static bool Is(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case PostgresException postgres:
-                    return UnavailableStates.Contains(postgres.SqlState) || postgres.SqlState.StartsWith("08", StringComparison.Ordinal);
-                case NpgsqlException { IsTransient: true }:
-                case SocketException:
-                case TimeoutException:
-                    return true;
-                case AggregateException aggregate when aggregate.InnerExceptions.Any(Is):
-                    return true;
-            }
-        }
-
-        return false;
-    }
-}
 
 /// <summary>
 /// Logs a database outage once when it starts (a warning without stack trace), then at most every

@@ -6,6 +6,7 @@ using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Domain.Common;
 using FluentValidation;
 using FluentValidation.Results;
+using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Api.Errors;
 

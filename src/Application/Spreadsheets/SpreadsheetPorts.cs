@@ -59,8 +59,18 @@ internal interface IIntegrationLotStore
     /// <summary>The rows of a lot that have a result (committed batches): a resumed lot skips them.</summary>
     Task<HashSet<int>> ProcessedRows(long lotId, CancellationToken ct);
 
-    /// <summary>Gives a lot up at once (a process shutting down): its lease ends now, so another processor or the restarted one resumes it.</summary>
-    Task Release(ClaimedLot lot, CancellationToken ct);
+    /// <summary>
+    /// Gives a lot up at once: its lease ends now, so another processor or this one resumes it. <paramref name="countAttempt"/>
+    /// false (shutdown, the database unavailable, the lease lost) takes back the attempt its claim counted: only errors of the
+    /// lot itself count toward <c>MaxAttempts</c>.
+    /// </summary>
+    Task Release(ClaimedLot lot, bool countAttempt, CancellationToken ct);
+
+    /// <summary>
+    /// At shutdown: gives back, without counting the attempt, every lot <paramref name="owner"/> still holds, also one whose
+    /// claim committed while the shutdown cancelled reading its answer.
+    /// </summary>
+    Task ReleaseOwned(string owner, CancellationToken ct);
 
     /// <summary>Ends a lot (COMPLETED or FAILED) if <paramref name="lot"/>'s owner still holds it.</summary>
     Task Finish(ClaimedLot lot, string status, IReadOnlyList<ErrorDetail>? errors, CancellationToken ct);

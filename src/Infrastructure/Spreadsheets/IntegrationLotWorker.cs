@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Infrastructure.Spreadsheets;
 
@@ -31,7 +32,9 @@ internal sealed class IntegrationLotSignal : IIntegrationLotSignal, IDisposable
 /// <summary>
 /// Processes uploaded lots one at a time: claims the oldest lot that is RECEIVED, or PROCESSING with an expired lease (its
 /// processor died: the lot resumes after its last committed batch), processes it, and looks again; between lots it
-/// sleeps until an upload signals or <see cref="SpreadsheetOptions.PollInterval"/> passes.
+/// sleeps until an upload signals or <see cref="SpreadsheetOptions.PollInterval"/> passes. A shutdown, the database
+/// failing or the lease lost give the lot back at once without counting an attempt; only an error of the lot itself
+/// counts toward <see cref="SpreadsheetOptions.MaxAttempts"/>.
 /// </summary>
 internal sealed class IntegrationLotWorker(
     IServiceScopeFactory scopes, IIntegrationLotStore lots, IntegrationLotSignal signal, SpreadsheetOptions options, ILogger<IntegrationLotWorker> logger)
@@ -47,11 +50,40 @@ internal sealed class IntegrationLotWorker(
         }
 
         await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
+            await Run(stoppingToken);
+        }
+        finally
+        {
+            // Whatever the shutdown interrupted (even a claim committed as its answer was being read): given back, not counted.
             try
             {
-                var lot = await lots.ClaimNext(owner, options.Lease, stoppingToken);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await lots.ReleaseOwned(owner, timeout.Token);
+            }
+            catch (Exception e)
+            {
+                logger.LogDebug(e, "Integration lots of {Owner} not released at shutdown; their leases expire", owner);
+            }
+        }
+    }
+
+    private async Task Run(CancellationToken stoppingToken)
+    {
+        var unavailable = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            ClaimedLot? lot = null;
+            try
+            {
+                lot = await lots.ClaimNext(owner, options.Lease, stoppingToken);
+                if (unavailable)
+                {
+                    logger.LogInformation("The database is back: integration lots are processed again.");
+                    unavailable = false;
+                }
+
                 if (lot is null)
                 {
                     await signal.Wait(options.PollInterval, stoppingToken);
@@ -64,14 +96,52 @@ internal sealed class IntegrationLotWorker(
             {
                 return;
             }
+            catch (Exception e) when (DatabaseUnavailability.Is(e) || e is LotLeaseLostException)
+            {
+                // Not the lot's fault: give the lease back without counting the attempt (when the database takes it; if
+                // not, this processor claims its own lot again first, without a new attempt) and try again shortly.
+                if (!unavailable && e is not LotLeaseLostException)
+                {
+                    logger.LogWarning("The database is unavailable ({Error}); integration lots wait and resume when it is back.", e.GetBaseException().Message);
+                    unavailable = true;
+                }
+
+                await GiveBack(lot, countAttempt: false);
+                await Pause(Retry, stoppingToken);
+            }
             catch (Exception e)
             {
-                // The lot keeps its lease until it expires, then is claimed again (up to MaxAttempts).
-                logger.LogError(e, "Integration lot processing failed; it will be retried after its lease expires.");
-                await Task.Delay(options.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                // An error of the lot itself: the attempt counts (up to MaxAttempts), and the lot is claimable again at once.
+                logger.LogError(e, "Integration lot {LotId} processing failed (attempt {Attempt} of {Max}).", lot?.Lot.LotId, lot?.Attempts, options.MaxAttempts);
+                await GiveBack(lot, countAttempt: true);
+                await Pause(options.PollInterval, stoppingToken);
             }
         }
     }
+
+    /// <summary>How soon the worker tries again after the database failed it: it resumes within about this long of the database's return.</summary>
+    internal static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(500);
+
+    private async Task GiveBack(ClaimedLot? lot, bool countAttempt)
+    {
+        if (lot is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await lots.Release(lot, countAttempt, timeout.Token);
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "Integration lot {LotId} not released; its processor claims it again first, or its lease expires", lot.Lot.LotId);
+        }
+    }
+
+    private static Task Pause(TimeSpan delay, CancellationToken ct) =>
+        Task.Delay(delay, ct).ContinueWith(_ => { }, TaskScheduler.Default);
 
     private async Task Process(ClaimedLot lot, CancellationToken ct)
     {
@@ -96,8 +166,7 @@ internal sealed class IntegrationLotWorker(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Shutting down: the batch in flight was rolled back; give the lot up so that a restart resumes it at once.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await lots.Release(lot, timeout.Token);
+            await GiveBack(lot, countAttempt: false);
             logger.LogInformation("Integration lot {LotId} released at shutdown; it resumes where it stopped.", lot.Lot.LotId);
             throw;
         }

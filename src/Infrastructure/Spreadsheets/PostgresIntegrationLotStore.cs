@@ -98,11 +98,13 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
         await using var connection = await Open(ct);
         await using var command = new NpgsqlCommand($"""
             update {IntegrationLotSchema.Lots} l
-            set status = '{LotStatuses.Processing}', attempts = l.attempts + 1, lease_owner = @owner, lease_until = now() + @lease,
+            set status = '{LotStatuses.Processing}', lease_owner = @owner, lease_until = now() + @lease,
+                attempts = case when l.lease_owner = @owner then l.attempts else l.attempts + 1 end,
                 started_at = coalesce(l.started_at, now())
             where l.lot_id = (
                 select lot_id from {IntegrationLotSchema.Lots}
-                where (status = '{LotStatuses.Received}' or status = '{LotStatuses.Processing}') and (lease_until is null or lease_until < now())
+                where (status = '{LotStatuses.Received}' or status = '{LotStatuses.Processing}')
+                  and (lease_until is null or lease_until < now() or lease_owner = @owner)
                 order by lot_id limit 1 for update skip locked)
             returning l.{Columns}, file_sha256, uploaded_by::text, process_id, attempts
             """, connection);
@@ -141,13 +143,26 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
         return rows;
     }
 
-    public async Task Release(ClaimedLot lot, CancellationToken ct)
+    public async Task Release(ClaimedLot lot, bool countAttempt, CancellationToken ct)
     {
         await using var connection = await Open(ct);
         await using var command = new NpgsqlCommand(
-            $"update {IntegrationLotSchema.Lots} set lease_until = now(), lease_owner = null where lot_id = @id and lease_owner = @owner", connection);
+            $"update {IntegrationLotSchema.Lots} set lease_until = now(), lease_owner = null, " +
+            "attempts = case when @count then attempts else greatest(attempts - 1, 0) end " +
+            "where lot_id = @id and lease_owner = @owner", connection);
+        command.Parameters.AddWithValue("count", countAttempt);
         command.Parameters.AddWithValue("id", lot.Lot.LotId);
         command.Parameters.AddWithValue("owner", lot.Owner);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task ReleaseOwned(string owner, CancellationToken ct)
+    {
+        await using var connection = await Open(ct);
+        await using var command = new NpgsqlCommand(
+            $"update {IntegrationLotSchema.Lots} set lease_until = now(), lease_owner = null, attempts = greatest(attempts - 1, 0) " +
+            $"where lease_owner = @owner and status = '{LotStatuses.Processing}'", connection);
+        command.Parameters.AddWithValue("owner", owner);
         await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -6,6 +6,7 @@ using Cargamos.Modular.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Api.Tests.Reliability;
 
