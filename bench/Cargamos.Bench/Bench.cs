@@ -122,7 +122,7 @@ internal sealed class Bench(BenchOptions options, BenchApi api, HttpClient shipp
 
     public static string Ms(double ms) => ms.ToString(ms < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " ms";
 
-    public static string Load(LoadResult r) => $"{r.Rate:N0} req/s, p50 {Ms(r.P50)}, p99 {Ms(r.P99)}";
+    public static string Load(LoadResult r) => $"{r.Rate:N0} req/s, p50 {Ms(r.P50)}, p99 {Ms(r.P99)}{(r.Cpu is { } cpu ? "; " + cpu.PerCall(r.Count) : "")}";
 
     public static string Ratio(double value) => value.ToString("0.00", CultureInfo.InvariantCulture) + "x";
 

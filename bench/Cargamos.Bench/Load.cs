@@ -5,6 +5,9 @@ namespace Cargamos.Modular.Bench;
 /// <summary>What one load run measured: requests, wall time and each request's latency (ms).</summary>
 internal sealed record LoadResult(int Count, TimeSpan Elapsed, double[] LatenciesMs)
 {
+    /// <summary>CPU spent during the run (process and PostgreSQL), when measured.</summary>
+    public CpuUse? Cpu { get; init; }
+
     public double Rate => Count / Elapsed.TotalSeconds;
 
     public double P50 => Percentile(0.50);
@@ -33,6 +36,7 @@ internal static class Load
     public static async Task<LoadResult> Closed(int total, int concurrency, Func<int, Task> call)
     {
         var latencies = new double[total];
+        var cpu = CpuMeter.Current?.Sample();
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
         {
@@ -44,7 +48,7 @@ internal static class Load
             }
         })));
         watch.Stop();
-        return new LoadResult(total, watch.Elapsed, latencies);
+        return new LoadResult(total, watch.Elapsed, latencies) { Cpu = CpuMeter.Since(cpu) };
     }
 
     /// <summary>
@@ -56,6 +60,7 @@ internal static class Load
         var total = Math.Max(1, (int)(rate * duration.TotalSeconds));
         var latencies = new double[total];
         var calls = new Task[total];
+        var cpu = CpuMeter.Current?.Sample();
         var start = Stopwatch.GetTimestamp();
         var ticksPerCall = Stopwatch.Frequency / rate;
         for (var i = 0; i < total; i++)
@@ -81,6 +86,6 @@ internal static class Load
         }
 
         await Task.WhenAll(calls);
-        return new LoadResult(total, Stopwatch.GetElapsedTime(start), latencies);
+        return new LoadResult(total, Stopwatch.GetElapsedTime(start), latencies) { Cpu = CpuMeter.Since(cpu) };
     }
 }

@@ -40,6 +40,7 @@ internal static class BenchProgram
             shipper.Timeout = TimeSpan.FromMinutes(10);
             shipper.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Login(shipper));
             var bench = new Bench(options, api, shipper, baseline, connectionString);
+            CpuMeter.Current = await CpuMeter.Create(connectionString);
             await IntakeScenario.WarmUp(bench);
 
             (string Name, Func<Bench, Task> Run)[] scenarios =

@@ -44,17 +44,14 @@ internal static class WebhookScenarios
     }
 
     /// <summary>
-    /// Intake at concurrency 8 with the shipper's webhook down (a closed port, suspended), before and after one INSERT of
-    /// <see cref="BenchOptions.Backlog"/> undelivered messages for that shipper: nothing on the write path may scan them.
+    /// Intake at concurrency 8 with the shipper's webhook receiver down (a closed port: every attempt refused), before and
+    /// after one INSERT of <see cref="BenchOptions.Backlog"/> undelivered messages for that shipper as a day of that outage
+    /// leaves them (PENDING, several attempts made, next attempts spread over the coming hour): nothing on the write path,
+    /// and no claim, may read them. New orders' messages are attempted and refused in both runs alike.
     /// </summary>
     public static async Task Backlog(Bench bench)
     {
         await Register(bench, WebhookReceiver.ClosedPortUrl());
-        using (var suspend = await bench.Shipper.PostAsync("/v1/webhook/suspend", null))
-        {
-            Check(suspend, HttpStatusCode.OK);
-        }
-
         var count = bench.Options.Requests;
         var (before, _) = await IntakeScenario.Api(bench, count, 8);
 
@@ -67,9 +64,10 @@ internal static class WebhookScenarios
 
         var watch = Stopwatch.StartNew();
         await using (var insert = data.CreateCommand("""
-            insert into cargamos.webhook_messages (id, shipper_id, shipment_id, version, type, payload)
+            insert into cargamos.webhook_messages (id, shipper_id, shipment_id, version, type, payload, attempts, next_attempt_at, last_error)
             select gen_random_uuid(), $1, gen_random_uuid(), 1, 'shipment.status_changed',
-                   json_build_object('type', 'shipment.status_changed', 'data', json_build_object('state', 'CREATED', 'n', n))
+                   json_build_object('type', 'shipment.status_changed', 'data', json_build_object('state', 'CREATED', 'n', n)),
+                   5, now() + interval '1 minute' + random() * interval '1 hour', 'Connection refused'
             from generate_series(1, $2) n
             """))
         {
@@ -77,6 +75,11 @@ internal static class WebhookScenarios
             insert.Parameters.Add(new NpgsqlParameter { Value = bench.Options.Backlog });
             insert.CommandTimeout = 300;
             await insert.ExecuteNonQueryAsync();
+        }
+
+        await using (var analyze = data.CreateCommand("analyze cargamos.webhook_messages"))
+        {
+            await analyze.ExecuteNonQueryAsync();
         }
 
         Console.WriteLine($"  backlog: {bench.Options.Backlog:N0} undelivered messages inserted in {watch.Elapsed.TotalSeconds:F1} s");

@@ -47,6 +47,7 @@ services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
 services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 services.AddSingleton<IProblemDetailsWriter, CargamosEnvelopeWriter>();
 services.AddProblemDetails();
+services.AddSingleton<DatabaseOutageLog>();
 services.AddExceptionHandler<CargamosExceptionHandler>();
 
 services.AddMediator((MediatorOptions o) =>
@@ -100,6 +101,7 @@ var app = builder.Build();
 app.UseProcessId();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseUtf8JsonBodies();
 app.UseAuthentication();
 app.UseAuthorization();
 

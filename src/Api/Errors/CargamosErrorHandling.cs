@@ -49,12 +49,19 @@ public sealed class CargamosEnvelopeWriter : IProblemDetailsWriter
 }
 
 /// <summary>Maps every unhandled exception to the envelope; unexpected ones are logged with their processId, never shown.</summary>
-public sealed class CargamosExceptionHandler(IProblemDetailsService problemDetails, ILogger<CargamosExceptionHandler> logger) : IExceptionHandler
+public sealed class CargamosExceptionHandler(IProblemDetailsService problemDetails, ILogger<CargamosExceptionHandler> logger, DatabaseOutageLog outages)
+    : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, errors) = ExceptionMapper.Map(exception, httpContext);
-        if (status >= 500)
+        if (status == 503 && DatabaseUnavailability.Is(exception))
+        {
+            // An outage, not a bug: logged once per outage, and the client told when to come back.
+            outages.Refused(exception, httpContext);
+            httpContext.Response.Headers.RetryAfter = ((int)DatabaseUnavailability.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (status >= 500)
         {
             logger.LogError(exception, "Unhandled error in {Method} {Path} (processId {ProcessId})",
                 httpContext.Request.Method, httpContext.Request.Path, ProcessId.Of(httpContext));

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Domain.Common;
 using FluentValidation;
@@ -17,6 +18,9 @@ public static partial class ExceptionMapper
     public static readonly ErrorItem UnsupportedMediaType = new("UNSUPPORTED_MEDIA_TYPE", "The request body must be JSON.",
         "Send the body with 'Content-Type: application/json'.", "request.header", "Content-Type");
 
+    public static readonly ErrorItem DatabaseUnavailable = new("SERVICE_UNAVAILABLE", "The service is temporarily unavailable.",
+        $"The database cannot be reached; nothing was changed. Retry after {DatabaseUnavailability.RetryAfter.TotalSeconds:0} seconds (Retry-After).", "server", null);
+
     public static (int Status, IReadOnlyList<ErrorItem> Errors) Map(Exception exception, HttpContext context) => exception switch
     {
         AppError e => (StatusOf(e.Kind), e.Errors.Select(d => new ErrorItem(d.Code, d.Message, d.Details, d.Location, d.Parameter)).ToList()),
@@ -24,6 +28,9 @@ public static partial class ExceptionMapper
         DomainRuleViolation e => (409, [new ErrorItem(e.Code, e.Message, e.Details, "request.body", null)]),
         BadHttpRequestException e => FromBadRequest(e),
         JsonException e => (400, [FromJson(e)]),
+        InvalidUtf8BodyException e => (400, [new ErrorItem("INVALID_PARAMETER", InvalidParameterMessage,
+            $"{e.Message} Send the JSON encoded as UTF-8.", "request.body", null)]),
+        _ when DatabaseUnavailability.Is(exception) => (503, [DatabaseUnavailable]),
         _ => (500, [new ErrorItem("INTERNAL_ERROR", "An unexpected error occurred.",
             $"The error was recorded with processId {ProcessId.Of(context)}; quote it when contacting Cargamos.", "server", null)]),
     };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FluentValidation;
+using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Domain.ReferenceData;
 using Cargamos.Modular.Application.Integration.Contracts;
 
@@ -159,8 +160,14 @@ internal static partial class VtexMeasures
 /// </summary>
 internal sealed class VtexServiceRequestValidator : AbstractValidator<VtexServiceRequest>
 {
+    /// <summary>The ceiling of every other string of a service (names, addresses, items, settings) and of every list.</summary>
+    public const int MaxTextLength = 2_000;
+
+    public const int MaxListItems = 1_000;
+
     public VtexServiceRequestValidator()
     {
+        RuleFor(r => r).Custom((r, context) => BoundedText.Check(r, context, MaxTextLength, MaxListItems));
         RuleFor(r => r.OrderId).NotEmpty().WithMessage("orderId is required.").MaximumLength(100);
         RuleFor(r => r.CarrierId).NotEmpty().WithMessage("carrierId is required.").MaximumLength(100);
         RuleFor(r => r.Seller).NotEmpty().WithMessage("seller is required.").MaximumLength(100);

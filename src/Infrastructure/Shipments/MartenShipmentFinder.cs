@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+using Marten.Linq;
 using Marten;
 using Marten.Linq.MatchesSql;
 using Cargamos.Modular.Application.Shipments.Contracts;
@@ -17,7 +19,7 @@ internal sealed class MartenShipmentFinder(IQuerySession session) : IShipmentFin
             }
         }
 
-        return await session.Query<ShipmentTracking>().Where(t => t.TrackingId == id).Take(10).ToListAsync(ct);
+        return (await session.QueryAsync(new ByTrackingId { TrackingId = id }, ct)).ToList();
     }
 
     public async Task<IReadOnlyList<ShipmentTracking>> List(ShipmentFilter filter, CancellationToken ct)
@@ -61,4 +63,16 @@ internal sealed class MartenShipmentFinder(IQuerySession session) : IShipmentFin
 
     public Task<ShipmentTracking?> FindByTrackingId(string shipperId, string trackingId, CancellationToken ct) =>
         session.Query<ShipmentTracking>().FirstOrDefaultAsync(t => t.ShipperId == shipperId && t.TrackingId == trackingId, ct);
+
+    /// <summary>
+    /// The lookup of every tracking read and carrier hook, compiled once (Marten then skips parsing the LINQ expression
+    /// and building its SQL on each request). A trackingId is unique per shipper only: up to 10 shipments.
+    /// </summary>
+    internal sealed class ByTrackingId : ICompiledListQuery<ShipmentTracking>
+    {
+        public string TrackingId { get; set; } = "";
+
+        public Expression<Func<IMartenQueryable<ShipmentTracking>, IEnumerable<ShipmentTracking>>> QueryIs() =>
+            q => q.Where(t => t.TrackingId == TrackingId).Take(10);
+    }
 }

@@ -9,7 +9,13 @@ using Cargamos.Modular.Infrastructure.Shipments.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Shipments;
 
-internal sealed class MartenShipmentStore(IDocumentSession session, ICaller caller, IEnumerable<ShipmentStreamDocument> streamDocuments) : IShipmentStore
+/// <summary>
+/// Decisions on shipment streams, each attempt in a session of its own: its identity map holds the inline projections'
+/// documents as read for that attempt only (a lightweight session cannot eject them), so a lost race is decided again
+/// on documents read again.
+/// </summary>
+internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession reader, ICaller caller, IEnumerable<ShipmentStreamDocument> streamDocuments)
+    : IShipmentStore
 {
     // A decision is pure, so when no version was asked for, a lost race is simply decided again on fresh state.
     private const int Attempts = 3;
@@ -27,11 +33,7 @@ internal sealed class MartenShipmentStore(IDocumentSession session, ICaller call
             }
             catch (ConcurrencyException) when (expectedVersion is null && attempt < Attempts)
             {
-                session.EjectAllPendingChanges();
-                foreach (var document in documents)
-                {
-                    session.EjectAllOfType(document.Type);
-                }
+                // decided again, in a new session
             }
             catch (ConcurrencyException)
             {
@@ -47,6 +49,7 @@ internal sealed class MartenShipmentStore(IDocumentSession session, ICaller call
     private async Task<ShipmentVersion> DecideOnce(
         Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
     {
+        await using var session = store.LightweightSession();
         session.CorrelationId = caller.ProcessId;
 
         // One round trip: the stream for the decision, and the inline projections' documents into the identity map,
@@ -78,7 +81,7 @@ internal sealed class MartenShipmentStore(IDocumentSession session, ICaller call
 
     public async Task<IReadOnlyList<RecordedShipmentEvent>> GetEvents(Guid shipmentId, CancellationToken ct)
     {
-        var events = await session.Events.FetchStreamAsync(shipmentId, token: ct);
+        var events = await reader.Events.FetchStreamAsync(shipmentId, token: ct);
         return events
             .Where(e => e.Data is IShipmentEvent)
             .Select(e => new RecordedShipmentEvent(e.Sequence, e.Version, e.EventType.Name, e.Timestamp, e.CorrelationId, (IShipmentEvent)e.Data))
@@ -86,5 +89,5 @@ internal sealed class MartenShipmentStore(IDocumentSession session, ICaller call
     }
 
     public Task<Shipment?> GetState(Guid shipmentId, long? version, DateTimeOffset? at, CancellationToken ct) =>
-        session.Events.AggregateStreamAsync<Shipment>(shipmentId, version: version ?? 0, timestamp: at, token: ct);
+        reader.Events.AggregateStreamAsync<Shipment>(shipmentId, version: version ?? 0, timestamp: at, token: ct);
 }

@@ -11,9 +11,22 @@ internal sealed class MartenWebhookSubscriptions(IDocumentSession session) : IWe
 {
     public Task<WebhookSubscription?> Get(string shipperId, CancellationToken ct) => session.LoadAsync<WebhookSubscription>(shipperId, ct);
 
+    /// <summary>
+    /// In the same transaction, a suspended webhook's due messages are parked and an active one's parked messages made due
+    /// (both read one index range; nothing when there are none), so that no claim reads a suspended webhook's backlog.
+    /// </summary>
     public async Task Save(WebhookSubscription subscription, CancellationToken ct)
     {
         session.Store(subscription);
+        if (subscription.Status == WebhookStatus.Suspended)
+        {
+            session.QueueSqlCommand(WebhookSchema.ParkSql, subscription.Id);
+        }
+        else if (subscription.Status == WebhookStatus.Active)
+        {
+            session.QueueSqlCommand(WebhookSchema.ReleaseParkedSql, subscription.Id);
+        }
+
         await Commit(ct);
     }
 

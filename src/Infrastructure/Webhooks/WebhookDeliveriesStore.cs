@@ -9,7 +9,9 @@ namespace Cargamos.Modular.Infrastructure.Webhooks;
 internal sealed class WebhookDeliveriesStore(WebhookDatabase database) : IWebhookDeliveries
 {
     private static readonly string Columns =
-        "m.id, m.type, m.shipment_id, m.version, m.state, m.created_at, m.next_attempt_at, m.delivered_at, m.last_error, m.payload::text";
+        "m.id, m.type, m.shipment_id, m.version, m.state, m.created_at, " +
+        // A parked message (its webhook suspended) has no next attempt until the resume.
+        "case when m.next_attempt_at = 'infinity' then null else m.next_attempt_at end, m.delivered_at, m.last_error, m.payload::text";
 
     public async Task<WebhookDelivery> Enqueue(string shipperId, WebhookMessage message, CancellationToken ct)
     {
@@ -89,7 +91,7 @@ internal sealed class WebhookDeliveriesStore(WebhookDatabase database) : IWebhoo
                     reader.IsDBNull(3) ? null : reader.GetInt64(3),
                     status,
                     reader.GetFieldValue<DateTimeOffset>(5),
-                    status == DeliveryStatus.Pending ? reader.GetFieldValue<DateTimeOffset>(6) : null,
+                    status == DeliveryStatus.Pending && !reader.IsDBNull(6) ? reader.GetFieldValue<DateTimeOffset>(6) : null,
                     reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
                     reader.IsDBNull(8) ? null : reader.GetString(8),
                     reader.GetString(9),

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Cargamos.Modular.Application.Webhooks;
 using JasperFx;
 using Marten;
@@ -27,6 +28,9 @@ internal sealed class WebhookDispatcher(
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan ReleaseInterval = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> failing = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> released = new();
     private DateTimeOffset lastSweep = DateTimeOffset.MinValue;
     private DateTimeOffset lastPurge = DateTimeOffset.MinValue;
 
@@ -172,8 +176,11 @@ internal sealed class WebhookDispatcher(
         if (result.Delivered)
         {
             NextVersionWaits(await outbox.Delivered(message, attempt, CancellationToken.None));
+            await Recovered(message);
             return;
         }
+
+        failing[message.ShipperId] = clock.GetUtcNow();
 
         if (result.Gone && await Disable(message, webhook, attempt))
         {
@@ -194,6 +201,40 @@ internal sealed class WebhookDispatcher(
                 message.Id, message.ShipperId, message.Attempts, result.Error);
             NextVersionWaits(await outbox.Failed(message, attempt with { Error = $"{result.Error} Last attempt of the schedule: the message failed." },
                 CancellationToken.None));
+        }
+    }
+
+    /// <summary>
+    /// A delivery after failures (seen by this dispatcher, or a retry that succeeded): the endpoint is back, and its
+    /// waiting retries are made due at once, at most once per <see cref="ReleaseInterval"/> per shipper.
+    /// </summary>
+    private async Task Recovered(ClaimedMessage message)
+    {
+        var now = clock.GetUtcNow();
+        var sawFailures = failing.TryRemove(message.ShipperId, out _);
+        if (!sawFailures && message.Attempts <= 1)
+        {
+            return;
+        }
+
+        if (released.TryGetValue(message.ShipperId, out var last) && now - last < ReleaseInterval && !sawFailures)
+        {
+            return;
+        }
+
+        released[message.ShipperId] = now;
+        try
+        {
+            var count = await outbox.ReleaseRetries(message.ShipperId, CancellationToken.None);
+            if (count > 0)
+            {
+                logger.LogInformation("Webhook of {ShipperId} answers again: {Count} messages waiting for a retry are due now", message.ShipperId, count);
+                wakeup.Signal();
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Webhook of {ShipperId}: its waiting retries could not be made due; they follow the retry schedule", message.ShipperId);
         }
     }
 

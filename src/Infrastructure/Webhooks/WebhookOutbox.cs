@@ -19,14 +19,11 @@ internal sealed record AttemptRecord(Guid MessageId, DateTimeOffset AttemptedAt,
 /// Nothing here reads a message that is not due, so the cost of a claim does not grow with the backlog (docs/webhooks.md,
 /// "How it works"): the claim reads two partial indexes by due time; a message that must wait for an earlier version of
 /// its shipment is not left due (a retry pushes the shipment's later versions to its own next attempt, and the conclusion
-/// of the earlier one releases them), and the sweep moves due messages of suspended webhooks a minute on. For a FAILED
+/// of the earlier one releases them), and the messages of a suspended webhook are parked (next attempt 'infinity') until its resume. For a FAILED
 /// message <c>next_attempt_at</c> is the time it failed: the purge reads it.
 /// </remarks>
 internal sealed class WebhookOutbox(WebhookDatabase database)
 {
-    /// <summary>How far the sweep moves the due messages of a suspended webhook, so that claims do not read them again meanwhile.</summary>
-    internal static readonly TimeSpan SuspendedPark = TimeSpan.FromMinutes(1);
-
     /// <summary>Rows removed by one purge statement.</summary>
     internal const int PurgeBatch = 1000;
 
@@ -143,19 +140,19 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
     }
 
     /// <summary>
-    /// Moves the due messages of suspended webhooks <see cref="SuspendedPark"/> on: they wait for the resume, and claims
-    /// would otherwise read them again every time.
+    /// Parks the due messages of suspended webhooks (next attempt 'infinity'): they wait for the resume, which makes them
+    /// due again (<see cref="WebhookSchema.ReleaseParkedSql"/>), and no claim reads them meanwhile. The suspension itself
+    /// parks its webhook's due messages; this catches the ones committed at that very moment.
     /// </summary>
     public async Task<int> ParkSuspended(CancellationToken ct)
     {
         await using var connection = await database.Open(ct);
         await using var command = new NpgsqlCommand($"""
             update {WebhookSchema.Messages} m
-            set next_attempt_at = now() + @park
+            set next_attempt_at = 'infinity'
             from {WebhookSchema.Subscriptions} s
             where m.state = 'PENDING' and m.next_attempt_at <= now() and s.id = m.shipper_id and s.data ->> 'status' = 'Suspended'
             """, connection);
-        command.Parameters.AddWithValue("park", NpgsqlDbType.Interval, SuspendedPark);
         return await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -193,6 +190,26 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         }
 
         return purged;
+    }
+
+    /// <summary>
+    /// The endpoint answers again: the shipper's messages waiting for a later retry are due now (only the earliest
+    /// undelivered version of each shipment; the next ones follow as each is delivered), so a backlog drains at the
+    /// endpoint's pace, not the retry schedule's. Reads the shipper's undelivered messages once; their count.
+    /// </summary>
+    public async Task<int> ReleaseRetries(string shipperId, CancellationToken ct)
+    {
+        await using var connection = await database.Open(ct);
+        await using var command = new NpgsqlCommand($"""
+            update {WebhookSchema.Messages} m set next_attempt_at = now()
+            where m.shipper_id = @shipper and m.state = 'PENDING' and m.next_attempt_at > now() and m.next_attempt_at <> 'infinity'
+              and (m.shipment_id is null or not exists (
+                    select 1 from {WebhookSchema.Messages} earlier
+                    where earlier.shipper_id = m.shipper_id and earlier.shipment_id = m.shipment_id
+                      and earlier.state <> 'DELIVERED' and earlier.state <> 'FAILED' and earlier.version < m.version))
+            """, connection);
+        command.Parameters.AddWithValue("shipper", shipperId);
+        return await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Gives a claimed message back without an attempt (shutdown, or the webhook stopped being active meanwhile).</summary>

@@ -91,6 +91,14 @@ public static class WebhookSchema
         return table;
     }
 
+    /// <summary>A suspension parks its webhook's due messages (<c>?</c>: the shipper); they wait for the resume.</summary>
+    internal static readonly string ParkSql =
+        $"update {Messages} set next_attempt_at = 'infinity' where shipper_id = ? and state = 'PENDING' and next_attempt_at <= now()";
+
+    /// <summary>The resume makes the parked messages of its webhook (<c>?</c>: the shipper) due at once.</summary>
+    internal static readonly string ReleaseParkedSql =
+        $"update {Messages} set next_attempt_at = now() where shipper_id = ? and state = 'PENDING' and next_attempt_at = 'infinity'";
+
     internal static Table AttemptsTableDefinition()
     {
         var table = new Table(Name(AttemptsTable));

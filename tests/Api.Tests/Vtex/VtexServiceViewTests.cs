@@ -342,6 +342,38 @@ public sealed partial class VtexServiceViewTests(ApiFactory api) : IClassFixture
     }
 
     [Fact]
+    public async Task Concurrent_hooks_on_one_service_leave_the_views_equal_to_the_stream()
+    {
+        // The store reads the inline projections' documents into the session's identity map before deciding; a lost
+        // race is decided again on fresh documents, never on the ones read before it.
+        var shipper = await api.LoginAs(DemoUser.Shipper);
+        var (id, trackingId) = await shipper.IntegrateOk(Orders.Valid(Orders.Unique("RACE")));
+        var carrier = await api.AsCarrier(ServientregaKey);
+        await Ok(carrier.Patch(Servientrega, trackingId, Status("PENDING")));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            using var response = await carrier.PostAsync($"/tracking/hook/notes/{Servientrega}/{trackingId}",
+                Raw($$"""[{"type":"COMMENT","note":"nota {{i}}","author":"Courier"}]"""));
+            return (Note: $"nota {i}", response.StatusCode);
+        }));
+
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        var saved = answers.Where(a => a.StatusCode == HttpStatusCode.OK).Select(a => a.Note).Order().ToArray();
+        Assert.NotEmpty(saved);
+        var view = await View(carrier, Servientrega, trackingId);
+        Assert.Equal(saved, view["notes"]!.AsArray().Select(n => Text(n!, "content")).Order().ToArray());
+        var store = api.Services.GetRequiredService<IDocumentStore>();
+        await using var session = store.QuerySession();
+        var stream = await session.Events.FetchStreamAsync(id);
+        Assert.Equal(saved.Length, stream.Count(e => e.Data is NoteAdded));
+        var serializer = store.Options.Serializer();
+        Assert.Equal(await Stored<ShipmentTracking>(store, id), serializer.ToJson((await session.Events.AggregateStreamAsync<ShipmentTracking>(id))!));
+        Assert.Equal(await Stored<VtexServiceView>(store, id),
+            serializer.ToJson(VtexServiceProjection.InWrittenOrder((await session.Events.AggregateStreamAsync<VtexServiceView>(id))!)));
+    }
+
+    [Fact]
     public async Task Timeline_ids_are_the_event_ids_also_inside_the_inline_projection()
     {
         var (id, _) = await api.Shipment(statuses: [ShipmentStatus.Pending, ShipmentStatus.Assigned]);

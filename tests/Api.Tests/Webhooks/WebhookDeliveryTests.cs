@@ -308,6 +308,29 @@ public sealed class WebhookDeliveryTests(WebhookApiFactory api) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_suspension_parks_the_messages_waiting_to_be_retried_and_the_resume_sends_them_at_once()
+    {
+        var (key, shipper) = await api.NewShipper();
+        await shipper.Register(receiver.Url, "CREATED");
+        receiver.Script(new Answer(500));
+        await shipper.IntegrateOk();
+        await WebhookKit.Until(() => receiver.Requests.Count == 1, "the first, failed attempt");
+        Assert.Equal("SUSPENDED", (await shipper.Post("/v1/webhook/suspend")).GetProperty("status").GetString());
+
+        // Once due for its retry, the message is parked: no next attempt (no claim reads it) until the resume.
+        await WebhookKit.Until(async () => (await shipper.Deliveries()).Single() is var d
+            && d.GetProperty("status").GetString() == "PENDING" && d.GetProperty("nextAttemptAt").ValueKind == JsonValueKind.Null, "the message parked");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a negative: retries of the test schedule would have come within it
+        Assert.Single(receiver.Requests);
+
+        Assert.Equal("ACTIVE", (await shipper.Post("/v1/webhook/resume")).GetProperty("status").GetString());
+        await WebhookKit.Until(() => receiver.Delivered.Count == 1, "the parked message after the resume", TimeSpan.FromSeconds(5));
+        Assert.Equal(2, receiver.Requests.Count);
+        Assert.Equal("CREATED", receiver.Delivered[0].State);
+        Assert.Equal("DELIVERED", Assert.Single(await api.Outbox(key)).State);
+    }
+
+    [Fact]
     public async Task Rotate_secret_signs_with_both_secrets_during_the_overlap()
     {
         var (_, shipper) = await api.NewShipper();

@@ -53,6 +53,40 @@ public sealed class WebhookResilienceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_down_receiver_answers_again_its_waiting_retries_go_at_once_not_at_their_retry_time()
+    {
+        var api = new WebhookApiFactory();
+        foreach (var i in Enumerable.Range(0, WebhookApiFactory.TestSchedule.Length))
+        {
+            api.Settings[$"Webhooks:RetrySchedule:{i}"] = "00:30:00"; // every retry half an hour later
+        }
+
+        await api.StartAsync();
+        try
+        {
+            var (key, shipper) = await api.NewShipper();
+            await shipper.Register(receiver.Url, "CREATED");
+            await receiver.StopAsync();
+            for (var i = 0; i < 5; i++)
+            {
+                await shipper.IntegrateOk();
+            }
+
+            await WebhookKit.Until(async () => (await api.Outbox(key)).Count(m => m is { State: "PENDING", Attempts: 1 }) == 5, "five messages failed once, waiting");
+
+            // Back: the next message goes through, and the five waiting ones follow it without waiting half an hour.
+            await receiver.RestartAsync();
+            await shipper.IntegrateOk();
+            await WebhookKit.Until(() => receiver.Delivered.Count == 6, "the backlog delivered after the receiver came back", TimeSpan.FromSeconds(15));
+            await WebhookKit.Until(async () => (await api.Outbox(key)).All(m => m.State == "DELIVERED"), "all DELIVERED in the outbox");
+        }
+        finally
+        {
+            await ((IAsyncLifetime)api).DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Two_dispatchers_on_one_database_send_each_of_50_messages_once()
     {
         var first = new WebhookApiFactory();

@@ -12,14 +12,11 @@ namespace Cargamos.Modular.Infrastructure.Shipments.Contracts;
 /// </summary>
 public sealed class ShipmentStreamDocument
 {
-    private ShipmentStreamDocument(Type type, Action<IDocumentSession> useIdentityMap, Func<IBatchedQuery, Guid, Task> load)
+    private ShipmentStreamDocument(Action<IDocumentSession> useIdentityMap, Func<IBatchedQuery, Guid, Task> load)
     {
-        Type = type;
         UseIdentityMap = useIdentityMap;
         Load = load;
     }
-
-    public Type Type { get; }
 
     /// <summary>Opts the (lightweight) session into the identity map for this type only.</summary>
     public Action<IDocumentSession> UseIdentityMap { get; }
@@ -28,7 +25,7 @@ public sealed class ShipmentStreamDocument
     public Func<IBatchedQuery, Guid, Task> Load { get; }
 
     public static ShipmentStreamDocument For<T>() where T : class =>
-        new(typeof(T), session => session.UseIdentityMapFor<T>(), (batch, id) => batch.Load<T>(id));
+        new(session => session.UseIdentityMapFor<T>(), (batch, id) => batch.Load<T>(id));
 }
 
 public static class ShipmentStreamDocuments

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Cargamos.Modular.Api.Errors;
+using Cargamos.Modular.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Cargamos.Modular.Api.Tests.Reliability;
+
+/// <summary>An API whose PostgreSQL is reached through a <see cref="TcpProxy"/> the test can cut and restore.</summary>
+public sealed class OutageApi : IAsyncLifetime
+{
+    private string? direct;
+
+    public TcpProxy Proxy { get; private set; } = null!;
+
+    public ProxiedApiFactory Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        direct = await TestPostgres.CreateDatabaseAsync("outage");
+        var server = new NpgsqlConnectionStringBuilder(direct);
+        Proxy = TcpProxy.Start(server.Host!, server.Port);
+        Api = new ProxiedApiFactory(new NpgsqlConnectionStringBuilder(direct) { Port = Proxy.Port }.ConnectionString);
+        await Api.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Api.DisposeAsync();
+        await Proxy.DisposeAsync();
+        if (direct is not null)
+        {
+            await TestPostgres.DropDatabaseAsync(direct);
+        }
+    }
+}
+
+public sealed class ProxiedApiFactory(string connectionString) : ApiFactory(connectionString)
+{
+    public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Logs { get; } = new();
+
+    protected override void ConfigureTestServices(IServiceCollection services) =>
+        services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(Logs));
+
+    private sealed class CapturingLoggerProvider(ConcurrentQueue<(string, LogLevel, string)> logs) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Capturing(categoryName, logs);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class Capturing(string category, ConcurrentQueue<(string, LogLevel, string)> logs) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                logs.Enqueue((category, logLevel, formatter(state, exception) + (exception is null ? "" : " | " + exception)));
+            }
+        }
+    }
+}
+
+public sealed class DatabaseOutageTests(OutageApi outage) : IClassFixture<OutageApi>
+{
+    [Fact]
+    public async Task While_the_database_is_down_requests_answer_503_with_retry_after_logged_once_and_serve_again_when_it_is_back()
+    {
+        var api = outage.Api;
+        var shipper = await api.LoginAs(DemoUser.Shipper);
+        var (_, trackingId) = await shipper.IntegrateOk();
+        var refusedOrder = Orders.Unique("OUT");
+
+        outage.Proxy.Down();
+        try
+        {
+            foreach (var send in new Func<Task<HttpResponseMessage>>[]
+                     {
+                         () => shipper.Integrate(Orders.Valid(refusedOrder)),
+                         () => shipper.Integrate(Orders.Valid(Orders.Unique("OUT"))),
+                         () => shipper.GetAsync($"/v1/shipment-tracking/{trackingId}"),
+                         () => shipper.GetAsync("/v1/shipments"),
+                     })
+            {
+                using var response = await send();
+                var body = await response.AssertEnvelope(HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+                Assert.Equal("SERVICE_UNAVAILABLE", body.Error().Str("code"));
+                Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
+            }
+
+            using (var health = await api.CreateClient().GetAsync("/health/ready"))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            }
+
+            var outageLogs = api.Logs.Where(l => l.Category == typeof(DatabaseOutageLog).FullName).ToList();
+            Assert.Single(outageLogs);
+            Assert.DoesNotContain(api.Logs, l => l.Level >= LogLevel.Error && l.Category == typeof(CargamosExceptionHandler).FullName);
+        }
+        finally
+        {
+            outage.Proxy.Up();
+        }
+
+        // Back: served again without a restart (the first requests may still meet a connection the outage broke).
+        HttpResponseMessage? created = null;
+        await WaitFor(async () =>
+        {
+            created?.Dispose();
+            created = await shipper.Integrate(Orders.Valid(refusedOrder));
+            return created.StatusCode == HttpStatusCode.Created;
+        }, "an order accepted again after the database came back");
+        created!.Dispose();
+
+        // Nothing refused during the outage was written: its shipperTrackingId was free for the order after it.
+        using var tracking = await shipper.GetAsync($"/v1/shipment-tracking/{refusedOrder}");
+        Assert.Equal(HttpStatusCode.OK, tracking.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("57P03", true)] // the server is starting up
+    [InlineData("53300", true)] // too many connections
+    [InlineData("57P01", true)] // administrator shutdown (failover)
+    [InlineData("08006", true)] // connection failure
+    [InlineData("23505", false)] // a unique violation is the request's own
+    [InlineData("40001", false)] // a serialization failure is retried or reported, not an outage
+    [InlineData("42P01", false)] // a missing table is a bug
+    public void Server_states_that_mean_unavailable(string sqlState, bool unavailable) =>
+        Assert.Equal(unavailable, DatabaseUnavailability.Is(new PostgresException("message", "FATAL", "FATAL", sqlState)));
+
+    [Fact]
+    public void Refused_connections_and_timeouts_wrapped_by_marten_are_unavailability_and_bugs_are_not()
+    {
+        Assert.True(DatabaseUnavailability.Is(new InvalidOperationException("wrapped",
+            new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException((int)SocketError.ConnectionRefused)))));
+        Assert.True(DatabaseUnavailability.Is(new TimeoutException("The connection pool has been exhausted")));
+        Assert.False(DatabaseUnavailability.Is(new InvalidOperationException("a bug")));
+        Assert.False(DatabaseUnavailability.Is(new ArgumentException("another bug", new FormatException())));
+    }
+
+    private static async Task WaitFor(Func<Task<bool>> condition, string what)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, $"Timed out waiting for {what}.");
+            await Task.Delay(100);
+        }
+    }
+}
