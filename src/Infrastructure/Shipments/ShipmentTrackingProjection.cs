@@ -2,12 +2,15 @@ using Cargamos.Modular.Domain.Shipments;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 using Cargamos.Modular.Application.Shipments.Contracts;
+using Cargamos.Modular.Infrastructure.Shipments.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Shipments;
 
 /// <summary>Inline: the tracking document is written in the same transaction as the events, so a 201 is readable at once.</summary>
 internal sealed partial class ShipmentTrackingProjection : SingleStreamProjection<ShipmentTracking, Guid>
 {
+    public ShipmentTrackingProjection() => ShipmentProjectionRebuild.Configure(Options);
+
     public override ShipmentTracking? Evolve(ShipmentTracking? snapshot, Guid id, IEvent e)
     {
         if (e.Data is ShipmentCreated created)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Cargamos.Modular.Application.Vtex.ReadModels;
 using Cargamos.Modular.Domain.Common;
 using Cargamos.Modular.Domain.Shipments;
+using Cargamos.Modular.Infrastructure.Shipments.Contracts;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 
@@ -26,6 +27,8 @@ internal sealed partial class VtexServiceProjection : SingleStreamProjection<Vte
     // UTC dates with milliseconds, as VtexJson writes them), so the element reads the same wherever it is written.
     private const string VtexDateFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
     private static readonly JsonSerializerOptions MetaDataJson = new(JsonSerializerDefaults.Web);
+
+    public VtexServiceProjection() => ShipmentProjectionRebuild.Configure(Options);
 
     public override VtexServiceView? Evolve(VtexServiceView? snapshot, Guid id, IEvent e)
     {
