@@ -136,11 +136,18 @@ public sealed class ReferenceDataInvalidationTests : IAsyncLifetime
 
         var database = new NpgsqlConnectionStringBuilder(nodeA.ConnectionString).Database;
         var statements = new ConcurrentQueue<string>();
-        using (Record(database, statements))
+
+        // Only this request's statements (its trace, as behind a traced gateway): not the background workers' polls.
+        var root = new Activity("order").SetIdFormat(ActivityIdFormat.W3C).Start();
+        using (Record(database, root.TraceId, statements))
         {
-            using var second = await shipper.Integrate(Orders.Valid());
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/delivery-orders") { Content = Orders.Body(Orders.Valid()) };
+            request.Headers.Add("traceparent", root.Id);
+            using var second = await shipper.SendAsync(request);
             Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         }
+
+        root.Stop();
 
         Assert.Contains(statements, s => s.Contains("mt_doc_shipmenttracking", StringComparison.Ordinal)); // the recording sees this order
         string[] referenceTables =
@@ -152,8 +159,8 @@ public sealed class ReferenceDataInvalidationTests : IAsyncLifetime
 
     private static string Table<T>() => $"mt_doc_{typeof(T).Name.ToLowerInvariant()}";
 
-    /// <summary>The SQL that Npgsql runs against <paramref name="database"/> (its tracing activities) until disposed.</summary>
-    private static ActivityListener Record(string? database, ConcurrentQueue<string> statements)
+    /// <summary>The SQL that Npgsql runs against <paramref name="database"/> in trace <paramref name="trace"/> (its tracing activities) until disposed.</summary>
+    private static ActivityListener Record(string? database, ActivityTraceId trace, ConcurrentQueue<string> statements)
     {
         var listener = new ActivityListener
         {
@@ -161,7 +168,7 @@ public sealed class ReferenceDataInvalidationTests : IAsyncLifetime
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity =>
             {
-                if (Equals(activity.GetTagItem("db.name"), database) && activity.GetTagItem("db.statement") is string statement)
+                if (activity.TraceId == trace && Equals(activity.GetTagItem("db.name"), database) && activity.GetTagItem("db.statement") is string statement)
                 {
                     statements.Enqueue(statement);
                 }
