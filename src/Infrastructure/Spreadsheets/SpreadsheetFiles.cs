@@ -249,14 +249,14 @@ internal sealed class SpreadsheetFiles(ILogger<SpreadsheetFiles> logger) : ISpre
             if (cell.Text.Length > XlsxPreflight.MaxCellCharacters)
             {
                 throw SpreadsheetErrors.Invalid(
-                    $"Row {row.Number}, column {Letter(layout, index)} holds {cell.Text.Length:N0} characters, more than the {XlsxPreflight.MaxCellCharacters:N0} a spreadsheet " +
+                    $"Row {row.Number}, column {Letter(layout, index)} ({column}) holds {cell.Text.Length:N0} characters, more than the {XlsxPreflight.MaxCellCharacters:N0} a spreadsheet " +
                     "cell holds: the file is damaged or a quote is misplaced; correct that cell or export the file again.", column);
             }
 
             if (cell.Text.Contains('\0', StringComparison.Ordinal))
             {
                 throw SpreadsheetErrors.Invalid(
-                    $"Row {row.Number}, column {Letter(layout, index)} holds a NUL character (binary data), which text cannot hold: the file is damaged; " +
+                    $"Row {row.Number}, column {Letter(layout, index)} ({column}) holds a NUL character (binary data), which text cannot hold: the file is damaged; " +
                     "export it again as CSV UTF-8 or Excel Workbook (.xlsx).", column);
             }
         }

@@ -89,8 +89,12 @@ internal static class XlsxPreflight
     {
         if (!parts.ContainsKey("xl/workbook.xml"))
         {
-            var what = parts.ContainsKey("xl/workbook.bin") ? "an Excel Binary Workbook (.xlsb): save it as Excel Workbook (.xlsx) or CSV UTF-8"
-                : parts.ContainsKey("word/document.xml") ? "a Word document (.docx)"
+            if (parts.ContainsKey("xl/workbook.bin"))
+            {
+                throw SpreadsheetErrors.NotASpreadsheet("The file is an Excel Binary Workbook (.xlsb), which cannot be read here: save it as Excel Workbook (.xlsx) or CSV UTF-8.");
+            }
+
+            var what = parts.ContainsKey("word/document.xml") ? "a Word document (.docx)"
                 : parts.ContainsKey("ppt/presentation.xml") ? "a PowerPoint presentation (.pptx)"
                 : parts.ContainsKey("content.xml") ? "an OpenDocument file (.ods/.odt): save it as .xlsx or CSV UTF-8"
                 : "a zip archive";
