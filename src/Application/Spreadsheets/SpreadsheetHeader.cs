@@ -10,6 +10,9 @@ namespace Cargamos.Modular.Application.Spreadsheets;
 /// </summary>
 internal static class SpreadsheetHeader
 {
+    private const int MaxUnknownReported = 20;
+    private static readonly int MaxColumnNameLength = DeliveryOrderFields.Columns.Max(c => c.Path.Length);
+
     /// <summary>For each file column, the index of its delivery order column, or -1 for an unnamed column.</summary>
     public static IReadOnlyList<int> Map(IReadOnlyList<string> headers)
     {
@@ -51,8 +54,15 @@ internal static class SpreadsheetHeader
                 SpreadsheetErrors.FileParameter);
         }
 
-        errors.AddRange(unknown.Select(u => Invalid(u.Name,
+        // A header of thousands of unknown columns (a data row, a damaged file) is answered by its first ones.
+        errors.AddRange(unknown.Take(MaxUnknownReported).Select(u => Invalid(Shorten(u.Name),
             $"Unknown column '{Shorten(u.Name)}' (column {Letter(u.Position)}){Suggestion(u.Name)}. The columns are those of GET /v1/delivery-orders/template.csv.")));
+        if (unknown.Count > MaxUnknownReported)
+        {
+            errors.Add(Invalid(SpreadsheetErrors.FileParameter,
+                $"And {unknown.Count - MaxUnknownReported:N0} more unknown columns: the first row must be the header, with the column names of the template."));
+        }
+
         for (var i = 0; i < DeliveryOrderFields.Columns.Count; i++)
         {
             var column = DeliveryOrderFields.Columns[i];
@@ -71,10 +81,12 @@ internal static class SpreadsheetHeader
 
     private static string Suggestion(string name)
     {
+        // A near miss is at most 3 edits from a column name: a longer text cannot be one (and would cost its length times theirs).
+        var near = name.Length <= MaxColumnNameLength + 3;
         var lower = name.ToLowerInvariant();
         var leaf = lower[(lower.LastIndexOf('.') + 1)..];
         var best = DeliveryOrderFields.Columns
-            .Select(c => (c.Path, Distance: Math.Min(Distance(lower, c.Path.ToLowerInvariant()),
+            .Select(c => (c.Path, Distance: Math.Min(near ? Distance(lower, c.Path.ToLowerInvariant()) : int.MaxValue,
                 c.Path.EndsWith("." + leaf, StringComparison.OrdinalIgnoreCase) || c.Path.Equals(leaf, StringComparison.OrdinalIgnoreCase) ? 0 : int.MaxValue)))
             .MinBy(c => c.Distance);
         return best.Distance <= (lower.Length >= 12 ? 3 : 2) ? $": did you mean '{best.Path}'?" : "";

@@ -8,11 +8,14 @@ namespace Cargamos.Modular.Application.Spreadsheets;
 internal interface ISpreadsheetFiles
 {
     /// <summary>
-    /// Recognizes the format by content, reads the header and counts the data rows. Throws <see cref="AppError"/>: 415 for
-    /// a file that is not a CSV in UTF-8 nor an XLSX workbook, 400 for an empty file, a missing header, unknown, repeated or
-    /// missing required columns, or no data rows, 413 beyond <paramref name="maxRows"/> rows.
+    /// Recognizes the format by content, reads the header and counts the data rows, within <paramref name="limits"/>' work
+    /// and stopping when <paramref name="cancellationToken"/> is cancelled (the client went away). Throws only
+    /// <see cref="AppError"/> (or <see cref="OperationCanceledException"/>), whatever the bytes: 415 for a file that is not
+    /// a CSV in UTF-8 nor a readable XLSX workbook (damaged, truncated, encrypted, with macros), 400 for an empty file, a
+    /// missing header, unknown, repeated or missing required columns, no data rows, or a CSV that cannot be read, 413 beyond
+    /// the limits' rows, sheet rows, unzipped bytes or work.
     /// </summary>
-    SpreadsheetInspection Inspect(ReadOnlyMemory<byte> content, int maxRows);
+    SpreadsheetInspection Inspect(ReadOnlyMemory<byte> content, SpreadsheetLimits limits, CancellationToken cancellationToken);
 
     /// <summary>The non-empty data rows of an inspected file, lazily, in file order.</summary>
     IEnumerable<SpreadsheetRow> Rows(ReadOnlyMemory<byte> content, SpreadsheetLayout layout);

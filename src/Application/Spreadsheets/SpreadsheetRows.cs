@@ -36,3 +36,9 @@ internal sealed record SpreadsheetLayout(SpreadsheetFormat Format, char? Separat
 
 /// <summary>What an upload's inspection found: a readable spreadsheet, its layout and its number of data rows.</summary>
 internal sealed record SpreadsheetInspection(SpreadsheetLayout Layout, int TotalRows);
+
+/// <summary>
+/// What an upload's inspection may cost (<see cref="SpreadsheetOptions"/>): data rows, the first sheet's last row (blank
+/// rows included), the bytes a workbook unzips to, and work units (XML nodes and attributes read, cells walked).
+/// </summary>
+internal sealed record SpreadsheetLimits(int MaxRows, int MaxSheetRows, long MaxUnzippedBytes, long MaxWorkUnits);

@@ -33,7 +33,7 @@ internal sealed class UploadIntegrationLotHandler(
             throw SpreadsheetErrors.FileTooLarge(options.MaxFileBytes);
         }
 
-        var inspection = files.Inspect(command.Content, options.MaxRows);
+        var inspection = files.Inspect(command.Content, options.Limits, cancellationToken);
         var lotId = await lotIds.NextId(cancellationToken);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(command.Content.Span));
         await lots.Create(new NewIntegrationLot(lotId, shipper.Organization.Id, command.FileName, inspection.Layout, inspection.TotalRows, sha256,
@@ -55,6 +55,10 @@ internal static class SpreadsheetErrors
     public static AppError TooManyRows(int rows, int maxRows) =>
         new(ErrorKind.PayloadTooLarge, "PAYLOAD_TOO_LARGE", "The request body is too large.",
             $"The file has more than {maxRows:N0} rows{(rows > maxRows ? $" ({rows:N0} at least)" : "")}, the most one upload may carry: split it into several files.", FileParameter);
+
+    /// <summary>413: a workbook or CSV whose reading would cost more than the limits allow (<see cref="SpreadsheetLimits"/>).</summary>
+    public static AppError TooMuchWork(string details) =>
+        new(ErrorKind.PayloadTooLarge, "PAYLOAD_TOO_LARGE", "The request body is too large.", details, FileParameter);
 
     public static AppError NotASpreadsheet(string details) =>
         new(ErrorKind.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "The file is not a supported spreadsheet.", details, FileParameter);

@@ -5,6 +5,8 @@ using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Spreadsheets;
 using CsvHelper;
 using MiniExcelLibs;
+using MiniExcelLibs.OpenXml;
+using Microsoft.Extensions.Logging;
 using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Infrastructure.Spreadsheets;
@@ -12,36 +14,77 @@ namespace Cargamos.Modular.Infrastructure.Spreadsheets;
 /// <summary>
 /// CSV (CsvHelper, UTF-8 with or without BOM, <c>,</c> or <c>;</c>) and XLSX (MiniExcel) files, recognized by their content,
 /// never by their name. Rows are read lazily (streaming readers over the stored bytes), so memory does not grow with rows.
+/// An upload's inspection is bounded: a workbook is checked by <see cref="XlsxPreflight"/> before MiniExcel reads it, every
+/// reading spends from a <see cref="WorkBudget"/> that also stops when the request is cancelled, and whatever a damaged
+/// file makes a reader throw is answered as a 4xx at one place, <see cref="Inspect"/>.
 /// </summary>
-internal sealed class SpreadsheetFiles : ISpreadsheetFiles
+internal sealed class SpreadsheetFiles(ILogger<SpreadsheetFiles> logger) : ISpreadsheetFiles
 {
     private static readonly byte[] ZipMagic = [0x50, 0x4B, 0x03, 0x04];
     private static readonly byte[] OleMagic = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
+    // An encrypted (password-protected) workbook is an OLE container holding the streams EncryptionInfo and
+    // EncryptedPackage; the directory names them in UTF-16.
+    private static readonly byte[] EncryptedPackage = System.Text.Encoding.Unicode.GetBytes("EncryptedPackage");
     private const int MaxRecordBytes = 1024 * 1024;
-    private const long MaxExpandedXlsxBytes = 512L * 1024 * 1024;
 
-    public SpreadsheetInspection Inspect(ReadOnlyMemory<byte> content, int maxRows)
+    // MiniExcel would read the zip entry a cell's text names ("@@@fileid@@@,<path>") into memory: a cell is text here.
+    private static readonly OpenXmlConfiguration ReadConfiguration = new() { EnableConvertByteArray = false };
+
+    public SpreadsheetInspection Inspect(ReadOnlyMemory<byte> content, SpreadsheetLimits limits, CancellationToken cancellationToken)
     {
-        var format = Recognize(content.Span);
-        var (headers, separator) = format == SpreadsheetFormat.Xlsx ? (XlsxHeader(content), (char?)null) : CsvHeader(content);
-        var layout = new SpreadsheetLayout(format, separator, SpreadsheetHeader.Map(headers));
-        var rows = 0;
-        foreach (var _ in Rows(content, layout))
+        cancellationToken.ThrowIfCancellationRequested();
+        var budget = new WorkBudget(limits.MaxWorkUnits, cancellationToken);
+        SpreadsheetFormat? format = null;
+        try
         {
-            if (++rows > maxRows)
+            format = Recognize(content.Span);
+            SpreadsheetLayout layout;
+            IEnumerable<SpreadsheetRow> rows;
+            if (format == SpreadsheetFormat.Xlsx)
             {
-                throw SpreadsheetErrors.TooManyRows(rows, maxRows);
+                XlsxPreflight.Check(content, limits, budget);
+                layout = new SpreadsheetLayout(SpreadsheetFormat.Xlsx, null, SpreadsheetHeader.Map(XlsxHeader(content)));
+                rows = XlsxRows(content, layout, cancellationToken);
             }
-        }
+            else
+            {
+                var (body, separator) = CsvBody(content);
+                RefuseUnclosedQuote(body.Span, separator);
+                layout = new SpreadsheetLayout(SpreadsheetFormat.Csv, separator, SpreadsheetHeader.Map(CsvHeader(body, separator)));
+                rows = CsvRows(content, layout, budget);
+            }
 
-        return rows == 0
-            ? throw SpreadsheetErrors.Missing("The file has a header and no rows: add one row per delivery order below the header.")
-            : new SpreadsheetInspection(layout, rows);
+            var count = 0;
+            foreach (var row in rows)
+            {
+                if (++count > limits.MaxRows)
+                {
+                    throw SpreadsheetErrors.TooManyRows(count, limits.MaxRows);
+                }
+
+                RefuseUnstorableCells(row, layout);
+            }
+
+            return count == 0
+                ? throw SpreadsheetErrors.Missing("The file has a header and no rows: add one row per delivery order below the header.")
+                : new SpreadsheetInspection(layout, count);
+        }
+        catch (Exception e) when (e is not (AppError or OperationCanceledException or OutOfMemoryException))
+        {
+            // Whatever a damaged file makes a reader throw (XmlException, InvalidDataException, IOException, MiniExcel's own,
+            // ArgumentException, FormatException, InvalidOperationException...) is the file's fault, never a 500.
+            logger.LogInformation("An uploaded {Format} file was refused as unreadable: {Exception}: {Message}",
+                format?.ToString() ?? "unrecognized", e.GetType().Name, e.Message);
+            throw format == SpreadsheetFormat.Csv
+                ? SpreadsheetErrors.Invalid($"The CSV file cannot be read ({e.GetType().Name}): export it again as CSV UTF-8 (comma delimited).")
+                : Unreadable(e);
+        }
     }
 
     public IEnumerable<SpreadsheetRow> Rows(ReadOnlyMemory<byte> content, SpreadsheetLayout layout) =>
-        layout.Format == SpreadsheetFormat.Xlsx ? XlsxRows(content, layout) : CsvRows(content, layout);
+        layout.Format == SpreadsheetFormat.Xlsx ? XlsxRows(content, layout, CancellationToken.None) : CsvRows(content, layout, null);
 
     public byte[] Template(SpreadsheetFormat format, IReadOnlyList<object?> example) =>
         format == SpreadsheetFormat.Xlsx ? SpreadsheetTemplates.Xlsx(example) : SpreadsheetTemplates.Csv(example);
@@ -62,6 +105,13 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
 
         if (bytes.StartsWith(OleMagic))
         {
+            if (bytes.IndexOf(EncryptedPackage) >= 0)
+            {
+                throw SpreadsheetErrors.NotASpreadsheet(
+                    "The workbook is protected with a password (encrypted), so it cannot be read: open it in Excel, remove the password " +
+                    "(File > Info > Protect Workbook > Encrypt with Password, leave it empty), save it as Excel Workbook (.xlsx) and upload it again.");
+            }
+
             throw SpreadsheetErrors.NotASpreadsheet("The file is an Excel 97-2003 workbook (.xls) or another legacy Office document: save it as Excel Workbook (.xlsx) or as CSV UTF-8.");
         }
 
@@ -111,13 +161,12 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
 
     // CSV
 
-    private static (IReadOnlyList<string> Headers, char? Separator) CsvHeader(ReadOnlyMemory<byte> content)
+    private static IReadOnlyList<string> CsvHeader(ReadOnlyMemory<byte> body, char separator)
     {
-        var (body, separator) = CsvBody(content);
         using var reader = CsvHelper.CsvReader.Create(body, CsvOptions(separator));
         try
         {
-            return (reader.Headers.ToList(), separator);
+            return reader.Headers.ToList();
         }
         catch (CsvFormatException e)
         {
@@ -125,7 +174,95 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
         }
     }
 
-    private static IEnumerable<SpreadsheetRow> CsvRows(ReadOnlyMemory<byte> content, SpreadsheetLayout layout)
+    /// <summary>
+    /// A quoted field that never closes would swallow the rest of the file as one cell (CsvHelper reads it so): refused (400),
+    /// naming the line it opens on. A quote opens a field only at its start (RFC 4180); "" inside it is a quote.
+    /// </summary>
+    private static void RefuseUnclosedQuote(ReadOnlySpan<byte> body, char separator)
+    {
+        bool quoted = false, fieldStart = true;
+        int line = 1, opened = 0;
+        for (var i = 0; i < body.Length; i++)
+        {
+            var b = body[i];
+            if (b == '\n')
+            {
+                line++;
+            }
+
+            if (quoted)
+            {
+                if (b == '"')
+                {
+                    if (i + 1 < body.Length && body[i + 1] == '"')
+                    {
+                        i++;
+                    }
+                    else
+                    {
+                        quoted = false;
+                    }
+                }
+            }
+            else if (b == '"' && fieldStart)
+            {
+                (quoted, opened, fieldStart) = (true, line, false);
+            }
+            else
+            {
+                fieldStart = b == separator || b is (byte)'\n' or (byte)'\r';
+            }
+        }
+
+        if (quoted)
+        {
+            throw SpreadsheetErrors.Invalid(
+                $"The CSV file has a quoted field opened on line {opened} that never closes: a field that starts with a double quote (\") must end with " +
+                "another one, and a quote inside it is written twice (\"\"). Correct that line, or export the file again as CSV UTF-8.");
+        }
+    }
+
+    private static string Letter(SpreadsheetLayout layout, int index)
+    {
+        for (var position = 0; position < layout.ColumnIndexes.Count; position++)
+        {
+            if (layout.ColumnIndexes[position] == index)
+            {
+                return SpreadsheetHeader.Letter(position);
+            }
+        }
+
+        return "?";
+    }
+
+    /// <summary>A cell no spreadsheet can hold, or that no text can store (a NUL character), refuses the whole file (400).</summary>
+    private static void RefuseUnstorableCells(SpreadsheetRow row, SpreadsheetLayout layout)
+    {
+        for (var index = 0; index < row.Cells.Length; index++)
+        {
+            if (row.Cells[index] is not { } cell)
+            {
+                continue;
+            }
+
+            var column = DeliveryOrderFields.Columns[index].Path;
+            if (cell.Text.Length > XlsxPreflight.MaxCellCharacters)
+            {
+                throw SpreadsheetErrors.Invalid(
+                    $"Row {row.Number}, column {Letter(layout, index)} ({column}) holds {cell.Text.Length:N0} characters, more than the {XlsxPreflight.MaxCellCharacters:N0} a spreadsheet " +
+                    "cell holds: the file is damaged or a quote is misplaced; correct that cell or export the file again.", column);
+            }
+
+            if (cell.Text.Contains('\0', StringComparison.Ordinal))
+            {
+                throw SpreadsheetErrors.Invalid(
+                    $"Row {row.Number}, column {Letter(layout, index)} ({column}) holds a NUL character (binary data), which text cannot hold: the file is damaged; " +
+                    "export it again as CSV UTF-8 or Excel Workbook (.xlsx).", column);
+            }
+        }
+    }
+
+    private static IEnumerable<SpreadsheetRow> CsvRows(ReadOnlyMemory<byte> content, SpreadsheetLayout layout, WorkBudget? budget)
     {
         var (body, _) = CsvBody(content);
         using var reader = CsvHelper.CsvReader.Create(body, CsvOptions(layout.Separator ?? ','));
@@ -143,6 +280,8 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
             {
                 throw SpreadsheetErrors.Invalid($"The CSV file cannot be read after row {reader.RowNumber + 1}: {e.Message}");
             }
+
+            budget?.Spend(1 + reader.FieldCount);
 
             SpreadsheetCell?[]? cells = null;
             var count = Math.Min(reader.FieldCount, layout.ColumnIndexes.Count);
@@ -221,9 +360,7 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
 
     private static IReadOnlyList<string> XlsxHeader(ReadOnlyMemory<byte> content)
     {
-        EnsureWorkbook(content);
-        RefuseUncalculatedFormulas(content);
-        foreach (var row in XlsxValues(content))
+        foreach (var row in XlsxValues(content, CancellationToken.None))
         {
             var headers = new List<string>();
             foreach (var (column, value) in row)
@@ -243,11 +380,11 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
         throw SpreadsheetErrors.Missing("The workbook's first sheet is empty: put the header in row 1 and one delivery order per row below it.");
     }
 
-    private static IEnumerable<SpreadsheetRow> XlsxRows(ReadOnlyMemory<byte> content, SpreadsheetLayout layout)
+    private static IEnumerable<SpreadsheetRow> XlsxRows(ReadOnlyMemory<byte> content, SpreadsheetLayout layout, CancellationToken cancellationToken)
     {
         var width = DeliveryOrderFields.Columns.Count;
         var number = 0;
-        foreach (var row in XlsxValues(content))
+        foreach (var row in XlsxValues(content, cancellationToken))
         {
             // MiniExcel yields every row from the first, empty ones included, so the count is the sheet's row number.
             if (++number == 1)
@@ -290,15 +427,15 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text) ? SpreadsheetCell.OfText(text) : null,
     };
 
-    private static IEnumerable<IEnumerable<(string Column, object? Value)>> XlsxValues(ReadOnlyMemory<byte> content)
+    private static IEnumerable<IEnumerable<(string Column, object? Value)>> XlsxValues(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         var stream = Open(content);
         IEnumerator<dynamic> rows;
         try
         {
-            rows = MiniExcel.Query(stream, useHeaderRow: false, excelType: ExcelType.XLSX).GetEnumerator();
+            rows = MiniExcel.Query(stream, useHeaderRow: false, excelType: ExcelType.XLSX, configuration: ReadConfiguration).GetEnumerator();
         }
-        catch (Exception e) when (e is not AppError)
+        catch (Exception e) when (e is not (AppError or OperationCanceledException))
         {
             throw Unreadable(e);
         }
@@ -308,6 +445,7 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
             while (true)
             {
                 IDictionary<string, object?> row;
+                cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
                     if (!rows.MoveNext())
@@ -327,137 +465,14 @@ internal sealed class SpreadsheetFiles : ISpreadsheetFiles
         }
     }
 
-    private static void EnsureWorkbook(ReadOnlyMemory<byte> content)
-    {
-        try
-        {
-            using var zip = new ZipArchive(Open(content), ZipArchiveMode.Read);
-            if (zip.GetEntry("xl/workbook.xml") is not null)
-            {
-                // A few megabytes of zip can expand to gigabytes (a "zip bomb"); real workbooks expand about ten times.
-                if (zip.Entries.Sum(e => e.Length) > MaxExpandedXlsxBytes)
-                {
-                    throw new AppError(ErrorKind.PayloadTooLarge, "PAYLOAD_TOO_LARGE", "The request body is too large.",
-                        $"The workbook expands to more than {MaxExpandedXlsxBytes / 1024 / 1024:N0} MB when unzipped: split it into several files.",
-                        SpreadsheetErrors.FileParameter);
-                }
-
-                return;
-            }
-
-            var what = zip.GetEntry("word/document.xml") is not null ? "a Word document (.docx)"
-                : zip.GetEntry("ppt/presentation.xml") is not null ? "a PowerPoint presentation (.pptx)"
-                : zip.GetEntry("content.xml") is not null ? "an OpenDocument file (.ods/.odt): save it as .xlsx or CSV UTF-8"
-                : "a zip archive";
-            throw SpreadsheetErrors.NotASpreadsheet($"The file is {what}, not an XLSX workbook, whatever its name says: send a CSV (UTF-8) or XLSX file.");
-        }
-        catch (InvalidDataException)
-        {
-            throw SpreadsheetErrors.NotASpreadsheet("The file starts like a zip (XLSX) archive but is damaged or truncated: export it again.");
-        }
-    }
-
-    /// <summary>
-    /// A formula cell counts as the value saved with it (what a spreadsheet shows). Programs that write formulas without
-    /// calculating them save no value: such a file cannot be read as the shipper sees it, so it is refused whole (400),
-    /// naming the first cells, rather than read as empty cells.
-    /// </summary>
-    private static void RefuseUncalculatedFormulas(ReadOnlyMemory<byte> content)
-    {
-        using var zip = new ZipArchive(Open(content), ZipArchiveMode.Read);
-        if (FirstSheet(zip) is not { } sheet)
-        {
-            return;
-        }
-
-        var cells = new List<string>();
-        using var xml = System.Xml.XmlReader.Create(sheet.Open(), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit, IgnoreWhitespace = true });
-        string? cell = null;
-        bool formula = false, value = false;
-        while (xml.Read() && cells.Count < 10)
-        {
-            if (xml.NodeType == System.Xml.XmlNodeType.Element)
-            {
-                switch (xml.LocalName)
-                {
-                    case "c":
-                        cell = xml.GetAttribute("r");
-                        (formula, value) = (false, false);
-                        if (xml.IsEmptyElement)
-                        {
-                            cell = null;
-                        }
-
-                        break;
-                    case "f":
-                        formula = true;
-                        break;
-                    case "v" or "is":
-                        value = true;
-                        break;
-                }
-            }
-            else if (xml.NodeType == System.Xml.XmlNodeType.EndElement && xml.LocalName == "c")
-            {
-                if (formula && !value)
-                {
-                    cells.Add(cell ?? "?");
-                }
-
-                cell = null;
-            }
-        }
-
-        if (cells.Count > 0)
-        {
-            throw SpreadsheetErrors.Invalid(
-                $"Cells {string.Join(", ", cells)}{(cells.Count == 10 ? " (and maybe more)" : "")} hold formulas that were never calculated: the program that wrote " +
-                "the file saved them without their values. Open the file in Excel or LibreOffice and save it again, or write the values themselves.");
-        }
-    }
-
-    /// <summary>The first sheet of the workbook, as MiniExcel reads it: the first &lt;sheet&gt; of workbook.xml, through its relationship.</summary>
-    private static ZipArchiveEntry? FirstSheet(ZipArchive zip)
-    {
-        string? relationship = null;
-        using (var workbook = System.Xml.XmlReader.Create(zip.GetEntry("xl/workbook.xml")!.Open(), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit }))
-        {
-            while (relationship is null && workbook.Read())
-            {
-                if (workbook.NodeType == System.Xml.XmlNodeType.Element && workbook.LocalName == "sheet")
-                {
-                    relationship = workbook.GetAttribute("id", "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
-                }
-            }
-        }
-
-        if (relationship is null || zip.GetEntry("xl/_rels/workbook.xml.rels") is not { } rels)
-        {
-            return null;
-        }
-
-        using var reader = System.Xml.XmlReader.Create(rels.Open(), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit });
-        while (reader.Read())
-        {
-            if (reader.NodeType == System.Xml.XmlNodeType.Element && reader.LocalName == "Relationship" && reader.GetAttribute("Id") == relationship
-                && reader.GetAttribute("Target") is { } target)
-            {
-                var path = target.StartsWith('/') ? target.TrimStart('/') : "xl/" + target;
-                return zip.GetEntry(path);
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>A read-only stream over the bytes, without copying them when they are an array's.</summary>
-    private static MemoryStream Open(ReadOnlyMemory<byte> content) =>
+    internal static MemoryStream Open(ReadOnlyMemory<byte> content) =>
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(content, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(content.ToArray(), writable: false);
 
     private static AppError Unreadable(Exception e) =>
-        SpreadsheetErrors.NotASpreadsheet($"The XLSX workbook cannot be read ({e.GetType().Name}): open it in Excel and save it again as Excel Workbook (.xlsx).");
+        SpreadsheetErrors.NotASpreadsheet($"The XLSX workbook is damaged and cannot be read ({e.GetType().Name}): open it in Excel or LibreOffice and save it again as Excel Workbook (.xlsx), or export it again.");
 
     /// <summary>"A" = 1, "Z" = 26, "AA" = 27.</summary>
     private static int ColumnNumber(string letters)

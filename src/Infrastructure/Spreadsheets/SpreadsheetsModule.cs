@@ -17,8 +17,10 @@ public static class SpreadsheetsModule
         {
             var options = provider.GetRequiredService<IConfiguration>().GetSection(SpreadsheetOptions.Section).Get<SpreadsheetOptions>() ?? new SpreadsheetOptions();
             return options.MaxFileBytes > 0 && options.MaxRows > 0 && options.BatchSize > 0 && options.WriteConcurrency > 0 && options.Lease > TimeSpan.Zero && options.PollInterval > TimeSpan.Zero
+                   && options.MaxUnzippedBytes > 0 && options.MaxWorkUnits > 0 && options.MaxSheetRows > options.MaxRows
                 ? options
-                : throw new InvalidOperationException("Spreadsheets: MaxFileBytes, MaxRows, BatchSize, WriteConcurrency, Lease and PollInterval must be positive.");
+                : throw new InvalidOperationException("Spreadsheets: MaxFileBytes, MaxRows, BatchSize, WriteConcurrency, Lease, PollInterval, MaxUnzippedBytes " +
+                                                      "and MaxWorkUnits must be positive, and MaxSheetRows above MaxRows.");
         });
         services.AddSingleton<ISpreadsheetFiles, SpreadsheetFiles>();
         services.AddSingleton<IntegrationLotSignal>();

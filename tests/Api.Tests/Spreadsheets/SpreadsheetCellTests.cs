@@ -37,7 +37,7 @@ public sealed class SpreadsheetCellTests(SpreadsheetApiFactory api) : IClassFixt
     }
 
     [Fact]
-    public async Task A_workbook_that_expands_beyond_512_mb_is_413()
+    public async Task A_workbook_that_expands_beyond_200_mb_is_413()
     {
         using var buffer = new MemoryStream();
         using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, true))
@@ -49,7 +49,7 @@ public sealed class SpreadsheetCellTests(SpreadsheetApiFactory api) : IClassFixt
 
             await using var sheet = zip.CreateEntry("xl/worksheets/sheet1.xml", System.IO.Compression.CompressionLevel.Fastest).Open();
             var zeros = new byte[1024 * 1024];
-            for (var i = 0; i < 513; i++)
+            for (var i = 0; i < 201; i++)
             {
                 await sheet.WriteAsync(zeros);
             }
@@ -59,7 +59,7 @@ public sealed class SpreadsheetCellTests(SpreadsheetApiFactory api) : IClassFixt
         using var response = await shipper.Upload(buffer.ToArray(), "orders.xlsx");
 
         var error = (await response.AssertEnvelope(HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE")).Error();
-        Assert.Contains("expands to more than 512 MB", error.Str("details"));
+        Assert.Contains("expands to more than 200 MB", error.Str("details"));
     }
 
     private static List<string?> Header() => Sheets.Columns.Select(c => (string?)Sheets.InlineText(c)).ToList();
