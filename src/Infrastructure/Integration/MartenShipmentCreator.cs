@@ -148,6 +148,9 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore, ILogge
         }
 
         AddLotCommands(batch, lot, result);
+
+        // The same statements for every batch: prepared once per connection, not planned for each batch.
+        await batch.PrepareAsync(ct);
         await batch.ExecuteNonQueryAsync(ct);
         CheckLease(batch, lot);
 
