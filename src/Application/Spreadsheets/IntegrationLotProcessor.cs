@@ -40,7 +40,8 @@ internal sealed class IntegrationLotProcessor(
             return;
         }
 
-        var content = await lots.LoadFile(lot.Lot.LotId, ct);
+        // The file is read from the database as the rows are processed: a CSV lot never holds its whole file in memory.
+        await using var content = await lots.OpenFile(lot.Lot.LotId, ct);
         var done = lot.Lot.ProcessedRows > 0 ? await lots.ProcessedRows(lot.Lot.LotId, ct) : new HashSet<int>();
         var writes = new Queue<Task>();
         var firsts = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
