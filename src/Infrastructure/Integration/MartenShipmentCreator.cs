@@ -17,9 +17,11 @@ namespace Cargamos.Modular.Infrastructure.Integration;
 /// The one place shipment streams are started, one transaction per creation (not the request's session: a lot's batches
 /// are written concurrently). A lot of one (an API order, a VTEX service) is one batched commit: the order key, the stream
 /// (Marten adds its inline projections, with the unique (shipper, trackingId) index, and the webhook outbox rows) and the
-/// lot with its row. A spreadsheet batch also adds its rows' results and the lot's progress, only while its processor
-/// holds the lot's lease (checked by the rows the update touched), before the commit. Nothing is read first: when a unique index refuses the transaction, the trackingIds found used
-/// become their rows' ALREADY_EXISTS (or the VTEX key found stored is returned) and the rest is written again.
+/// lot with its row. A spreadsheet batch writes its streams in bulk (<see cref="BulkStreamWriter"/>, docs/adr/002-bulk-stream-writes.md:
+/// the rows a session would write, one statement per table) and adds its rows' results and the lot's progress, only while its
+/// processor holds the lot's lease (checked by the rows the update touched), before the commit. Nothing is read first: when a
+/// unique index refuses the transaction, the trackingIds found used become their rows' ALREADY_EXISTS (or the VTEX key found
+/// stored is returned) and the rest is written again.
 /// </summary>
 internal sealed class MartenShipmentCreator(IDocumentStore documentStore, ILogger<MartenShipmentCreator> logger) : IShipmentCreator, IDisposable
 {
@@ -105,8 +107,6 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore, ILogge
                 await session.SaveChangesAsync(ct);
             }
 
-            // A batch's progress counts only while its processor holds the lot's lease: checked by the rows the update touched.
-            // The lot's row is locked from here to the commit only, so batches of one lot written at once barely wait for each other.
             await using var batchCommand = new NpgsqlBatch(connection, transaction);
             AddLotCommands(batchCommand, batch, result);
             await batchCommand.ExecuteNonQueryAsync(ct);
