@@ -299,3 +299,34 @@ public sealed class SpreadsheetBulkWriteTests(QuietOutboxSpreadsheetFactory api)
         }
     }
 }
+
+/// <summary>A store with a Marten feature the bulk writer does not reproduce (event headers).</summary>
+public sealed class EventHeadersSpreadsheetFactory : SpreadsheetApiFactory
+{
+    protected override void ConfigureTestServices(IServiceCollection services) =>
+        services.ConfigureMarten(options => options.Events.MetadataConfig.HeadersEnabled = true);
+}
+
+/// <summary>A store the bulk writer does not know writes its batches through a session, as before, with the same answers.</summary>
+public sealed class SpreadsheetSessionWriteTests(EventHeadersSpreadsheetFactory api) : IClassFixture<EventHeadersSpreadsheetFactory>
+{
+    [Fact]
+    public async Task A_store_the_bulk_writer_does_not_know_still_creates_the_lot_s_shipments()
+    {
+        Assert.Null(BulkStreamWriter.Create(api.Services.GetRequiredService<IDocumentStore>(), out var reason));
+        Assert.Equal("event metadata other than the correlation id", reason);
+        var shipper = await api.LoginAs(DemoUser.Shipper);
+        var used = Orders.Unique("SESSION");
+        await shipper.IntegrateOk(Orders.Valid(used));
+
+        var lotId = await shipper.UploadOk(Sheets.Csv([Sheets.ValidRow(), Sheets.ValidRow(used), Sheets.ValidRow(Orders.Unique("SESSION"))]));
+        var lot = await shipper.WaitFor(lotId);
+        var results = await shipper.Results(lotId);
+
+        Assert.Equal(("COMPLETED", 2, 1), (lot.Str("status"), lot.GetProperty("created").GetInt32(), lot.GetProperty("rejected").GetInt32()));
+        Assert.Equal(new[] { "CREATED", "REJECTED", "CREATED" }, results.Select(r => r.Str("outcome")).ToArray());
+        Assert.Equal(new[] { "ALREADY_EXISTS shipperTrackingId" }, results[1].Errors());
+        using var shipment = await shipper.GetAsync($"/v1/shipments/{results[2].Str("shipmentId")}");
+        Assert.Equal(HttpStatusCode.OK, shipment.StatusCode);
+    }
+}
