@@ -236,7 +236,9 @@ internal static class MultipartFile
                 }
 
                 fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-                content = new MemoryStream();
+                // Sized from Content-Length (the part is a little smaller), so a large file is one allocation instead of a
+                // doubling buffer's chain of copies (the last one up to twice the file).
+                content = new MemoryStream((int)Math.Min(request.ContentLength ?? 0, maxBytes));
                 var buffer = new byte[81920];
                 int read;
                 while ((read = await section.Body.ReadAsync(buffer, ct)) > 0)

@@ -40,7 +40,8 @@ internal sealed class IntegrationLotProcessor(
             return;
         }
 
-        var content = await lots.LoadFile(lot.Lot.LotId, ct);
+        // The file is read from the database as the rows are processed: a CSV lot never holds its whole file in memory.
+        await using var content = await lots.OpenFile(lot.Lot.LotId, ct);
         var done = lot.Lot.ProcessedRows > 0 ? await lots.ProcessedRows(lot.Lot.LotId, ct) : new HashSet<int>();
         var writes = new Queue<Task>();
         var firsts = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
@@ -108,7 +109,7 @@ internal sealed class IntegrationLotProcessor(
             // Layer 2 failed on the cells themselves; the order's other fields are still checked, so that the row's
             // errors all come at once, as the API's do. A cell that could not be read is reported once, as such.
             var unreadable = cellErrors.Select(e => e.Parameter).ToHashSet();
-            var validation = await validator.ValidateAsync(request, ct);
+            var validation = validator.Validate(request);
             var others = ValidationErrors.ToDetails(validation.Errors, "request.body").Where(e => !unreadable.Contains(e.Parameter));
             return CreationRow.Refused(row.Number, cellErrors.Concat(others).OrderBy(e => Order(e.Parameter)).ToList());
         }

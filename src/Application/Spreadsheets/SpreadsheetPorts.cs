@@ -20,6 +20,12 @@ internal interface ISpreadsheetFiles
     /// <summary>The non-empty data rows of an inspected file, lazily, in file order.</summary>
     IEnumerable<SpreadsheetRow> Rows(ReadOnlyMemory<byte> content, SpreadsheetLayout layout);
 
+    /// <summary>
+    /// The same rows read from <paramref name="content"/> as they are needed: a CSV is never held whole (an XLSX workbook,
+    /// a zip read from its end, is).
+    /// </summary>
+    IEnumerable<SpreadsheetRow> Rows(Stream content, SpreadsheetLayout layout);
+
     /// <summary>A file with the header (every column) and one row of <paramref name="example"/> values; an XLSX adds a sheet describing the columns.</summary>
     byte[] Template(SpreadsheetFormat format, IReadOnlyList<object?> example);
 }
@@ -57,7 +63,8 @@ internal interface IIntegrationLotStore
     /// </summary>
     Task<ClaimedLot?> ClaimNext(string owner, TimeSpan lease, CancellationToken ct);
 
-    Task<byte[]> LoadFile(long lotId, CancellationToken ct);
+    /// <summary>The lot's file, read from the database as the stream is read (dispose it to let the connection go).</summary>
+    Task<Stream> OpenFile(long lotId, CancellationToken ct);
 
     /// <summary>The rows of a lot that have a result (committed batches): a resumed lot skips them.</summary>
     Task<HashSet<int>> ProcessedRows(long lotId, CancellationToken ct);

@@ -3,6 +3,7 @@ using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Domain.Shipments;
 using Marten;
 using Marten.Services;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using Cargamos.Modular.Application.Integration.Contracts;
@@ -16,12 +17,18 @@ namespace Cargamos.Modular.Infrastructure.Integration;
 /// The one place shipment streams are started, one transaction per creation (not the request's session: a lot's batches
 /// are written concurrently). A lot of one (an API order, a VTEX service) is one batched commit: the order key, the stream
 /// (Marten adds its inline projections, with the unique (shipper, trackingId) index, and the webhook outbox rows) and the
-/// lot with its row. A spreadsheet batch also adds its rows' results and the lot's progress, only while its processor
-/// holds the lot's lease (checked by the rows the update touched), before the commit. Nothing is read first: when a unique index refuses the transaction, the trackingIds found used
-/// become their rows' ALREADY_EXISTS (or the VTEX key found stored is returned) and the rest is written again.
+/// lot with its row. A spreadsheet batch writes its streams in bulk (<see cref="BulkStreamWriter"/>, docs/adr/002-bulk-stream-writes.md:
+/// the rows a session would write, one statement per table) and adds its rows' results and the lot's progress, only while its
+/// processor holds the lot's lease (checked by the rows the update touched), before the commit. Nothing is read first: when a
+/// unique index refuses the transaction, the trackingIds found used become their rows' ALREADY_EXISTS (or the VTEX key found
+/// stored is returned) and the rest is written again.
 /// </summary>
-internal sealed class MartenShipmentCreator(IDocumentStore documentStore) : IShipmentCreator
+internal sealed class MartenShipmentCreator(IDocumentStore documentStore, ILogger<MartenShipmentCreator> logger) : IShipmentCreator, IDisposable
 {
+    private readonly SemaphoreSlim bulkCheck = new(1, 1);
+    private BulkStreamWriter? bulkWriter;
+    private volatile bool bulkChecked;
+
     // A row that lost a race is refused on the next attempt; more attempts are needed only if new races are lost meanwhile.
     private const int CreationAttempts = 3;
 
@@ -87,27 +94,123 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore) : IShi
             return result;
         }
 
+        var batch = (LotBatch)creation.Lot;
         await using var connection = documentStore.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
+        var bulk = await BulkWriter(connection, ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var session = documentStore.LightweightSession(SessionOptions.ForTransaction(transaction)))
+        if (bulk is null || creation.OrderKey is not null || !await CreateInBulk(bulk, creation, rows, result, connection, transaction, ct))
         {
-            Stage(session, creation, rows);
-            await session.SaveChangesAsync(ct);
-        }
-
-        // A batch's progress counts only while its processor holds the lot's lease: checked by the rows the update touched.
-        // The lot's row is locked from here to the commit only, so batches of one lot written at once barely wait for each other.
-        await using (var command = LotCommand((LotBatch)creation.Lot, result, connection, transaction))
-        {
-            if (await command.ExecuteNonQueryAsync(ct) != result.Rows.Count + 1)
+            await using (var session = documentStore.LightweightSession(SessionOptions.ForTransaction(transaction)))
             {
-                throw new LotLeaseLostException(creation.Lot.LotId);
+                Stage(session, creation, rows);
+                await session.SaveChangesAsync(ct);
             }
+
+            await using var batchCommand = new NpgsqlBatch(connection, transaction);
+            AddLotCommands(batchCommand, batch, result);
+            await batchCommand.ExecuteNonQueryAsync(ct);
+            CheckLease(batchCommand, batch);
         }
 
         await transaction.CommitAsync(ct);
         return result;
+    }
+
+    /// <summary>
+    /// A spreadsheet batch in one round trip (<see cref="BulkStreamWriter"/>): the streams, events and projected documents in
+    /// one multi-row statement per table, then the rows' results and the lot's progress under the lease. The store's session
+    /// listeners run as for a save (before it, with the new streams pending: the webhook outbox records its messages; after
+    /// the statements, before the commit); what they queue is written in the same transaction. False, with nothing written,
+    /// when a projection's answer needs a session.
+    /// </summary>
+    private async Task<bool> CreateInBulk(BulkStreamWriter bulk, ShipmentCreation creation, IReadOnlyList<CreationRow> rows,
+        ShipmentCreationResult result, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        var lot = (LotBatch)creation.Lot;
+
+        // Never saved: it starts and prepares the streams as a save would, and shows them to the listeners.
+        await using var pending = documentStore.LightweightSession();
+        pending.CorrelationId = creation.ProcessId;
+        var streams = rows.Select(r => r.Shipment).OfType<NewShipment>()
+            .Select(s => pending.Events.StartStream<Shipment>(s.Created.ShipmentId, s.Events.Cast<object>().ToArray()))
+            .ToList();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (streams.Count > 0 && !await bulk.Append(batch, pending, streams, ct))
+        {
+            return false;
+        }
+
+        var listeners = ((DocumentStore)documentStore).Options.Listeners;
+        foreach (var listener in listeners)
+        {
+            await listener.BeforeSaveChangesAsync(pending, ct);
+        }
+
+        AddLotCommands(batch, lot, result);
+
+        // The same statements for every batch: prepared once per connection, not planned for each batch.
+        await batch.PrepareAsync(ct);
+        await batch.ExecuteNonQueryAsync(ct);
+        CheckLease(batch, lot);
+
+        if (pending.PendingChanges.Operations().ToList() is { Count: > 0 } queued)
+        {
+            await using var session = documentStore.LightweightSession(SessionOptions.ForTransaction(transaction));
+            foreach (var operation in queued)
+            {
+                session.QueueOperation(operation);
+            }
+
+            await session.SaveChangesAsync(ct);
+        }
+
+        foreach (var listener in listeners)
+        {
+            await listener.AfterCommitAsync(pending, (IChangeSet)pending.PendingChanges, ct);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The bulk writer once the store's configuration and tables were found to be what it writes; null (the batches are
+    /// written through a session, as before, and the reason logged once) when they are not.
+    /// </summary>
+    private async Task<BulkStreamWriter?> BulkWriter(NpgsqlConnection connection, CancellationToken ct)
+    {
+        if (bulkChecked)
+        {
+            return bulkWriter;
+        }
+
+        await bulkCheck.WaitAsync(ct);
+        try
+        {
+            if (!bulkChecked)
+            {
+                var writer = BulkStreamWriter.Create(documentStore, out var reason);
+                if (writer is not null)
+                {
+                    (var matches, reason) = await writer.VerifyTables(connection, ct);
+                    writer = matches ? writer : null;
+                }
+
+                if (writer is null)
+                {
+                    logger.LogWarning("Spreadsheet batches are written through a Marten session, one statement per stream and document: {Reason}.", reason);
+                }
+
+                bulkWriter = writer;
+                bulkChecked = true;
+            }
+
+            return bulkWriter;
+        }
+        finally
+        {
+            bulkCheck.Release();
+        }
     }
 
     /// <summary>The order key and the new streams (Marten adds their inline projections and outbox rows at the commit).</summary>
@@ -125,37 +228,55 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore) : IShi
         }
     }
 
-    /// <summary>A spreadsheet batch's part: its rows' results and the lot's progress (under the lease).</summary>
-    private static NpgsqlCommand LotCommand(LotBatch batch, ShipmentCreationResult result, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    /// <summary>A spreadsheet batch's part: its rows' results and the lot's progress (under the lease), the last two commands.</summary>
+    private static void AddLotCommands(NpgsqlBatch batch, LotBatch lot, ShipmentCreationResult result)
     {
         var rows = result.Rows;
-        const string insertRows = "select @id, r.n, r.o, r.t, r.s, r.e::jsonb from unnest(@numbers, @outcomes, @tracking, @shipments, @errors) as r(n, o, t, s, e)";
-        var command = new NpgsqlCommand($"""
-            insert into {IntegrationLotSchema.Rows} (lot_id, row_number, outcome, tracking_id, shipment_id, errors) {insertRows};
-            update {IntegrationLotSchema.Lots}
-            set processed_rows = processed_rows + @count, last_row = greatest(last_row, @last), created = created + @created,
-                rejected = rejected + @rejected, lease_until = now() + @lease
-            where lot_id = @id and status = '{LotStatuses.Processing}' and lease_owner = @owner;
-            """, connection, transaction);
-        command.Parameters.AddWithValue("id", batch.LotId);
-        command.Parameters.Add(new NpgsqlParameter("numbers", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = rows.Select(r => r.Row).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("outcomes", NpgsqlDbType.Array | NpgsqlDbType.Text)
+        var insert = new NpgsqlBatchCommand($"""
+            insert into {IntegrationLotSchema.Rows} (lot_id, row_number, outcome, tracking_id, shipment_id, errors)
+            select $1, r.n, r.o, r.t, r.s, r.e::jsonb from unnest($2, $3, $4, $5, $6) as r(n, o, t, s, e)
+            """);
+        insert.Parameters.Add(new NpgsqlParameter { Value = lot.LotId });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = rows.Select(r => r.Row).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter
         {
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
             Value = rows.Select(r => r.Created ? RowOutcomes.Created : RowOutcomes.Rejected).ToArray(),
         });
-        command.Parameters.Add(new NpgsqlParameter("tracking", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.TrackingId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("shipments", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = rows.Select(r => r.ShipmentId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("errors", NpgsqlDbType.Array | NpgsqlDbType.Text)
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => r.TrackingId).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = rows.Select(r => r.ShipmentId).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter
         {
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
             Value = rows.Select(r => r.Created ? null : JsonColumns.Write(r.Errors)).ToArray(),
         });
-        command.Parameters.AddWithValue("count", rows.Count);
-        command.Parameters.AddWithValue("last", rows.Max(r => r.Row));
-        command.Parameters.AddWithValue("created", result.Created);
-        command.Parameters.AddWithValue("rejected", result.Rejected);
-        command.Parameters.AddWithValue("lease", batch.Lease);
-        command.Parameters.AddWithValue("owner", batch.Owner);
-        return command;
+
+        // A batch's progress counts only while its processor holds the lot's lease: checked by the rows the update touched
+        // (CheckLease). The lot's row is locked from here to the commit only, so batches of one lot written at once barely
+        // wait for each other.
+        var progress = new NpgsqlBatchCommand($"""
+            update {IntegrationLotSchema.Lots}
+            set processed_rows = processed_rows + $1, last_row = greatest(last_row, $2), created = created + $3,
+                rejected = rejected + $4, lease_until = now() + $5
+            where lot_id = $6 and status = '{LotStatuses.Processing}' and lease_owner = $7
+            """);
+        progress.Parameters.Add(new NpgsqlParameter { Value = rows.Count });
+        progress.Parameters.Add(new NpgsqlParameter { Value = rows.Max(r => r.Row) });
+        progress.Parameters.Add(new NpgsqlParameter { Value = result.Created });
+        progress.Parameters.Add(new NpgsqlParameter { Value = result.Rejected });
+        progress.Parameters.Add(new NpgsqlParameter { Value = lot.Lease });
+        progress.Parameters.Add(new NpgsqlParameter { Value = lot.LotId });
+        progress.Parameters.Add(new NpgsqlParameter { Value = lot.Owner });
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(progress);
+    }
+
+    private static void CheckLease(NpgsqlBatch batch, LotBatch lot)
+    {
+        if (batch.BatchCommands[^1].RecordsAffected != 1)
+        {
+            throw new LotLeaseLostException(lot.LotId);
+        }
     }
 
     /// <summary>A trackingId repeated within the creation: the first row keeps it.</summary>
@@ -231,6 +352,8 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore) : IShi
         query.Parameters.AddWithValue("id", key.Id);
         return await query.ExecuteScalarAsync(ct) is true;
     }
+
+    public void Dispose() => bulkCheck.Dispose();
 
     private static bool IsUniqueViolation(Exception e) => e switch
     {

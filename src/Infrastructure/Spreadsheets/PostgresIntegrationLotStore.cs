@@ -2,6 +2,7 @@ using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Spreadsheets;
 using Cargamos.Modular.Domain.Common;
 using Marten;
+using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 using Cargamos.Modular.Application.Integration.Contracts;
@@ -120,12 +121,27 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
             JsonColumns.Read<Actor>(reader.GetString(16)), reader.GetString(17), reader.GetInt32(18), owner);
     }
 
-    public async Task<byte[]> LoadFile(long lotId, CancellationToken ct)
+    public async Task<Stream> OpenFile(long lotId, CancellationToken ct)
     {
-        await using var connection = await Open(ct);
-        await using var command = new NpgsqlCommand($"select content from {IntegrationLotSchema.Files} where lot_id = @id", connection);
-        command.Parameters.AddWithValue("id", lotId);
-        return (byte[])(await command.ExecuteScalarAsync(ct) ?? throw new InvalidOperationException($"The file of integration lot {lotId} is missing."));
+        // Sequential access: the bytea is read from the connection as the stream is read, never buffered whole.
+        var connection = await Open(ct);
+        try
+        {
+            var command = new NpgsqlCommand($"select content from {IntegrationLotSchema.Files} where lot_id = @id", connection);
+            command.Parameters.AddWithValue("id", lotId);
+            var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                throw new InvalidOperationException($"The file of integration lot {lotId} is missing.");
+            }
+
+            return new OwningStream(reader.GetStream(0), reader, command, connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task<HashSet<int>> ProcessedRows(long lotId, CancellationToken ct)
@@ -181,6 +197,64 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
         if (await command.ExecuteNonQueryAsync(ct) == 0)
         {
             throw new LotLeaseLostException(lot.Lot.LotId);
+        }
+    }
+
+    /// <summary>A read-only stream that disposes the reader, command and connection it reads from.</summary>
+    private sealed class OwningStream(Stream inner, params IAsyncDisposable[] owned) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override int Read(Span<byte> buffer) => inner.Read(buffer);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync();
+            foreach (var resource in owned)
+            {
+                await resource.DisposeAsync();
+            }
+
+            await base.DisposeAsync();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+                foreach (var resource in owned)
+                {
+                    ((IDisposable)resource).Dispose();
+                }
+            }
+
+            base.Dispose(disposing);
         }
     }
 

@@ -53,7 +53,7 @@ internal sealed class SpreadsheetFiles(ILogger<SpreadsheetFiles> logger) : ISpre
                 var (body, separator) = CsvBody(content);
                 RefuseUnclosedQuote(body.Span, separator);
                 layout = new SpreadsheetLayout(SpreadsheetFormat.Csv, separator, SpreadsheetHeader.Map(CsvHeader(body, separator)));
-                rows = CsvRows(content, layout, budget);
+                rows = CsvRows(() => CsvHelper.CsvReader.Create(body, CsvOptions(separator)), layout, budget);
             }
 
             var count = 0;
@@ -84,7 +84,22 @@ internal sealed class SpreadsheetFiles(ILogger<SpreadsheetFiles> logger) : ISpre
     }
 
     public IEnumerable<SpreadsheetRow> Rows(ReadOnlyMemory<byte> content, SpreadsheetLayout layout) =>
-        layout.Format == SpreadsheetFormat.Xlsx ? XlsxRows(content, layout, CancellationToken.None) : CsvRows(content, layout, null);
+        layout.Format == SpreadsheetFormat.Xlsx
+            ? XlsxRows(content, layout, CancellationToken.None)
+            : CsvRows(() => CsvHelper.CsvReader.Create(CsvBody(content).Body, CsvOptions(layout.Separator ?? ',')), layout, null);
+
+    public IEnumerable<SpreadsheetRow> Rows(Stream content, SpreadsheetLayout layout)
+    {
+        if (layout.Format == SpreadsheetFormat.Csv)
+        {
+            return CsvRows(() => CsvHelper.CsvReader.Create(CsvBody(content), CsvOptions(layout.Separator ?? ',')), layout, null);
+        }
+
+        // A workbook is a zip, whose directory is at its end: it is read whole.
+        using var workbook = new MemoryStream();
+        content.CopyTo(workbook);
+        return XlsxRows(workbook.ToArray(), layout, CancellationToken.None);
+    }
 
     public byte[] Template(SpreadsheetFormat format, IReadOnlyList<object?> example) =>
         format == SpreadsheetFormat.Xlsx ? SpreadsheetTemplates.Xlsx(example) : SpreadsheetTemplates.Csv(example);
@@ -262,10 +277,9 @@ internal sealed class SpreadsheetFiles(ILogger<SpreadsheetFiles> logger) : ISpre
         }
     }
 
-    private static IEnumerable<SpreadsheetRow> CsvRows(ReadOnlyMemory<byte> content, SpreadsheetLayout layout, WorkBudget? budget)
+    private static IEnumerable<SpreadsheetRow> CsvRows(Func<CsvReader> open, SpreadsheetLayout layout, WorkBudget? budget)
     {
-        var (body, _) = CsvBody(content);
-        using var reader = CsvHelper.CsvReader.Create(body, CsvOptions(layout.Separator ?? ','));
+        using var reader = open();
         var width = DeliveryOrderFields.Columns.Count;
         while (true)
         {
@@ -309,6 +323,23 @@ internal sealed class SpreadsheetFiles(ILogger<SpreadsheetFiles> logger) : ISpre
         }
     }
 
+    /// <summary>
+    /// A CSV's body as a stream, after its BOM and an Excel "sep=;" first line, both found in its first bytes (the file is read
+    /// on from there as the rows are).
+    /// </summary>
+    private static Stream CsvBody(Stream content)
+    {
+        var head = new byte[64];
+        var read = 0;
+        for (int n; read < head.Length && (n = content.Read(head, read, head.Length - read)) > 0;)
+        {
+            read += n;
+        }
+
+        var (body, _) = CsvBody(head.AsMemory(0, read));
+        return new PrefixedStream(body, content);
+    }
+
     /// <summary>The CSV without an Excel "sep=;" first line, and its separator: the one of , and ; that the header line uses most.</summary>
     private static (ReadOnlyMemory<byte> Body, char Separator) CsvBody(ReadOnlyMemory<byte> content)
     {
@@ -346,6 +377,45 @@ internal sealed class SpreadsheetFiles(ILogger<SpreadsheetFiles> logger) : ISpre
         }
 
         return (content[start..], semicolons > commas ? ';' : ',');
+    }
+
+    /// <summary>Bytes already read from a stream, then the rest of it.</summary>
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (prefix.IsEmpty)
+            {
+                return rest.Read(buffer);
+            }
+
+            var count = Math.Min(prefix.Length, buffer.Length);
+            prefix.Span[..count].CopyTo(buffer);
+            prefix = prefix[count..];
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static CsvReaderOptions CsvOptions(char separator) => CsvReaderOptions.Default with

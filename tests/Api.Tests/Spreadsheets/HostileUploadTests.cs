@@ -268,6 +268,8 @@ internal sealed class ProbedSpreadsheetFiles(ISpreadsheetFiles inner, Inspection
 
     public IEnumerable<SpreadsheetRow> Rows(ReadOnlyMemory<byte> content, SpreadsheetLayout layout) => inner.Rows(content, layout);
 
+    public IEnumerable<SpreadsheetRow> Rows(Stream content, SpreadsheetLayout layout) => inner.Rows(content, layout);
+
     public byte[] Template(SpreadsheetFormat format, IReadOnlyList<object?> example) => inner.Template(format, example);
 }
 
