@@ -9,7 +9,7 @@ namespace Cargamos.Modular.Api.Tests.Spreadsheets;
 /// </summary>
 public sealed class SpreadsheetRestartTests : IAsyncLifetime
 {
-    private const int Rows = 900;
+    private const int Rows = 3_000;
     private readonly SpreadsheetApiFactory uploader = new() { Settings = { ["Spreadsheets:ProcessorEnabled"] = "false" } };
 
     public Task InitializeAsync() => uploader.StartAsync();
@@ -34,7 +34,7 @@ public sealed class SpreadsheetRestartTests : IAsyncLifetime
             {
                 // Stopped as soon as it committed something more: the next start resumes after it.
                 var deadline = DateTime.UtcNow.AddSeconds(30);
-                while ((await shipper.Lot(lotId)).GetProperty("processedRows").GetInt32() == before)
+                while (await shipper.Lot(lotId) is var now && now.GetProperty("processedRows").GetInt32() == before && now.Str("status") != "COMPLETED")
                 {
                     Assert.True(DateTime.UtcNow < deadline, $"restart {restart}: no progress after 30 s");
                     await Task.Delay(20);
