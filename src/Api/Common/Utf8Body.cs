@@ -1,4 +1,5 @@
 using System.Text;
+using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Api.Common;
 
@@ -28,47 +29,29 @@ public static class Utf8Body
         await next(context);
     });
 
-    internal sealed class Utf8ValidatingStream(Stream inner) : Stream
+    internal sealed class Utf8ValidatingStream(Stream inner) : ReadOnlyStream
     {
         private readonly Decoder decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
         private readonly char[] scratch = new char[4096];
         private long position;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
         public override long Position { get => position; set => throw new NotSupportedException(); }
 
-        public override int Read(byte[] buffer, int offset, int count) => Check(buffer.AsMemory(offset, inner.Read(buffer, offset, count)));
+        public override int Read(Span<byte> buffer) => Check(buffer[..inner.Read(buffer)]);
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var read = await inner.ReadAsync(buffer, cancellationToken);
-            return Check(buffer[..read]);
+            return Check(buffer.Span[..read]);
         }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        private int Check(ReadOnlyMemory<byte> read)
+        private int Check(ReadOnlySpan<byte> read)
         {
             var flush = read.IsEmpty; // the end: an unfinished sequence is invalid too
-            var rest = read.Span;
+            var rest = read;
             do
             {
                 try

@@ -201,18 +201,8 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
     }
 
     /// <summary>A read-only stream that disposes the reader, command and connection it reads from.</summary>
-    private sealed class OwningStream(Stream inner, params IAsyncDisposable[] owned) : Stream
+    private sealed class OwningStream(Stream inner, params IAsyncDisposable[] owned) : ReadOnlyStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
         public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
         public override int Read(Span<byte> buffer) => inner.Read(buffer);
@@ -221,16 +211,6 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             inner.ReadAsync(buffer, offset, count, cancellationToken);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override async ValueTask DisposeAsync()
         {

@@ -8,6 +8,7 @@ using MiniExcelLibs;
 using MiniExcelLibs.OpenXml;
 using Microsoft.Extensions.Logging;
 using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Infrastructure.Spreadsheets;
 
@@ -380,20 +381,8 @@ internal sealed class SpreadsheetFiles(ILogger<SpreadsheetFiles> logger) : ISpre
     }
 
     /// <summary>Bytes already read from a stream, then the rest of it.</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ReadOnlyStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             if (prefix.IsEmpty)
@@ -407,15 +396,6 @@ internal sealed class SpreadsheetFiles(ILogger<SpreadsheetFiles> logger) : ISpre
             return count;
         }
 
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static CsvReaderOptions CsvOptions(char separator) => CsvReaderOptions.Default with

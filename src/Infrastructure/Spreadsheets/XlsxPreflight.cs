@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Xml;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Spreadsheets;
+using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Infrastructure.Spreadsheets;
 
@@ -431,22 +432,10 @@ internal static class XlsxPreflight
     /// Refuses a part with more than a megabyte between two '&lt;' (one tag or one text), before the XmlReader buffers it,
     /// and a part longer than its zip entry declares.
     /// </summary>
-    private sealed class MarkupGuardStream(Stream inner, string part, long declared) : Stream
+    private sealed class MarkupGuardStream(Stream inner, string part, long declared) : ReadOnlyStream
     {
         private long run;
         private long total;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -478,16 +467,6 @@ internal static class XlsxPreflight
 
             return read;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
