@@ -101,12 +101,56 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         return claimed;
     }
 
-    /// <summary>Records a delivery; true when a later version of the shipment waits (and is now due).</summary>
-    public Task<bool> Delivered(ClaimedMessage message, AttemptRecord attempt, CancellationToken ct) =>
-        Conclude(message, attempt, """
-            update {0} set state = 'DELIVERED', delivered_at = now(), locked_until = null, lock_token = null, last_error = null
-            where id = @message and lock_token = @token
-            """, null, ReleaseSuccessorsSql, ct);
+    // Every delivery of a batch in one statement: the messages this dispatcher still holds become DELIVERED, and the later
+    // versions of their shipments due (the outer update reads the rows as they were before the CTE's: those are other rows).
+    private static readonly string DeliveredSql = $"""
+        with done as (
+            update {WebhookSchema.Messages} m
+            set state = 'DELIVERED', delivered_at = now(), locked_until = null, lock_token = null, last_error = null
+            from unnest(@messages, @tokens) as d(id, token)
+            where m.id = d.id and m.lock_token = d.token
+            returning m.shipper_id, m.shipment_id, m.version)
+        update {WebhookSchema.Messages} s set next_attempt_at = least(s.next_attempt_at, now())
+        from done
+        where done.shipment_id is not null and s.shipper_id = done.shipper_id and s.shipment_id = done.shipment_id
+          and s.state = 'PENDING' and s.version > done.version
+        """;
+
+    private static readonly string InsertAttemptsSql = $"""
+        insert into {WebhookSchema.Attempts} (id, message_id, attempted_at, url, http_status, duration_ms, error)
+        select * from unnest(@ids, @messages, @ats, @urls, @statuses, @durations, @errors)
+        """;
+
+    /// <summary>
+    /// Records the deliveries of a batch in one round trip (their attempts, and each message this dispatcher still holds
+    /// marked delivered, in one implicit transaction); true when a later version of one of their shipments waits (and is
+    /// now due).
+    /// </summary>
+    public async Task<bool> Delivered(IReadOnlyList<(ClaimedMessage Message, AttemptRecord Attempt)> deliveries, CancellationToken ct)
+    {
+        if (deliveries.Count == 0)
+        {
+            return false;
+        }
+
+        await using var connection = await database.Open(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        var attempts = new NpgsqlBatchCommand(InsertAttemptsSql);
+        attempts.Parameters.AddWithValue("ids", deliveries.Select(_ => Guid.CreateVersion7()).ToArray());
+        attempts.Parameters.AddWithValue("messages", deliveries.Select(d => d.Attempt.MessageId).ToArray());
+        attempts.Parameters.AddWithValue("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, deliveries.Select(d => d.Attempt.AttemptedAt.UtcDateTime).ToArray());
+        attempts.Parameters.AddWithValue("urls", deliveries.Select(d => d.Attempt.Url).ToArray());
+        attempts.Parameters.AddWithValue("statuses", NpgsqlDbType.Array | NpgsqlDbType.Integer, deliveries.Select(d => d.Attempt.HttpStatus).ToArray());
+        attempts.Parameters.AddWithValue("durations", deliveries.Select(d => d.Attempt.DurationMs).ToArray());
+        attempts.Parameters.AddWithValue("errors", NpgsqlDbType.Array | NpgsqlDbType.Text, deliveries.Select(d => d.Attempt.Error).ToArray());
+        var delivered = new NpgsqlBatchCommand(DeliveredSql);
+        delivered.Parameters.AddWithValue("messages", deliveries.Select(d => d.Message.Id).ToArray());
+        delivered.Parameters.AddWithValue("tokens", deliveries.Select(d => d.Message.Token).ToArray());
+        batch.BatchCommands.Add(attempts);
+        batch.BatchCommands.Add(delivered);
+        await batch.ExecuteNonQueryAsync(ct);
+        return delivered.RecordsAffected > 0;
+    }
 
     public Task RetryLater(ClaimedMessage message, AttemptRecord attempt, TimeSpan delay, CancellationToken ct) =>
         Conclude(message, attempt, """

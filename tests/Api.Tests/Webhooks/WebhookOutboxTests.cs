@@ -107,11 +107,11 @@ public sealed class WebhookOutboxTests(QuietOutboxFactory api) : IClassFixture<Q
         // The first version delivered early (a redelivery): the second is due at once, and the dispatcher is told.
         await Execute(connection, "update cargamos.webhook_messages set next_attempt_at = now() where id = @first", ("first", first));
         claimed = Assert.Single(await Outbox.Claim(32, TimeSpan.FromMinutes(1), CancellationToken.None), m => m.ShipperId == shipper);
-        Assert.True(await Outbox.Delivered(claimed, Attempt(claimed, 200), CancellationToken.None));
+        Assert.True(await Outbox.Delivered([(claimed, Attempt(claimed, 200))], CancellationToken.None));
         Assert.True(await NextAttempt(connection, second) <= DateTimeOffset.UtcNow.AddSeconds(5));
         claimed = Assert.Single(await Outbox.Claim(32, TimeSpan.FromMinutes(1), CancellationToken.None), m => m.ShipperId == shipper);
         Assert.Equal(second, claimed.Id);
-        Assert.False(await Outbox.Delivered(claimed, Attempt(claimed, 200), CancellationToken.None));
+        Assert.False(await Outbox.Delivered([(claimed, Attempt(claimed, 200))], CancellationToken.None));
     }
 
     [Fact]
