@@ -81,6 +81,17 @@ public static partial class ExceptionMapper
     public static ErrorItem FromJson(JsonException e)
     {
         var parameter = ToJsonPath(e.Path);
+        if (e is UnacceptableTextException)
+        {
+            return new ErrorItem("INVALID_PARAMETER", InvalidParameterMessage, e.Message.Split(" Path:")[0], "request.body", parameter);
+        }
+
+        if (DuplicateProperty().Match(e.Message) is { Success: true } duplicate)
+        {
+            return new ErrorItem("INVALID_PARAMETER", InvalidParameterMessage,
+                $"The property '{duplicate.Groups["name"].Value}' is given more than once; send each property once.", "request.body", parameter);
+        }
+
         var converted = ConvertedTo().Match(e.Message);
         string details;
         if (converted.Success)
@@ -168,6 +179,9 @@ public static partial class ExceptionMapper
         _ when typeName.Contains("List", StringComparison.Ordinal) || typeName.EndsWith("[]", StringComparison.Ordinal) => "array",
         _ => "object",
     };
+
+    [GeneratedRegex("^Duplicate property '(?<name>[^']*)' encountered")]
+    private static partial Regex DuplicateProperty();
 
     [GeneratedRegex("converted to (?<type>[^.\\s][^\\s]*?)\\. Path")]
     private static partial Regex ConvertedTo();

@@ -70,7 +70,7 @@ internal sealed class CoverageZoneRequestValidator : AbstractValidator<CoverageZ
     public CoverageZoneRequestValidator()
     {
         RuleFor(z => z.Country).NotEmpty().WithMessage("country is required.")
-            .Must(ReferenceDataRules.IsCountry).When(z => !string.IsNullOrWhiteSpace(z.Country))
+            .Must(ReferenceDataRules.IsCountry).When(z => !string.IsNullOrWhiteSpace(z.Country), ApplyConditionTo.CurrentValidator)
             .WithErrorCode("INVALID_PARAMETER").WithMessage(ReferenceDataRules.CountryPermitted);
         RuleFor(z => z.Name).NotEmpty().WithMessage("name is required.").MaximumLength(100);
         RuleFor(z => z.TimeZone).NotEmpty().WithMessage("timeZone is required (an IANA time zone, e.g. America/Mexico_City).");

@@ -16,6 +16,7 @@ internal sealed class AddServiceEvidencesValidator : AbstractValidator<AddServic
     {
         RuleFor(c => c.Evidences).NotEmpty().WithMessage("Send an array with at least one evidence.").OverridePropertyName("body");
         RuleFor(c => c.Evidences.Count).LessThanOrEqualTo(100).OverridePropertyName("body");
+        RuleForEach(c => c.Evidences).NotNull().WithMessage("Each evidence must be an object like {\"type\":\"TEXT\",\"content\":\"...\"}.").OverridePropertyName("body");
         RuleForEach(c => c.Evidences).ChildRules(evidence =>
         {
             evidence.RuleFor(e => e.Type).NotNull().WithMessage("type (IMAGE or TEXT) is required.");

@@ -16,6 +16,7 @@ internal sealed class AddServiceNotesValidator : AbstractValidator<AddServiceNot
     {
         RuleFor(c => c.Notes).NotEmpty().WithMessage("Send an array with at least one note.").OverridePropertyName("body");
         RuleFor(c => c.Notes.Count).LessThanOrEqualTo(100).OverridePropertyName("body");
+        RuleForEach(c => c.Notes).NotNull().WithMessage("Each note must be an object like {\"type\":\"COMMENT\",\"note\":\"...\"}.").OverridePropertyName("body");
         RuleForEach(c => c.Notes).ChildRules(note =>
         {
             note.RuleFor(n => n.Type).NotNull().WithMessage("type (ERROR or COMMENT) is required.");

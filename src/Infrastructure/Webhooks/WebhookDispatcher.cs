@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Cargamos.Modular.Domain.Webhooks;
+using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Infrastructure.Webhooks;
 
@@ -31,6 +32,7 @@ internal sealed class WebhookDispatcher(
     private static readonly TimeSpan ReleaseInterval = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, DateTimeOffset> failing = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> released = new();
+    private readonly List<(ClaimedMessage Message, AttemptRecord Attempt)> unrecorded = [];
     private DateTimeOffset lastSweep = DateTimeOffset.MinValue;
     private DateTimeOffset lastPurge = DateTimeOffset.MinValue;
 
@@ -44,6 +46,7 @@ internal sealed class WebhookDispatcher(
         }
 
         var listening = wakeup.ListenAsync(stoppingToken);
+        var unavailable = false;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -52,10 +55,28 @@ internal sealed class WebhookDispatcher(
                 try
                 {
                     claimed = await RunOnce(stoppingToken);
+                    if (unavailable)
+                    {
+                        logger.LogInformation("The database is back: webhook messages are dispatched again.");
+                        unavailable = false;
+                    }
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
                     break;
+                }
+                catch (Exception e) when (DatabaseUnavailability.Is(e))
+                {
+                    // Logged once per outage, without a stack; tried again shortly, so dispatch resumes within about
+                    // RetryAfterOutage of the database's return (the claimed messages' leases were never taken or expire).
+                    if (!unavailable)
+                    {
+                        logger.LogWarning("The database is unavailable ({Error}); webhook messages wait and go out when it is back.", e.GetBaseException().Message);
+                        unavailable = true;
+                    }
+
+                    await Pause(RetryAfterOutage, stoppingToken);
+                    continue;
                 }
                 catch (Exception e)
                 {
@@ -81,6 +102,12 @@ internal sealed class WebhookDispatcher(
             await listening;
         }
     }
+
+    /// <summary>How soon the dispatcher tries again after the database failed it.</summary>
+    internal static readonly TimeSpan RetryAfterOutage = TimeSpan.FromMilliseconds(500);
+
+    private static Task Pause(TimeSpan delay, CancellationToken ct) =>
+        Task.Delay(delay, ct).ContinueWith(_ => { }, TaskScheduler.Default);
 
     private async Task Purge(CancellationToken stoppingToken)
     {
@@ -129,6 +156,12 @@ internal sealed class WebhookDispatcher(
     private async Task<int> RunOnce(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        if (unrecorded.Count > 0)
+        {
+            NextVersionWaits(await outbox.Delivered(unrecorded, CancellationToken.None));
+            unrecorded.Clear();
+        }
+
         var batch = await outbox.Claim(settings.BatchSize, settings.Lease, stoppingToken);
         if (batch.Count == 0)
         {
@@ -138,11 +171,37 @@ internal sealed class WebhookDispatcher(
         await using var reader = store.QuerySession();
         var webhooks = (await reader.LoadManyAsync<WebhookSubscription>(stoppingToken, batch.Select(m => m.ShipperId).Distinct().ToArray()))
             .ToDictionary(w => w.Id);
-        await Task.WhenAll(batch.Select(message => Attempt(message, webhooks.GetValueOrDefault(message.ShipperId), stoppingToken)));
+        var outcomes = await Task.WhenAll(batch.Select(message => Attempt(message, webhooks.GetValueOrDefault(message.ShipperId), stoppingToken)));
+
+        // The batch's deliveries are recorded together (one round trip), even during shutdown: the attempts happened.
+        var delivered = outcomes.OfType<(ClaimedMessage Message, AttemptRecord Attempt)>().ToList();
+        try
+        {
+            NextVersionWaits(await outbox.Delivered(delivered, CancellationToken.None));
+        }
+        catch (Exception e) when (DatabaseUnavailability.Is(e))
+        {
+            // Recorded first thing when the database is back (while this dispatcher still holds their leases: not sent twice).
+            unrecorded.AddRange(delivered);
+            throw;
+        }
+        catch (Exception e)
+        {
+            // The leases expire and the messages are sent again (at least once): nothing is lost.
+            logger.LogError(e, "Webhook dispatch: {Count} deliveries could not be recorded; they will be sent again", delivered.Count);
+            return batch.Count;
+        }
+
+        foreach (var message in delivered.Select(d => d.Message).GroupBy(m => m.ShipperId).Select(g => g.MaxBy(m => m.Attempts)!))
+        {
+            await Recovered(message);
+        }
+
         return batch.Count;
     }
 
-    private async Task Attempt(ClaimedMessage message, WebhookSubscription? webhook, CancellationToken stoppingToken)
+    /// <summary>Sends one message; a delivery is returned to be recorded with the batch's, any other outcome is recorded here.</summary>
+    private async Task<(ClaimedMessage Message, AttemptRecord Attempt)?> Attempt(ClaimedMessage message, WebhookSubscription? webhook, CancellationToken stoppingToken)
     {
         try
         {
@@ -150,13 +209,18 @@ internal sealed class WebhookDispatcher(
             {
                 // Suspended or deleted between the claim and now.
                 await outbox.Release(message, CancellationToken.None);
-                return;
+                return null;
             }
 
             var attemptedAt = clock.GetUtcNow();
             var result = await sender.Send(webhook.Url, message.Id.ToString(), message.Payload, webhook.SigningSecrets(attemptedAt), stoppingToken);
             var attempt = new AttemptRecord(message.Id, attemptedAt, webhook.Url, result.Status, result.DurationMs, result.Error);
-            await Conclude(message, webhook, result, attempt);
+            if (result.Delivered)
+            {
+                return (message, attempt);
+            }
+
+            await ConcludeFailure(message, webhook, result, attempt);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -167,18 +231,14 @@ internal sealed class WebhookDispatcher(
             // The lease expires and the message is claimed again: nothing is lost.
             logger.LogError(e, "Webhook message {MessageId} of {ShipperId}: the attempt could not be recorded", message.Id, message.ShipperId);
         }
+
+        return null;
     }
 
     // Outcomes are written even during shutdown: the attempt happened.
-    private async Task Conclude(ClaimedMessage message, WebhookSubscription webhook, SendResult result, AttemptRecord attempt)
+    private async Task ConcludeFailure(ClaimedMessage message, WebhookSubscription webhook, SendResult result, AttemptRecord attempt)
     {
         var settings = options.Value;
-        if (result.Delivered)
-        {
-            NextVersionWaits(await outbox.Delivered(message, attempt, CancellationToken.None));
-            await Recovered(message);
-            return;
-        }
 
         failing[message.ShipperId] = clock.GetUtcNow();
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Cargamos.Modular.Infrastructure.Common;
 using Npgsql;
 
 namespace Cargamos.Modular.Infrastructure.Webhooks;
@@ -12,7 +13,7 @@ namespace Cargamos.Modular.Infrastructure.Webhooks;
 /// </summary>
 internal sealed class WebhookWakeup(WebhookDatabase database, ILogger<WebhookWakeup> logger)
 {
-    private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a woken dispatcher lets a burst of commits gather before it claims.</summary>
     internal static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(5);
@@ -42,6 +43,7 @@ internal sealed class WebhookWakeup(WebhookDatabase database, ILogger<WebhookWak
     /// <summary>Listens until <paramref name="ct"/> is cancelled, reconnecting after failures.</summary>
     public async Task ListenAsync(CancellationToken ct)
     {
+        var lost = false;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -54,6 +56,7 @@ internal sealed class WebhookWakeup(WebhookDatabase database, ILogger<WebhookWak
                 }
 
                 // Messages committed while no connection listened are found now.
+                lost = false;
                 Signal();
                 while (!ct.IsCancellationRequested)
                 {
@@ -66,7 +69,20 @@ internal sealed class WebhookWakeup(WebhookDatabase database, ILogger<WebhookWak
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "Webhook notifications are not received; polling until the connection is back");
+                if (!lost)
+                {
+                    // Once per loss; an unreachable database is no bug (the dispatcher logs the outage itself): no stack.
+                    lost = true;
+                    if (DatabaseUnavailability.Is(e))
+                    {
+                        logger.LogWarning("Webhook notifications are not received ({Error}); polling until the connection is back", e.GetBaseException().Message);
+                    }
+                    else
+                    {
+                        logger.LogWarning(e, "Webhook notifications are not received; polling until the connection is back");
+                    }
+                }
+
                 try
                 {
                     await Task.Delay(Reconnect, ct);

@@ -17,6 +17,9 @@ public sealed class OutageApi : IAsyncLifetime
 
     public TcpProxy Proxy { get; private set; } = null!;
 
+    /// <summary>The database itself, not through the proxy (another node that still reaches it).</summary>
+    public string Direct => direct ?? throw new InvalidOperationException("Not initialized.");
+
     public ProxiedApiFactory Api { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -147,6 +150,12 @@ public sealed class DatabaseOutageTests(OutageApi outage) : IClassFixture<Outage
         Assert.False(DatabaseUnavailability.Is(new InvalidOperationException("a bug")));
         Assert.False(DatabaseUnavailability.Is(new ArgumentException("another bug", new FormatException())));
     }
+
+    [Theory]
+    [InlineData("Host=db;Database=cargamos", 2)]
+    [InlineData("Host=db;Database=cargamos;Timeout=9", 9)]
+    public void A_connection_that_cannot_be_opened_gives_up_after_2_s_unless_the_operator_says_otherwise(string given, int seconds) =>
+        Assert.Equal(seconds, new NpgsqlConnectionStringBuilder(MartenStore.Tuned(given)).Timeout);
 
     private static async Task WaitFor(Func<Task<bool>> condition, string what)
     {

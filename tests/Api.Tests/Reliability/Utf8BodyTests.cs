@@ -72,6 +72,40 @@ public sealed class Utf8BodyTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(0x80, middle.Value);
     }
 
+    [Theory]
+    [InlineData("\\u0000", "recipientInformation.name", "NUL character")]
+    [InlineData("Mar\\u0000ía", "recipientInformation.name", "NUL character")]
+    [InlineData("\\ud800", "recipientInformation.name", "unpaired surrogate")]
+    [InlineData("x\\udc00y", "recipientInformation.name", "unpaired surrogate")]
+    public async Task Text_no_store_can_hold_is_a_400_naming_the_field(string escaped, string parameter, string reason)
+    {
+        var shipper = await api.LoginAs(DemoUser.Shipper);
+        var order = Orders.Valid(Orders.Unique("NUL"));
+        order["recipientInformation"]!["name"] = "NAME-HERE";
+        var json = order.ToJsonString().Replace("\"NAME-HERE\"", $"\"{escaped}\"", StringComparison.Ordinal);
+        Assert.Contains(escaped, json, StringComparison.Ordinal);
+
+        using var response = await shipper.PostAsync("/v1/delivery-orders", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        var body = await response.AssertEnvelope(HttpStatusCode.BadRequest, "BAD_REQUEST");
+        Assert.Equal(("INVALID_PARAMETER", parameter), (body.Error().Str("code"), body.Error().Str("parameter")));
+        Assert.Contains(reason, body.Error().Str("details"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_property_given_twice_is_a_400_naming_it_not_the_last_one_silently()
+    {
+        var shipper = await api.LoginAs(DemoUser.Shipper);
+        var json = Orders.Valid(Orders.Unique("DUP")).ToJsonString();
+        json = json.Insert(json.IndexOf("\"shipperTrackingId\"", StringComparison.Ordinal), "\"shipperTrackingId\":\"OTHER-ONE\",");
+
+        using var response = await shipper.PostAsync("/v1/delivery-orders", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        var body = await response.AssertEnvelope(HttpStatusCode.BadRequest, "BAD_REQUEST");
+        Assert.Equal(("INVALID_PARAMETER", "shipperTrackingId"), (body.Error().Str("code"), body.Error().Str("parameter")));
+        Assert.Equal("The property 'shipperTrackingId' is given more than once; send each property once.", body.Error().Str("details"));
+    }
+
     private static async Task ReadAll(byte[] bytes)
     {
         await using var stream = new Utf8Body.Utf8ValidatingStream(new OneByteAtATime(bytes));

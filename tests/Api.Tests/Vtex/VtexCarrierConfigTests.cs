@@ -15,8 +15,8 @@ namespace Cargamos.Modular.Api.Tests.Vtex;
 /// <summary>The carrier configuration endpoints VTEX calls on us: service creation, cancel and pause.</summary>
 public sealed partial class VtexCarrierConfigTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private const string AppKey = "vtexappkey-demo";
-    private const string AppToken = "vtex-demo-token";
+    private const string AppKey = VtexServices.AppKey;
+    private const string AppToken = VtexServices.AppToken;
     private const string Servientrega = "servientrega-50461c9f3335";
     private const string BlueExpress = "627eb3b93a19fdc0cf5fe087";
 
@@ -525,33 +525,12 @@ public sealed partial class VtexCarrierConfigTests(ApiFactory api) : IClassFixtu
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
-    private HttpClient Vtex()
-    {
-        var client = api.CreateClient();
-        client.DefaultRequestHeaders.Add("X-VTEX-API-AppKey", AppKey);
-        client.DefaultRequestHeaders.Add("X-VTEX-API-AppToken", AppToken);
-        return client;
-    }
+    private HttpClient Vtex() => api.Vtex();
 
-    private static string Example(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Vtex", "Examples", name));
+    private static string Example(string name) => VtexServices.Example(name);
 
-    /// <summary>
-    /// The document's example (syntax corrected) made acceptable: a unique orderId, a covered Bogotá receiver, zip codes
-    /// (the example has none although the schema requires them) and dates valid under the demo contract.
-    /// </summary>
-    private static (JsonObject Service, DateTimeOffset Pickup, DateTimeOffset Delivery) ValidService(string timeZone = "America/Bogota")
-    {
-        var service = JsonNode.Parse(Example("service-creation-request-corrected.json"))!.AsObject();
-        var pickup = Orders.NextOperatingDay(timeZone, hour: 10);
-        var delivery = pickup.AddDays(2).AddHours(6);
-        service["orderId"] = Orders.Unique("SLR");
-        service["sender"]!["zipCode"] = "110111";
-        service["sender"]!["pickupDate"] = Utc(pickup);
-        service["receiver"]!["country"] = "Colombia";
-        service["receiver"]!["zipCode"] = "110111";
-        service["receiver"]!["deliveryDate"] = Utc(delivery);
-        return (service, pickup, delivery);
-    }
+    private static (JsonObject Service, DateTimeOffset Pickup, DateTimeOffset Delivery) ValidService(string timeZone = "America/Bogota") =>
+        VtexServices.Valid(timeZone);
 
     private async Task<string> CreateService()
     {
@@ -592,7 +571,7 @@ public sealed partial class VtexCarrierConfigTests(ApiFactory api) : IClassFixtu
 
     private static StringContent Body(JsonNode node) => Orders.Body(node);
 
-    private static string Utc(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    private static string Utc(DateTimeOffset value) => VtexServices.Utc(value);
 
     private static string[] Parameters(JsonElement envelope) =>
         envelope.GetProperty("errors").EnumerateArray().Select(e => e.Str("parameter")!).Order(StringComparer.Ordinal).ToArray();
