@@ -7,7 +7,7 @@ namespace Cargamos.Modular.Bench;
 /// <summary>The command line: <c>--quick</c> for a smoke run, sizes per scenario, <c>--only a,b</c> to pick scenarios.</summary>
 internal sealed class BenchOptions
 {
-    public static readonly string[] Scenarios = ["intake", "open-loop", "tracking", "carrier", "webhook-lag", "backlog", "spreadsheets", "rebuild"];
+    public static readonly string[] Scenarios = ["intake", "open-loop", "tracking", "carrier", "spreadsheets", "webhook-lag", "webhook-recovery", "backlog", "rebuild"];
 
     private readonly string[] args;
 
@@ -26,6 +26,7 @@ internal sealed class BenchOptions
         SerialRequests = Number("--serial-requests", Quick ? 150 : 1_000);
         OpenSeconds = Number("--open-seconds", Quick ? 5 : 20);
         Backlog = Number("--backlog", 100_000);
+        Recovery = Number("--recovery", Quick ? 2_000 : 20_000);
         RebuildEvents = Number("--rebuild-events", Quick ? 30_000 : 200_000);
         Rows = Number("--rows", Quick ? 10_000 : 100_000);
         Seed = Number("--seed", 20261128);
@@ -48,6 +49,9 @@ internal sealed class BenchOptions
     public int OpenSeconds { get; }
 
     public int Backlog { get; }
+
+    /// <summary>Messages waiting for a retry when the receiver answers again (the recovery scenario).</summary>
+    public int Recovery { get; }
 
     public int RebuildEvents { get; }
 

@@ -54,6 +54,7 @@ internal static class BenchProgram
                 // backlog, and the lot would then measure that receiver's failing attempts rather than the lot.
                 ("spreadsheets", SpreadsheetScenario.Run),
                 ("webhook-lag", WebhookScenarios.Lag),
+                ("webhook-recovery", WebhookScenarios.Recovery),
                 ("backlog", WebhookScenarios.Backlog),
                 ("rebuild", RebuildScenario.Run),
             ];

@@ -89,6 +89,59 @@ internal static class WebhookScenarios
             $"{Bench.Load(after)} (no backlog: {Bench.Load(before)})", bench.RawC8 is { } raw ? Bench.Load(raw) : "", ">= 0.9x", Met(ratio >= 0.9)));
     }
 
+    /// <summary>
+    /// A receiver that was down answers again: <see cref="BenchOptions.Recovery"/> messages wait for their next retry (as
+    /// an outage leaves them: three attempts made, the next one up to an hour away, one shipment each), and one retry is
+    /// due now. Its delivery tells the dispatcher the endpoint is back, the waiting messages are made due at once, and the
+    /// time until the receiver has every message is the drain time.
+    /// </summary>
+    public static async Task Recovery(Bench bench)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await Register(bench, receiver.Url);
+        var count = bench.Options.Recovery;
+        await using var data = NpgsqlDataSource.Create(bench.ConnectionString);
+        var shipper = await ShipperOfTheBench(data, receiver.Url);
+        await using (var insert = data.CreateCommand("""
+            insert into cargamos.webhook_messages (id, shipper_id, shipment_id, version, type, payload, attempts, next_attempt_at, last_error)
+            select gen_random_uuid(), $1, s.id, 1, 'shipment.status_changed',
+                   json_build_object('type', 'shipment.status_changed', 'data', json_build_object('shipmentId', s.id, 'state', 'CREATED')),
+                   3, case when s.n = 0 then now() else now() + interval '1 minute' + random() * interval '1 hour' end, 'Connection refused'
+            from (select n, gen_random_uuid() as id from generate_series(0, $2) n) s
+            """))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = shipper });
+            insert.Parameters.Add(new NpgsqlParameter { Value = count });
+            insert.CommandTimeout = 300;
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var watch = Stopwatch.StartNew();
+        await using (var notify = data.CreateCommand("select pg_notify('cargamos_webhooks', '')"))
+        {
+            await notify.ExecuteNonQueryAsync();
+        }
+
+        while (receiver.Received.Count < count + 1 && watch.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            await Task.Delay(50);
+        }
+
+        var drained = watch.Elapsed;
+        var received = receiver.Received.Count;
+        Console.WriteLine($"  recovery: {received:N0} of {count + 1:N0} messages received in {drained.TotalSeconds:F1} s");
+        bench.Add(new Row($"webhook recovery, {count:N0} waiting messages", "n/a",
+            $"drained in {drained.TotalSeconds:F1} s ({received / drained.TotalSeconds:N0} messages/s{(received < count + 1 ? $"; {count + 1 - received:N0} missing after 3 min" : "")})",
+            "none (no raw equivalent)", count >= 20_000 ? "20,000 in < 60 s" : "", Met(received == count + 1 && (count < 20_000 || drained < TimeSpan.FromMinutes(1)))));
+    }
+
+    private static async Task<string> ShipperOfTheBench(NpgsqlDataSource data, string url)
+    {
+        await using var find = data.CreateCommand("select id from cargamos.mt_doc_webhook_subscription where data ->> 'url' = $1");
+        find.Parameters.Add(new NpgsqlParameter { Value = url });
+        return (string)(await find.ExecuteScalarAsync() ?? throw new InvalidOperationException("No webhook registered."));
+    }
+
     private static async Task Register(Bench bench, string url)
     {
         using var response = await bench.Shipper.PutAsync("/v1/webhook", Json(JsonSerializer.Serialize(new { url, states = new[] { "CREATED" }, description = "bench" })));
