@@ -104,6 +104,7 @@ app.UseStatusCodePages();
 app.UseUtf8JsonBodies();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseBodyLimits(builder.Configuration.GetValue<long?>("Api:MaxBodyBytes") ?? BodyLimits.DefaultMaxBytes);
 
 app.MapOpenApi();
 app.MapScalarApiReference();

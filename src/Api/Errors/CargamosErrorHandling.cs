@@ -1,3 +1,4 @@
+using Cargamos.Modular.Api.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Cargamos.Modular.Infrastructure.Common;
@@ -43,6 +44,7 @@ public sealed class CargamosEnvelopeWriter : IProblemDetailsWriter
             404 => new ErrorItem("NOT_FOUND", "The requested resource was not found.", $"No endpoint answers {request}.", "request.path", null),
             405 => new ErrorItem("METHOD_NOT_ALLOWED", "The HTTP method is not allowed for this resource.",
                 $"{http.Request.Method} is not allowed on {http.Request.Path}.", "request.method", null),
+            413 => new ErrorItem("PAYLOAD_TOO_LARGE", "The request body is too large.", BodyLimits.Describe(http), "request.body", null),
             415 => ExceptionMapper.UnsupportedMediaType,
             _ => new ErrorItem(StatusNames.For(status), "The request could not be processed.", $"{request} answered {status}.", "request", null),
         };

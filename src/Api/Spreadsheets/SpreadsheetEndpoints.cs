@@ -59,6 +59,7 @@ internal static class SpreadsheetEndpoints
 
         var lots = app.MapGroup("/v1/integration-lots").WithTags("Spreadsheets").RequireAuthorization();
         lots.MapPost("", Upload)
+            .WithOwnBodyLimit() // Spreadsheets:MaxFileBytes, checked in MultipartFile.Read
             .WithSummary("Upload a spreadsheet of delivery orders (an integration lot)")
             .WithDescription(UploadDescription)
             .Accepts<IFormFile>("multipart/form-data")
@@ -102,6 +103,7 @@ internal static class SpreadsheetEndpoints
 
     private static async Task<IResult> Upload(HttpContext http, ISender mediator, SpreadsheetOptions options, CancellationToken ct)
     {
+        await mediator.Send(new MayUploadLot(), ct); // the caller's role and standing before a byte of the file is read
         var (fileName, content) = await MultipartFile.Read(http, options.MaxFileBytes, ct);
         var accepted = await mediator.Send(new UploadIntegrationLot(fileName, content), ct);
         var location = $"/v1/integration-lots/{accepted.LotId}";

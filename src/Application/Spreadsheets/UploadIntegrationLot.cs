@@ -16,6 +16,17 @@ internal sealed record UploadIntegrationLot(string FileName, ReadOnlyMemory<byte
 
 internal sealed record AcceptedLot(long LotId, string Status, int TotalRows);
 
+/// <summary>
+/// Asked before the upload's body is read: only an authorized shipper (role, organization active, contract valid; the
+/// pipeline's layer 1) may make the server read a file of up to <c>Spreadsheets:MaxFileBytes</c>.
+/// </summary>
+internal sealed record MayUploadLot : IQuery<bool>, IShipperRequest;
+
+internal sealed class MayUploadLotHandler : IQueryHandler<MayUploadLot, bool>
+{
+    public ValueTask<bool> Handle(MayUploadLot query, CancellationToken cancellationToken) => ValueTask.FromResult(true);
+}
+
 internal sealed class UploadIntegrationLotHandler(
     AuthorizedShipper shipper,
     ISpreadsheetFiles files,

@@ -29,8 +29,14 @@ internal sealed class WebhookOptions
     /// <summary>How often the dispatcher looks for due messages when no notification woke it up.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Messages claimed (and sent concurrently) at a time by one dispatcher.</summary>
+    /// <summary>Messages claimed (and sent concurrently) at a time by one lane of a dispatcher.</summary>
     public int BatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// Batches a dispatcher works on at once, each claimed, sent and recorded on its own: at most Lanes x BatchSize
+    /// messages are in flight per process.
+    /// </summary>
+    public int Lanes { get; set; } = 2;
 
     /// <summary>Longest wait a <c>Retry-After</c> may impose on one retry.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(24);

@@ -32,7 +32,7 @@ internal sealed class WebhookDispatcher(
     private static readonly TimeSpan ReleaseInterval = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, DateTimeOffset> failing = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> released = new();
-    private readonly List<(ClaimedMessage Message, AttemptRecord Attempt)> unrecorded = [];
+    private int unavailable;
     private DateTimeOffset lastSweep = DateTimeOffset.MinValue;
     private DateTimeOffset lastPurge = DateTimeOffset.MinValue;
 
@@ -46,7 +46,22 @@ internal sealed class WebhookDispatcher(
         }
 
         var listening = wakeup.ListenAsync(stoppingToken);
-        var unavailable = false;
+        try
+        {
+            // Lanes claim and send concurrently (SKIP LOCKED keeps them apart; a shipment's next version is not claimable
+            // while its earlier one is being sent), so one slow batch does not hold back the next.
+            await Task.WhenAll(Enumerable.Range(0, Math.Max(1, settings.Lanes)).Select(lane => Lane(lane, stoppingToken)));
+        }
+        finally
+        {
+            await listening;
+        }
+    }
+
+    private async Task Lane(int lane, CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var unrecorded = new List<(ClaimedMessage Message, AttemptRecord Attempt)>();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -54,11 +69,10 @@ internal sealed class WebhookDispatcher(
                 int claimed;
                 try
                 {
-                    claimed = await RunOnce(stoppingToken);
-                    if (unavailable)
+                    claimed = await RunOnce(unrecorded, stoppingToken);
+                    if (Interlocked.Exchange(ref unavailable, 0) == 1)
                     {
                         logger.LogInformation("The database is back: webhook messages are dispatched again.");
-                        unavailable = false;
                     }
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -67,12 +81,11 @@ internal sealed class WebhookDispatcher(
                 }
                 catch (Exception e) when (DatabaseUnavailability.Is(e))
                 {
-                    // Logged once per outage, without a stack; tried again shortly, so dispatch resumes within about
-                    // RetryAfterOutage of the database's return (the claimed messages' leases were never taken or expire).
-                    if (!unavailable)
+                    // Logged once per outage (whichever lane meets it first), without a stack; tried again shortly, so
+                    // dispatch resumes within about RetryAfterOutage of the database's return.
+                    if (Interlocked.Exchange(ref unavailable, 1) == 0)
                     {
                         logger.LogWarning("The database is unavailable ({Error}); webhook messages wait and go out when it is back.", e.GetBaseException().Message);
-                        unavailable = true;
                     }
 
                     await Pause(RetryAfterOutage, stoppingToken);
@@ -84,22 +97,26 @@ internal sealed class WebhookDispatcher(
                     claimed = 0;
                 }
 
-                // A full batch may mean more are due; a conclusion that released the next version of a shipment signals the
-                // wakeup itself. Otherwise nothing is due until a NOTIFY or a retry time: claiming again would find nothing.
-                if (claimed < settings.BatchSize)
+                // A full batch may mean more are due: this lane claims again at once, and wakes another to claim beside
+                // it. A conclusion that released the next version of a shipment signals the wakeup itself. Otherwise
+                // nothing is due until a NOTIFY or a retry time: claiming again would find nothing.
+                if (claimed >= settings.BatchSize)
+                {
+                    wakeup.Signal();
+                    continue;
+                }
+
+                if (lane == 0)
                 {
                     await Sweep(stoppingToken);
                     await Purge(stoppingToken);
-                    await wakeup.WaitAsync(settings.PollInterval, stoppingToken);
                 }
+
+                await wakeup.WaitAsync(settings.PollInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-        }
-        finally
-        {
-            await listening;
         }
     }
 
@@ -153,7 +170,7 @@ internal sealed class WebhookDispatcher(
     }
 
     /// <summary>Claims one batch and attempts each message of it concurrently; the number claimed.</summary>
-    private async Task<int> RunOnce(CancellationToken stoppingToken)
+    private async Task<int> RunOnce(List<(ClaimedMessage Message, AttemptRecord Attempt)> unrecorded, CancellationToken stoppingToken)
     {
         var settings = options.Value;
         if (unrecorded.Count > 0)
