@@ -49,6 +49,7 @@ services.AddSingleton<IProblemDetailsWriter, CargamosEnvelopeWriter>();
 services.AddProblemDetails();
 services.AddSingleton<DatabaseOutageLog>();
 services.AddExceptionHandler<CargamosExceptionHandler>();
+services.AddCargamosThrottling(builder.Configuration);
 
 services.AddMediator((MediatorOptions o) =>
 {
@@ -101,6 +102,8 @@ var app = builder.Build();
 app.UseProcessId();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestShedding();
+app.UseRateLimiter();
 app.UseUtf8JsonBodies();
 app.UseAuthentication();
 app.UseAuthorization();

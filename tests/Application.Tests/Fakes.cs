@@ -29,6 +29,8 @@ internal sealed class FakeHashing : IPasswordHashing
         Verifications++;
         return hash is not null && hash == Hash(password);
     }
+
+    public Task<bool> VerifyAsync(string? hash, string password, CancellationToken ct) => Task.FromResult(Verify(hash, password));
 }
 
 internal sealed class FakeTokens : ITokenIssuer

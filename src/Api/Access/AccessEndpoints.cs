@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Api.Errors;
 using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Errors;
@@ -20,6 +21,9 @@ internal static class AccessEndpoints
                              "Use the returned token as `Authorization: Bearer <token>` on every other call. A wrong key, user or password answers 401, the same whichever was wrong.")
             .Produces<ApiEnvelope<LoginData>>()
             .Produces<ErrorEnvelope>(401)
+            .Produces<ErrorEnvelope>(429)
+            .Produces<ErrorEnvelope>(503)
+            .RequireRateLimiting(Throttling.LoginPolicy)
             .AllowAnonymous();
         return app;
     }
@@ -27,7 +31,7 @@ internal static class AccessEndpoints
     private static async Task<IResult> LogIn(string? key, HttpContext http, ISender mediator, TimeProvider clock, CancellationToken ct)
     {
         var (user, password) = ReadBasic(http.Request.Headers.Authorization.ToString());
-        var token = await mediator.Send(new LogIn(key ?? "", user, password), ct);
+        var token = await mediator.Send(new LogIn(key ?? "", user, password, ClientAddress.Of(http)), ct);
         return TypedResults.Ok(new ApiEnvelope<LoginData>(StatusNames.ApiVersion, "OK", null,
             clock.GetUtcNow().ToUnixTimeMilliseconds(), new LoginData(token.Token, token.ExpiresInSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))));
     }

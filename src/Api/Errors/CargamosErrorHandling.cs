@@ -1,3 +1,4 @@
+using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Api.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -64,6 +65,10 @@ public sealed class CargamosExceptionHandler(IProblemDetailsService problemDetai
             outages.Refused(exception, httpContext);
             httpContext.Response.Headers.RetryAfter = ((int)DatabaseUnavailability.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
+        else if (exception is AppError { RetryAfter: { } retryAfter })
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
+        }
         else if (status >= 500)
         {
             logger.LogError(exception, "Unhandled error in {Method} {Path} (processId {ProcessId})",
@@ -78,4 +83,8 @@ public sealed class CargamosExceptionHandler(IProblemDetailsService problemDetai
             ProblemDetails = new ProblemDetails { Status = status, Extensions = { [CargamosEnvelopeWriter.ErrorsKey] = errors } },
         });
     }
+
+    /// <summary>Whole seconds, rounded up (a client told 0 would retry at once).</summary>
+    public static string RetryAfterSeconds(TimeSpan wait) =>
+        Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Api.Errors;
 using Cargamos.Modular.Application.Vtex;
 using Mediator;
@@ -23,7 +24,9 @@ internal static class VtexHookEndpoints
             .WithDescription("Send `{\"apiKey\": \"...\"}`. Use the token as `Authorization: <JWT>` (or `Bearer <JWT>`) on the tracking hook endpoints; it names the carrier and expires.")
             .Produces<VtexJson.Answer<string>>()
             .Produces<ErrorEnvelope>(400)
-            .Produces<ErrorEnvelope>(401);
+            .Produces<ErrorEnvelope>(401)
+            .Produces<ErrorEnvelope>(429)
+            .RequireRateLimiting(Throttling.TokenPolicy);
 
         var hooks = app.MapGroup("/tracking/hook")
             .WithTags("VTEX carriers")

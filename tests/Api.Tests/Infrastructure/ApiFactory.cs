@@ -58,6 +58,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Postgres", ConnectionString);
         builder.UseSetting("Auth:SigningKey", SigningKey);
         builder.UseSetting("Cargamos:SeedDemoData", "true");
+
+        // Tests log in and take carrier tokens far more often than a client would (ThrottlingTests sets real limits).
+        builder.UseSetting("RateLimits:LoginPerMinute", "100000");
+        builder.UseSetting("RateLimits:TokenPerMinute", "100000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -2,6 +2,8 @@ using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Application.Common.Throttling;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cargamos.Modular.Application.Tests.Access;
 
@@ -9,6 +11,7 @@ public sealed class LogInHandlerTests
 {
     private readonly FakeAccounts accounts = new();
     private readonly FakeHashing hashing = new();
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.Parse("2026-12-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly LogInHandler handler;
 
     public LogInHandlerTests()
@@ -18,7 +21,8 @@ public sealed class LogInHandlerTests
         accounts.Users.Add(new UserAccount(UserAccount.IdFor("acme", "ops@acme.mx"), "acme", "ops@acme.mx", hashing.Hash("secret"), [Roles.Shipper], true));
         accounts.Users.Add(new UserAccount(UserAccount.IdFor("acme", "gone@acme.mx"), "acme", "gone@acme.mx", hashing.Hash("secret"), [Roles.Shipper], false));
         accounts.Users.Add(new UserAccount(UserAccount.IdFor("suspended", "ops@s.mx"), "suspended", "ops@s.mx", hashing.Hash("secret"), [Roles.Shipper], true));
-        handler = new LogInHandler(accounts, hashing, new FakeTokens());
+        var limits = new RateLimitOptions();
+        handler = new LogInHandler(accounts, hashing, new FakeTokens(), new FailureBackoff(clock, limits), limits);
     }
 
     [Fact]
@@ -51,5 +55,55 @@ public sealed class LogInHandlerTests
 
         Assert.Equal(ErrorKind.Forbidden, error.Kind);
         Assert.Equal("ACCOUNT_SUSPENDED", error.Code);
+    }
+
+    [Fact]
+    public async Task GivenFiveFailuresFromOneAddress_WhenLoggingInAgain_ThenItWaitsDoublingPerFailureWithoutHashing()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Assert.ThrowsAsync<AppError>(() => handler.Handle(new LogIn("acme", "ops@acme.mx", "wrong", "10.0.0.1"), default).AsTask());
+        }
+
+        var hashed = hashing.Verifications;
+        var waiting = await Assert.ThrowsAsync<AppError>(() => handler.Handle(new LogIn("acme", "ops@acme.mx", "secret", "10.0.0.1"), default).AsTask());
+        Assert.Equal((ErrorKind.TooManyRequests, "TOO_MANY_REQUESTS", TimeSpan.FromSeconds(1)), (waiting.Kind, waiting.Code, waiting.RetryAfter));
+        Assert.Equal(hashed, hashing.Verifications); // refused before any password is hashed
+
+        // The real user elsewhere is not made to wait by this address's failures.
+        Assert.Equal("token-for-acme/ops@acme.mx", (await handler.Handle(new LogIn("acme", "ops@acme.mx", "secret", "10.0.0.2"), default)).Token);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<AppError>(() => handler.Handle(new LogIn("acme", "ops@acme.mx", "wrong", "10.0.0.1"), default).AsTask());
+        var longer = await Assert.ThrowsAsync<AppError>(() => handler.Handle(new LogIn("acme", "ops@acme.mx", "secret", "10.0.0.1"), default).AsTask());
+        Assert.Equal(TimeSpan.FromSeconds(2), longer.RetryAfter);
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal("token-for-acme/ops@acme.mx", (await handler.Handle(new LogIn("acme", "ops@acme.mx", "secret", "10.0.0.1"), default)).Token);
+        await Assert.ThrowsAsync<AppError>(() => handler.Handle(new LogIn("acme", "ops@acme.mx", "wrong", "10.0.0.1"), default).AsTask());
+        Assert.Equal(ErrorKind.Unauthorized, (await Assert.ThrowsAsync<AppError>(() => handler.Handle(new LogIn("acme", "ops@acme.mx", "wrong", "10.0.0.1"), default).AsTask())).Kind);
+    }
+
+    [Fact]
+    public async Task GivenAGuesserOnManyAddresses_WhenTheUserFailed20Times_ThenEveryAddressWaitsAtMost15Minutes()
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+            try
+            {
+                await handler.Handle(new LogIn("acme", "ops@acme.mx", "wrong", $"10.1.0.{i}"), default);
+            }
+            catch (AppError)
+            {
+            }
+        }
+
+        var waiting = await Assert.ThrowsAsync<AppError>(() => handler.Handle(new LogIn("acme", "ops@acme.mx", "secret", "10.9.9.9"), default).AsTask());
+        Assert.Equal(ErrorKind.TooManyRequests, waiting.Kind);
+        Assert.InRange(waiting.RetryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(15));
+
+        clock.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal("token-for-acme/ops@acme.mx", (await handler.Handle(new LogIn("acme", "ops@acme.mx", "secret", "10.9.9.9"), default)).Token);
     }
 }

@@ -16,6 +16,12 @@ public interface IPasswordHashing
 
     /// <summary>Checks a password; takes the same time whether or not <paramref name="hash"/> is null (unknown user).</summary>
     bool Verify(string? hash, string password);
+
+    /// <summary>
+    /// <see cref="Verify"/> for a request: at most a configured number at once; a request that cannot get a slot in
+    /// time is answered 503 with Retry-After (a login flood must not starve every other request of CPU).
+    /// </summary>
+    Task<bool> VerifyAsync(string? hash, string password, CancellationToken ct);
 }
 
 public sealed record IssuedToken(string Token, int ExpiresInSeconds);

@@ -37,6 +37,9 @@ public class AppError : Exception
 
     public ErrorKind Kind { get; }
 
+    /// <summary>When the caller may try again (429 and 503 answers carry it as <c>Retry-After</c>).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public IReadOnlyList<ErrorDetail> Errors { get; }
 
     public string Code => Errors[0].Code;
@@ -46,6 +49,18 @@ public class AppError : Exception
     public static AppError NotFound(string what, string id, string parameter = "id") =>
         new(ErrorKind.NotFound, "NOT_FOUND", "The requested resource was not found.",
             $"There is no {what} with id '{id}' visible to you.", parameter, "request.path");
+
+    public static AppError TooManyRequests(string details, TimeSpan retryAfter, string? parameter = null, string location = "request") =>
+        new(ErrorKind.TooManyRequests, "TOO_MANY_REQUESTS", "Too many requests; try again later.", details, parameter, location)
+        {
+            RetryAfter = retryAfter,
+        };
+
+    public static AppError Busy(string details, TimeSpan retryAfter) =>
+        new(ErrorKind.ServiceUnavailable, "SERVICE_UNAVAILABLE", "The service is busy; try again shortly.", details, null, "server")
+        {
+            RetryAfter = retryAfter,
+        };
 
     public static AppError Unauthorized(string details) =>
         new(ErrorKind.Unauthorized, "UNAUTHORIZED", "Authentication is required or the credentials are not valid.", details, null, "request.header");
