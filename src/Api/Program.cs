@@ -35,6 +35,7 @@ builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? "http://127.0.0.1:5080"
 
 using var startupLogs = LoggerFactory.Create(logging => logging.AddConsole());
 var startupLogger = startupLogs.CreateLogger("Cargamos.Startup");
+SecuritySettings.Check(builder.Configuration, builder.Environment);
 var dataDirectory = DatabaseConnection.DataDirectory(builder.Configuration, builder.Environment);
 var database = DatabaseConnection.FromConfiguration(builder.Configuration);
 startupLogger.LogInformation("Using PostgreSQL: {Database}", database.Description);
@@ -98,6 +99,7 @@ services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["rea
 services.AddOpenApi(DeliveryOrderDocs.Describe);
 
 var app = builder.Build();
+SecuritySettings.Log(app, seedDemoData, jwt);
 
 app.UseProcessId();
 app.UseExceptionHandler();
