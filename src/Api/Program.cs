@@ -109,6 +109,7 @@ app.UseRateLimiter();
 app.UseUtf8JsonBodies();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseCallerStanding();
 app.UseBodyLimits(builder.Configuration.GetValue<long?>("Api:MaxBodyBytes") ?? BodyLimits.DefaultMaxBytes);
 
 app.MapOpenApi();
