@@ -96,7 +96,11 @@ services.AddAuthorization(o => o.AddPolicy(CarrierAuthentication.Policy, p => p
 services.AddAuthorization(o => o.AddVtexPolicy());
 
 services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
-services.AddOpenApi(DeliveryOrderDocs.Describe);
+services.AddOpenApi(options =>
+{
+    DeliveryOrderDocs.Describe(options);
+    OpenApiSecurity.Describe(options);
+});
 
 var app = builder.Build();
 SecuritySettings.Log(app, seedDemoData, jwt);

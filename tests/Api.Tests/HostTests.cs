@@ -41,6 +41,28 @@ public sealed class HostTests(ApiFactory api) : IClassFixture<ApiFactory>
 public sealed class OpenApiTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     [Theory]
+    [InlineData("/v1/login", "get", "basic")]
+    [InlineData("/v1/delivery-orders", "post", "bearer")]
+    [InlineData("/v1/admin/shippers", "post", "bearer")]
+    [InlineData("/tracking/hook/{carrierId}/{serviceId}", "patch", "carrierJwt")]
+    [InlineData("/vtex/services", "post", "vtexAppKey+vtexAppToken")]
+    [InlineData("/v1/delivery-orders/template.csv", "get", "")]
+    [InlineData("/token", "post", "")]
+    public async Task Each_operation_names_the_security_scheme_it_accepts(string path, string method, string schemes)
+    {
+        using var response = await api.CreateClient().GetAsync("/openapi/v1.json");
+        var document = await response.Body();
+
+        var declared = document.GetProperty("components").GetProperty("securitySchemes").EnumerateObject().Select(s => s.Name).Order().ToArray();
+        Assert.Equal(new[] { "basic", "bearer", "carrierJwt", "vtexAppKey", "vtexAppToken" }, declared);
+        var operation = document.GetProperty("paths").GetProperty(path).GetProperty(method);
+        var required = operation.TryGetProperty("security", out var security)
+            ? string.Join('+', security.EnumerateArray().SelectMany(r => r.EnumerateObject().Select(s => s.Name)))
+            : "";
+        Assert.Equal(schemes, required);
+    }
+
+    [Theory]
     [InlineData("DeliveryOrderRequest")]
     [InlineData("RecipientLocationRequest")]
     [InlineData("RecipientInformationRequest")]
