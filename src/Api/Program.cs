@@ -100,6 +100,7 @@ services.AddOpenApi(options =>
 {
     DeliveryOrderDocs.Describe(options);
     OpenApiSecurity.Describe(options);
+    TextLimits.Describe(options);
 });
 
 var app = builder.Build();

@@ -41,6 +41,30 @@ public sealed class HostTests(ApiFactory api) : IClassFixture<ApiFactory>
 public sealed class OpenApiTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     [Theory]
+    [InlineData("DeliveryOrderRequest")]
+    [InlineData("RecipientLocationRequest")]
+    [InlineData("PackageInformationRequest")]
+    [InlineData("LabelRequest", "url", 262_144)]
+    [InlineData("EvidenceRequest", "content", 4_000)]
+    public async Task Every_string_field_of_a_request_publishes_its_maximum_length(string schemaName, string? field = null, int length = 2_000)
+    {
+        using var response = await api.CreateClient().GetAsync("/openapi/v1.json");
+        var schema = (await response.Body()).GetProperty("components").GetProperty("schemas").GetProperty(schemaName);
+
+        var strings = schema.GetProperty("properties").EnumerateObject()
+            .Where(p => (!p.Value.TryGetProperty("type", out var type) || type.ToString().Contains("string", StringComparison.Ordinal))
+                        && !p.Value.TryGetProperty("oneOf", out _) && !p.Value.TryGetProperty("$ref", out _)
+                        && !p.Value.TryGetProperty("enum", out _) && !p.Value.TryGetProperty("items", out _))
+            .ToList();
+        Assert.NotEmpty(strings);
+        Assert.All(strings, p => Assert.True(p.Value.TryGetProperty("maxLength", out _), $"{schemaName}.{p.Name} has no maxLength"));
+        if (field is not null)
+        {
+            Assert.Equal(length, schema.GetProperty("properties").GetProperty(field).GetProperty("maxLength").GetInt32());
+        }
+    }
+
+    [Theory]
     [InlineData("/v1/login", "get", "basic")]
     [InlineData("/v1/delivery-orders", "post", "bearer")]
     [InlineData("/v1/admin/shippers", "post", "bearer")]

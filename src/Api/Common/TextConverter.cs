@@ -1,5 +1,10 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Cargamos.Modular.Application.Vtex;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Cargamos.Modular.Api.Common;
 
@@ -9,9 +14,10 @@ public sealed class UnacceptableTextException(string reason) : JsonException(rea
 /// <summary>
 /// Every string of a request body: JSON may escape characters that no stored text may hold, a NUL (<c>\u0000</c>: PostgreSQL
 /// refuses it in jsonb and text) or half of a surrogate pair (<c>\ud800</c> alone: not Unicode). Both are refused where they
-/// are read, with the field's path, before anything reaches a use case or the database.
+/// are read, with the field's path, before anything reaches a use case or the database; so is a string longer than its
+/// field's limit (<see cref="TextLimits"/>: 2,000 characters unless the field says otherwise).
 /// </summary>
-public sealed class TextConverter : JsonConverter<string>
+public sealed class TextConverter(int maxLength = TextLimits.Default) : JsonConverter<string>
 {
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -35,8 +41,70 @@ public sealed class TextConverter : JsonConverter<string>
             throw new UnacceptableTextException("The value holds a NUL character (\\u0000), which is not accepted in text.");
         }
 
+        if (text.Length > maxLength)
+        {
+            throw new UnacceptableTextException(string.Create(CultureInfo.InvariantCulture,
+                $"The value has {text.Length:N0} characters; at most {maxLength:N0} are accepted."));
+        }
+
         return text;
     }
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+}
+
+/// <summary>
+/// The longest string each request field accepts, enforced as the body is read (<see cref="TextConverter"/>) and
+/// published in the OpenAPI document as <c>maxLength</c>: 2,000 characters unless listed here. Fields with a tighter
+/// rule of their own (a 100-character city) keep it; this is the ceiling under which nothing reaches a use case.
+/// </summary>
+public static class TextLimits
+{
+    public const int Default = 2_000;
+
+    private static readonly Dictionary<(Type Type, string Property), int> Longer = new()
+    {
+        // An inline BASE64 or TEXT label: the body limit bounds it; its 180 KB rule answers 413 LABEL_TOO_LARGE.
+        [(typeof(LabelRequest), nameof(LabelRequest.Url))] = (int)BodyLimits.DefaultMaxBytes,
+        [(typeof(EvidenceRequest), nameof(EvidenceRequest.Content))] = 4_000,
+    };
+
+    public static int For(Type type, string property) => Longer.GetValueOrDefault((type, property), Default);
+
+    /// <summary>A resolver modifier: each string property of a request reads through a <see cref="TextConverter"/> of its limit.</summary>
+    public static void Apply(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        foreach (var property in info.Properties)
+        {
+            if (property.PropertyType == typeof(string) && property.CustomConverter is null
+                && property.AttributeProvider is System.Reflection.MemberInfo member && For(info.Type, member.Name) is var limit && limit != Default)
+            {
+                property.CustomConverter = new TextConverter(limit);
+            }
+        }
+    }
+
+    /// <summary>The OpenAPI side: <c>maxLength</c> on every string property of a schema that has none.</summary>
+    public static void Describe(OpenApiOptions options) => options.AddSchemaTransformer((schema, context, _) =>
+    {
+        if (context.JsonTypeInfo.Kind != JsonTypeInfoKind.Object || schema.Properties is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        foreach (var property in context.JsonTypeInfo.Properties.Where(p => p.PropertyType == typeof(string)))
+        {
+            if (schema.Properties.TryGetValue(property.Name, out var found) && found is OpenApiSchema { MaxLength: null } text)
+            {
+                text.MaxLength = property.AttributeProvider is System.Reflection.MemberInfo member ? For(context.JsonTypeInfo.Type, member.Name) : Default;
+            }
+        }
+
+        return Task.CompletedTask;
+    });
 }

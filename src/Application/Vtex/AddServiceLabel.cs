@@ -22,7 +22,18 @@ internal sealed class AddServiceLabelValidator : AbstractValidator<AddServiceLab
         RuleFor(c => c.Label.Type).NotNull().WithMessage("type (PDF, BASE64, TEXT or ZPL) is required.").OverridePropertyName("type");
         RuleFor(c => c.Label.Url).Must(u => IsBase64(u!)).When(c => c.Label.Type == LabelType.Base64 && !string.IsNullOrEmpty(c.Label.Url))
             .WithMessage("A BASE64 label's url must hold the label itself, base64-encoded.").OverridePropertyName("url");
+
+        // A PDF or ZPL label is a link that stores, couriers and the VTEX admin open: http(s) only (no javascript:,
+        // data:, file: ...), and no longer than any link needs to be.
+        RuleFor(c => c.Label.Url).Must(IsHttpLink!).When(c => c.Label.Type is LabelType.Pdf or LabelType.Zpl && !string.IsNullOrEmpty(c.Label.Url))
+            .WithErrorCode("INVALID_PARAMETER")
+            .WithMessage("A PDF or ZPL label's url must be an http:// or https:// link of at most 2,000 characters.").OverridePropertyName("url");
     }
+
+    private static bool IsHttpLink(string url) =>
+        url.Length <= 2_000
+        && (url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+        && !url.Any(char.IsControl);
 
     private static bool IsBase64(string value)
     {

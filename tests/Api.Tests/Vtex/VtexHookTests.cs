@@ -249,6 +249,24 @@ public sealed class VtexHookTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Theory]
+    [InlineData("PDF", "javascript:alert(document.cookie)")]
+    [InlineData("PDF", "data:application/pdf;base64,JVBERi0=")]
+    [InlineData("ZPL", "file:///etc/passwd")]
+    [InlineData("PDF", "ftp://labels.example/1.pdf")]
+    public async Task A_linked_label_must_be_an_http_link(string type, string url)
+    {
+        var (id, serviceId) = await Service();
+        var carrier = await api.AsCarrier(ServientregaKey);
+
+        using var response = await carrier.Hook("labels", Servientrega, serviceId,
+            new JsonObject { ["id"] = "L1", ["url"] = url, ["name"] = "Etiqueta", ["type"] = type });
+
+        var body = await response.AssertEnvelope(HttpStatusCode.BadRequest, "BAD_REQUEST");
+        Assert.Equal(("INVALID_PARAMETER", "url"), (body.Error().Str("code"), body.Error().Str("parameter")));
+        Assert.Equal(new[] { "ShipmentCreated" }, await EventTypes(id));
+    }
+
+    [Theory]
     [InlineData("BASE64")]
     [InlineData("TEXT")]
     public async Task An_inline_label_over_180_KB_is_413(string type)
