@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection;
 using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Application.Webhooks.Ports;
 using Cargamos.Modular.Infrastructure.Common;
@@ -26,6 +28,16 @@ public static class WebhooksModule
         });
         services.AddReferenceDocument<WebhookSubscription>();
         services.AddSingleton<WebhookSubscriptionCache>();
+
+        // Signing secrets encrypted at rest, with a key ring every process over the database shares.
+        var connectionString = configuration.GetConnectionString("Postgres");
+        services.AddDataProtection().SetApplicationName("Cargamos.Modular");
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            services.Configure<KeyManagementOptions>(o => o.XmlRepository = new PostgresKeyRing(connectionString));
+        }
+
+        services.AddSingleton(provider => new StoredJsonModifier(WebhookSecretStorage.Protect(provider.GetRequiredService<IDataProtectionProvider>())));
 
         services.AddOptions<WebhookOptions>()
             .Bind(configuration.GetSection(WebhookOptions.Section))
