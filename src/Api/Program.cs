@@ -105,6 +105,7 @@ services.AddOpenApi(options =>
 
 var app = builder.Build();
 SecuritySettings.Log(app, seedDemoData, jwt);
+WebhookSecurityLog.Log(app);
 
 app.UseProcessId();
 app.UseExceptionHandler();
@@ -115,6 +116,7 @@ app.UseUtf8JsonBodies();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseCallerStanding();
+app.UseCarrierStanding();
 app.UseBodyLimits(builder.Configuration.GetValue<long?>("Api:MaxBodyBytes") ?? BodyLimits.DefaultMaxBytes);
 
 app.MapOpenApi();

@@ -1,16 +1,14 @@
 using System.Security.Claims;
-using Cargamos.Modular.Api.Vtex;
 using Cargamos.Modular.Application.Access.Contracts;
 using Cargamos.Modular.Application.Common.Errors;
-using Cargamos.Modular.Application.Vtex;
 
 namespace Cargamos.Modular.Api.Access;
 
 /// <summary>
 /// A live token is only as good as the standing of whoever it names, checked on every request (after authorization, so
-/// the carrier scheme's principal is known too): a user deactivated or removed is 401 and an organization suspended is
-/// 403 ACCOUNT_SUSPENDED from the next request on, not when the token expires (up to an hour later); a carrier
-/// deactivated is 401. The lookups come from the process's reference caches (invalidated on every node within about a
+/// the principal of every scheme is known): a user deactivated or removed is 401 and an organization suspended is
+/// 403 ACCOUNT_SUSPENDED from the next request on, not when the token expires (up to an hour later); carriers are checked
+/// alike by <c>CarrierStanding</c> (VTEX module). The lookups come from the process's reference caches (invalidated on every node within about a
 /// second of a change), so the check costs no database round trip.
 /// </summary>
 internal static class CallerStanding
@@ -27,20 +25,9 @@ internal static class CallerStanding
 
     private static async Task Check(ClaimsPrincipal user, IServiceProvider services, CancellationToken ct)
     {
-        if (CarrierAuthentication.CarrierOf(user) is { } carrierId)
-        {
-            var carrier = await services.GetRequiredService<ICarrierDirectory>().Get(carrierId, ct);
-            if (carrier is not { Active: true })
-            {
-                throw AppError.Unauthorized($"The carrier '{carrierId}' of this token is no longer active; its tokens are not accepted.");
-            }
-
-            return;
-        }
-
         if (user.FindFirst(JwtTokenIssuer.OrganizationClaim)?.Value is not { } organizationId || user.FindFirst("email")?.Value is not { } email)
         {
-            return; // not a user token (a VTEX account is checked by its own scheme on every request)
+            return; // not a user token: a carrier's is checked by CarrierStanding, a VTEX account by its own scheme on every request
         }
 
         var accounts = services.GetRequiredService<IAccountDirectory>();

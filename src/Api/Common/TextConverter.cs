@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using Cargamos.Modular.Application.Vtex;
+using System.Reflection;
+using Cargamos.Modular.Application.Common;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -62,14 +63,9 @@ public static class TextLimits
 {
     public const int Default = 2_000;
 
-    private static readonly Dictionary<(Type Type, string Property), int> Longer = new()
-    {
-        // An inline BASE64 or TEXT label: the body limit bounds it; its 180 KB rule answers 413 LABEL_TOO_LARGE.
-        [(typeof(LabelRequest), nameof(LabelRequest.Url))] = (int)BodyLimits.DefaultMaxBytes,
-        [(typeof(EvidenceRequest), nameof(EvidenceRequest.Content))] = 4_000,
-    };
-
-    public static int For(Type type, string property) => Longer.GetValueOrDefault((type, property), Default);
+    /// <summary>The field's <see cref="TextLimitAttribute"/>, else the ceiling.</summary>
+    public static int For(ICustomAttributeProvider? member) =>
+        member?.GetCustomAttributes(typeof(TextLimitAttribute), inherit: true).OfType<TextLimitAttribute>().FirstOrDefault()?.MaxLength ?? Default;
 
     /// <summary>A resolver modifier: each string property of a request reads through a <see cref="TextConverter"/> of its limit.</summary>
     public static void Apply(JsonTypeInfo info)
@@ -81,8 +77,7 @@ public static class TextLimits
 
         foreach (var property in info.Properties)
         {
-            if (property.PropertyType == typeof(string) && property.CustomConverter is null
-                && property.AttributeProvider is System.Reflection.MemberInfo member && For(info.Type, member.Name) is var limit && limit != Default)
+            if (property.PropertyType == typeof(string) && property.CustomConverter is null && For(property.AttributeProvider) is var limit && limit != Default)
             {
                 property.CustomConverter = new TextConverter(limit);
             }
@@ -101,7 +96,7 @@ public static class TextLimits
         {
             if (schema.Properties.TryGetValue(property.Name, out var found) && found is OpenApiSchema { MaxLength: null } text)
             {
-                text.MaxLength = property.AttributeProvider is System.Reflection.MemberInfo member ? For(context.JsonTypeInfo.Type, member.Name) : Default;
+                text.MaxLength = For(property.AttributeProvider);
             }
         }
 

@@ -1,3 +1,4 @@
+using Cargamos.Modular.Application.Common;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
@@ -5,7 +6,7 @@ using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 
-internal sealed record EvidenceRequest(EvidenceType? Type, string? Content, string? Author);
+internal sealed record EvidenceRequest(EvidenceType? Type, [property: TextLimit(4_000)] string? Content, string? Author);
 
 /// <summary>A carrier adds proof of pickup or delivery (photos, signatures, texts).</summary>
 internal sealed record AddServiceEvidences(string CarrierId, string ServiceId, IReadOnlyList<EvidenceRequest> Evidences) : ICommand<ShipmentVersion>;

@@ -1,4 +1,5 @@
 using System.Text;
+using Cargamos.Modular.Application.Common;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
@@ -7,7 +8,8 @@ using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Vtex;
 
-internal sealed record LabelRequest(string? Id, string? Url, string? Name, LabelType? Type);
+// An inline BASE64 or TEXT label travels in url: bounded by the body limit, its 180 KB rule answers 413 LABEL_TOO_LARGE.
+internal sealed record LabelRequest(string? Id, [property: TextLimit(256 * 1024)] string? Url, string? Name, LabelType? Type);
 
 /// <summary>A carrier attaches a shipping label. BASE64 and TEXT labels travel inline and may not exceed 180 KB.</summary>
 internal sealed record AddServiceLabel(string CarrierId, string ServiceId, LabelRequest Label) : ICommand<ShipmentVersion>;

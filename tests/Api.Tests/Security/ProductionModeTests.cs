@@ -111,7 +111,7 @@ public sealed class ProductionModeTests : IAsyncLifetime
         Assert.Equal((true, true), (webhooks.RequireHttps, webhooks.BlockPrivateNetworks));
         var line = Assert.Single(api.Logs, l => l.Contains("Security settings:", StringComparison.Ordinal));
         Assert.Contains("environment Production; demo data off", line, StringComparison.Ordinal);
-        Assert.Contains("webhook URLs https only True, private networks blocked True", line, StringComparison.Ordinal);
+        Assert.Contains(api.Logs, l => l.Contains("Webhook URL rules: https only True, private networks blocked True", StringComparison.Ordinal));
         Assert.DoesNotContain(api.Logs, l => l.StartsWith("Warning: Webhooks:", StringComparison.Ordinal));
     }
 
