@@ -82,7 +82,8 @@ internal static class LocalCluster
                 folder, bins.MajorVersion, bins.BinDirectory);
             WarnIfParentsNotTraversable(folder, logger);
             await PrepareServerDirectoriesAsync([dataDir, socketDir], ct);
-            await InitDbAsync(bins, dataDir, sync: false, ct);
+            var password = NewPassword();
+            await InitDbAsync(bins, dataDir, sync: false, password, ct);
 
             string[] settings =
             [
@@ -109,7 +110,7 @@ internal static class LocalCluster
             }
 
             var provisioned = new ProvisionedPostgres(
-                BuildConnectionString(chosenPort),
+                BuildConnectionString(chosenPort, password),
                 PostgresSource.LocalCluster,
                 $"throwaway local cluster {folder} on 127.0.0.1:{chosenPort} (PostgreSQL {bins.MajorVersion} binaries at {bins.BinDirectory})",
                 () => new ValueTask(Task.Run(() => cluster.Cleanup(immediate: false))));
@@ -416,6 +417,7 @@ internal static class LocalCluster
         var dataDir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory));
         var parent = Path.GetDirectoryName(dataDir) ?? dataDir;
         var portFile = Path.Combine(parent, Path.GetFileName(dataDir) + ".port");
+        var passwordFile = Path.Combine(parent, Path.GetFileName(dataDir) + ".password");
         var versionFile = Path.Combine(dataDir, "PG_VERSION");
         var dataVersion = File.Exists(versionFile) ? (await File.ReadAllTextAsync(versionFile, ct)).Trim() : null;
 
@@ -429,12 +431,14 @@ internal static class LocalCluster
         string Describe(int port, string state) =>
             $"persistent local cluster {dataDir} on 127.0.0.1:{port}{state} (PostgreSQL {bins.MajorVersion} binaries at {bins.BinDirectory})";
 
+        // A cluster created before passwords were set has none (and trusts 127.0.0.1, as it always did).
+        var password = dataVersion is not null && File.Exists(passwordFile) ? (await File.ReadAllTextAsync(passwordFile, ct)).Trim() : null;
         if (dataVersion is not null)
         {
-            var running = await TryReuseRunningAsync(bins, dataDir, portFile, preferredPort, logger, ct);
+            var running = await TryReuseRunningAsync(bins, dataDir, portFile, password, preferredPort, logger, ct);
             if (running is not null)
             {
-                var reused = new ProvisionedPostgres(BuildConnectionString(running.Value), PostgresSource.LocalCluster, Describe(running.Value, ", already running"), release: null);
+                var reused = new ProvisionedPostgres(BuildConnectionString(running.Value, password), PostgresSource.LocalCluster, Describe(running.Value, ", already running"), release: null);
                 logger.LogInformation("PostgreSQL: using {Description}", reused.Description);
                 return reused;
             }
@@ -451,7 +455,9 @@ internal static class LocalCluster
                 dataDir, bins.MajorVersion, bins.BinDirectory);
             WarnIfParentsNotTraversable(dataDir, logger);
             await PrepareServerDirectoriesAsync([dataDir], ct);
-            await InitDbAsync(bins, dataDir, sync: true, ct);
+            password = NewPassword();
+            WriteOwnerOnly(passwordFile, password);
+            await InitDbAsync(bins, dataDir, sync: true, password, ct);
         }
 
         int chosenPort;
@@ -478,17 +484,17 @@ internal static class LocalCluster
         if (result.ExitCode != 0)
         {
             // Another process may have started it at the same moment.
-            var running = await TryReuseRunningAsync(bins, dataDir, portFile, preferredPort, logger, ct);
+            var running = await TryReuseRunningAsync(bins, dataDir, portFile, password, preferredPort, logger, ct);
             if (running is not null)
             {
-                return new ProvisionedPostgres(BuildConnectionString(running.Value), PostgresSource.LocalCluster, Describe(running.Value, ", already running"), release: null);
+                return new ProvisionedPostgres(BuildConnectionString(running.Value, password), PostgresSource.LocalCluster, Describe(running.Value, ", already running"), release: null);
             }
 
             throw StartFailed(dataDir, result, Tail(ServerLogOf(dataDir)));
         }
 
         await WritePortFileAsync(portFile, chosenPort, logger);
-        var provisioned = new ProvisionedPostgres(BuildConnectionString(chosenPort), PostgresSource.LocalCluster, Describe(chosenPort, string.Empty), release: null);
+        var provisioned = new ProvisionedPostgres(BuildConnectionString(chosenPort, password), PostgresSource.LocalCluster, Describe(chosenPort, string.Empty), release: null);
         logger.LogInformation(
             "PostgreSQL: using {Description}, ready in {Elapsed} ms; it keeps running after this process exits (stop it with: {StopCommand})",
             provisioned.Description, stopwatch.ElapsedMilliseconds, StopCommand(bins, dataDir));
@@ -496,7 +502,7 @@ internal static class LocalCluster
     }
 
     private static async Task<int?> TryReuseRunningAsync(
-        PostgresBinaries bins, string dataDir, string portFile, int? preferredPort, ILogger logger, CancellationToken ct)
+        PostgresBinaries bins, string dataDir, string portFile, string? password, int? preferredPort, ILogger logger, CancellationToken ct)
     {
         var status = await ProcessRunner.RunAsync(bins.PgCtl, ["status", "-D", dataDir], RunAs, CommandTimeout, ct);
         if (status.ExitCode != 0)
@@ -515,7 +521,7 @@ internal static class LocalCluster
                 dataDir, port, preferredPort, port);
         }
 
-        var connectionString = BuildConnectionString(port);
+        var connectionString = BuildConnectionString(port, password);
         try
         {
             var probe = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5 };
@@ -581,20 +587,52 @@ internal static class LocalCluster
 
     // ---------------------------------------------------------------- shared
 
-    private static async Task InitDbAsync(PostgresBinaries bins, string dataDir, bool sync, CancellationToken ct)
+    /// <summary>
+    /// TCP connections (127.0.0.1) need the superuser's password (SCRAM-SHA-256); only the cluster's private unix socket
+    /// folder trusts its local users. The password reaches initdb through a file that exists for the command only.
+    /// </summary>
+    private static async Task InitDbAsync(PostgresBinaries bins, string dataDir, bool sync, string password, CancellationToken ct)
     {
-        var args = new List<string> { "-D", dataDir, "-U", Superuser, "--auth=trust", "-E", "UTF8", "--locale=C" };
-        if (!sync)
+        var passwordFile = Path.Combine(Path.GetTempPath(), $"cargamos-initdb-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}");
+        await File.WriteAllTextAsync(passwordFile, password + "\n", ct);
+        TrySetMode(passwordFile, "644"); // readable by the server's OS user (postgres) while initdb runs, deleted right after
+        try
         {
-            args.Add("--no-sync");
+            var args = new List<string>
+            {
+                "-D", dataDir, "-U", Superuser, "--auth-local=trust", "--auth-host=scram-sha-256", $"--pwfile={passwordFile}", "-E", "UTF8", "--locale=C",
+            };
+            if (!sync)
+            {
+                args.Add("--no-sync");
+            }
+
+            var result = await ProcessRunner.RunAsync(bins.InitDb, args, RunAs, CommandTimeout, ct);
+            if (result.ExitCode != 0)
+            {
+                throw new InvalidOperationException(
+                    $"initdb failed (exit code {result.ExitCode}) for {dataDir}{RootHint(dataDir)}:{Environment.NewLine}{result.Output}");
+            }
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+    }
+
+    private static string NewPassword() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>A file only its owner may read (0600): the development cluster's password next to its data folder.</summary>
+    private static void WriteOwnerOnly(string path, string content)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        var result = await ProcessRunner.RunAsync(bins.InitDb, args, RunAs, CommandTimeout, ct);
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"initdb failed (exit code {result.ExitCode}) for {dataDir}{RootHint(dataDir)}:{Environment.NewLine}{result.Output}");
-        }
+        using var writer = new StreamWriter(path, options);
+        writer.Write(content + "\n");
     }
 
     private static Task<ProcessResult> PgCtlStartAsync(
@@ -786,12 +824,13 @@ internal static class LocalCluster
             ? "\"" + value + "\""
             : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    internal static string BuildConnectionString(int port) =>
+    internal static string BuildConnectionString(int port, string? password) =>
         new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
             Port = port,
             Username = Superuser,
+            Password = password,
             Database = "postgres",
             Pooling = true,
             MaxPoolSize = 100,

@@ -167,3 +167,25 @@ public sealed class DatabaseOutageTests(OutageApi outage) : IClassFixture<Outage
         }
     }
 }
+
+/// <summary>The local clusters the scripts start (tests, bench, ./run.sh) do not trust TCP connections: the superuser needs its password.</summary>
+public sealed class LocalClusterAuthenticationTests
+{
+    [Fact]
+    public async Task A_tcp_connection_with_a_wrong_password_is_refused()
+    {
+        var server = await TestPostgres.GetServerAsync();
+        var builder = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Pooling = false };
+        if (server.Source != Cargamos.Modular.LocalPostgres.PostgresSource.LocalCluster)
+        {
+            return; // CARGAMOS_TEST_POSTGRES: a server someone else runs, with its own authentication
+        }
+
+        Assert.False(string.IsNullOrEmpty(builder.Password), "the local cluster's connection string carries its password");
+        builder.Password = "not-the-password";
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => connection.OpenAsync());
+        Assert.Equal("28P01", refused.SqlState); // invalid_password
+    }
+}
