@@ -8,6 +8,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Cargamos.Modular.Application.Access.Contracts;
 using Cargamos.Modular.Api.Common;
+using Cargamos.Modular.Api.Errors;
 
 namespace Cargamos.Modular.Api.Vtex;
 
@@ -47,6 +48,30 @@ internal static class CarrierAuthentication
                     }
 
                     return Task.CompletedTask;
+                },
+
+                // The carrier's 401 names what a carrier must do (POST /token with its apiKey), not the shipper login.
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                    {
+                        HttpContext = context.HttpContext,
+                        ProblemDetails =
+                        {
+                            Status = StatusCodes.Status401Unauthorized,
+                            Extensions =
+                            {
+                                [CargamosEnvelopeWriter.ErrorsKey] = new List<ErrorItem>
+                                {
+                                    new("UNAUTHORIZED", "Authentication is required or the credentials are not valid.",
+                                        "Send 'Authorization: <token>' (or 'Bearer <token>') with a carrier token from POST /token {\"apiKey\": \"<your API key>\"}; tokens last 15 minutes.",
+                                        "request.header", "Authorization"),
+                                },
+                            },
+                        },
+                    });
                 },
             };
         });

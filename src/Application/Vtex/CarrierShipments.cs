@@ -14,7 +14,7 @@ internal sealed class CarrierShipments(IShipmentFinder finder, IShipmentStore st
 {
     public async Task<ShipmentTracking> Resolve(string carrierId, string serviceId, CancellationToken ct)
     {
-        var mine = (await finder.FindByAnyId(serviceId, ct)).Where(s => s.CarrierId == carrierId).ToList();
+        var mine = (await finder.FindByAnyId(WithoutCarrier(carrierId, serviceId), ct)).Where(s => s.CarrierId == carrierId).ToList();
         return mine.Count switch
         {
             1 => mine[0],
@@ -23,6 +23,13 @@ internal sealed class CarrierShipments(IShipmentFinder finder, IShipmentStore st
                 $"The serviceId '{serviceId}' matches {mine.Count} services of carrier '{carrierId}'; use the id (shipmentId) instead.", "serviceId"),
         };
     }
+
+    /// <summary>
+    /// The VTEX view shows a service's id as <c>{carrierId}&amp;{trackingId}</c>, and the current protocol sends it back
+    /// so on every hook route: the carrier's own prefix is dropped; any other id is used as it is.
+    /// </summary>
+    public static string WithoutCarrier(string carrierId, string serviceId) =>
+        serviceId.StartsWith(carrierId + "&", StringComparison.Ordinal) ? serviceId[(carrierId.Length + 1)..] : serviceId;
 
     /// <summary>
     /// A carrier's hook on one of its services: resolves it, runs <paramref name="decide"/> on the shipment with the

@@ -25,10 +25,7 @@ internal sealed class GetVtexServiceHandler(CarrierShipments shipments, IVtexSer
 {
     public async ValueTask<VtexServiceView> Handle(GetVtexService query, CancellationToken cancellationToken)
     {
-        // The view shows serviceId as "{carrierId}&{trackingId}": a carrier may well send that back.
-        var prefix = query.CarrierId + "&";
-        var serviceId = query.ServiceId.StartsWith(prefix, StringComparison.Ordinal) ? query.ServiceId[prefix.Length..] : query.ServiceId;
-        var shipment = await shipments.Resolve(query.CarrierId, serviceId, cancellationToken);
+        var shipment = await shipments.Resolve(query.CarrierId, query.ServiceId, cancellationToken);
         var view = await views.Get(shipment.Id, cancellationToken)
                    ?? throw AppError.NotFound($"service for carrier '{query.CarrierId}'", query.ServiceId, "serviceId");
 

@@ -18,7 +18,7 @@ internal sealed class VtexServiceAccess(IVtexAccounts accounts, IShipmentFinder 
     public async Task<ShipmentTracking> Resolve(string vtexAccountId, string carrierId, string serviceId, CancellationToken ct)
     {
         var account = await Account(vtexAccountId, ct);
-        foreach (var shipment in (await finder.FindByAnyId(serviceId, ct)).Where(s => s.CarrierId == carrierId))
+        foreach (var shipment in (await finder.FindByAnyId(CarrierShipments.WithoutCarrier(carrierId, serviceId), ct)).Where(s => s.CarrierId == carrierId))
         {
             if (await orders.FindByShipment(shipment.Id, ct) is { } key && key.CarrierId == carrierId && account.Sellers.ContainsKey(key.Seller))
             {

@@ -92,7 +92,8 @@ internal sealed record VtexTimezoneRequest(double? Offset, string? Value);
 internal static class VtexEnums
 {
     public static readonly IReadOnlyList<string> ServiceTypes = ["PICKUP", "DELIVERY", "PICKUP_DELIVERY", "RETURN"];
-    public static readonly IReadOnlyList<string> CarrierServiceTypes = ["NATIONAL", "INTERNATIONAL", "EXPRESS", "SPECIALIZED", "OTHERS"];
+    // BROKER and PICKUP_IN_STORE: the current protocol's additions to the seed's five.
+    public static readonly IReadOnlyList<string> CarrierServiceTypes = ["NATIONAL", "INTERNATIONAL", "EXPRESS", "SPECIALIZED", "OTHERS", "BROKER", "PICKUP_IN_STORE"];
     public static readonly IReadOnlyList<string> PaymentMethods = ["ONLINE", "CASH_ON_DELIVERY", "PIN_PAD"];
 
     public static string Permitted(IReadOnlyList<string> values) =>

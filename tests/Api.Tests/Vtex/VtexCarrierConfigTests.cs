@@ -229,6 +229,19 @@ public sealed partial class VtexCarrierConfigTests(ApiFactory api) : IClassFixtu
         Assert.False(await session.Query<Cargamos.Modular.Application.Vtex.VtexOrderKey>().AnyAsync(k => k.OrderId == orderId));
     }
 
+    [Theory]
+    [InlineData("BROKER")]
+    [InlineData("PICKUP_IN_STORE")]
+    public async Task The_current_protocols_carrier_service_types_are_accepted(string carrierServiceType)
+    {
+        var (service, _, _) = ValidService();
+        service["carrierServiceType"] = carrierServiceType;
+
+        using var response = await Vtex().PostAsync("/vtex/services", Body(service));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task Bad_enums_formats_and_countries_are_invalid_parameters_all_at_once()
     {

@@ -245,7 +245,41 @@ public sealed class VtexHookTests(ApiFactory api) : IClassFixture<ApiFactory>
         }
 
         using var anonymous = await api.CreateClient().Patch(Servientrega, serviceId, Status("PENDING"));
-        await anonymous.AssertEnvelope(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+        var body = await anonymous.AssertEnvelope(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+        Assert.Contains("POST /token", body.Error().Str("details"), StringComparison.Ordinal); // a carrier is told what a carrier does
+        Assert.DoesNotContain("/v1/login", body.Error().Str("details"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_hook_route_accepts_the_serviceId_the_view_shows_carrierId_and_trackingId()
+    {
+        var (id, trackingId) = await Service();
+        var carrier = await api.AsCarrier(ServientregaKey);
+        var viewId = $"{Servientrega}&{trackingId}";
+
+        using (var status = await carrier.Patch(Servientrega, viewId, Status("ASSIGNED")))
+        using (var notes = await carrier.PostAsync($"/tracking/hook/notes/{Servientrega}/{Uri.EscapeDataString(viewId)}", Raw(NotesExample)))
+        using (var evidences = await carrier.PostAsync($"/tracking/hook/evidences/{Servientrega}/{Uri.EscapeDataString(viewId)}", Raw(EvidencesExample)))
+        using (var label = await carrier.PostAsync($"/tracking/hook/labels/{Servientrega}/{Uri.EscapeDataString(viewId)}", Raw(LabelExample)))
+        using (var hold = await carrier.PostAsync($"/tracking/hook/on-hold/{Servientrega}/{Uri.EscapeDataString(viewId)}", Raw(OnHoldExample)))
+        using (var get = await carrier.GetAsync($"/tracking/hook/{Servientrega}/{Uri.EscapeDataString(viewId)}"))
+        {
+            Assert.Equal(
+                new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK },
+                new[] { status.StatusCode, notes.StatusCode, evidences.StatusCode, label.StatusCode, hold.StatusCode, get.StatusCode });
+        }
+
+        using (var cancel = await carrier.PostAsync($"/tracking/hook/cancel/{Servientrega}/{Uri.EscapeDataString(viewId)}", Raw(CancelExample)))
+        {
+            Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        }
+
+        Assert.Equal(new[] { "ShipmentCreated", "ShipmentAssigned", "NoteAdded", "EvidenceAdded", "LabelAdded", "ShipmentPutOnHold", "ShipmentCanceled" },
+            (await EventTypes(id)).Where(t => t != "ShipmentAccepted").ToArray());
+
+        // Another carrier's prefix is not stripped: it is no id of this carrier's services.
+        using var other = await carrier.Patch(Servientrega, $"{BlueExpress}&{trackingId}", Status("PICKED"));
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
     }
 
     [Theory]
