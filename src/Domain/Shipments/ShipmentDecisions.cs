@@ -94,8 +94,25 @@ public static class ShipmentDecisions
     public static IReadOnlyList<IShipmentEvent> AddEvidences(IReadOnlyList<ShipmentEvidence> evidences, Actor by, DateTimeOffset now) =>
         evidences.Count == 0 ? [] : [new EvidenceAdded(evidences, by, now)];
 
-    public static IReadOnlyList<IShipmentEvent> AddLabel(Shipment state, ShipmentLabel label, Actor by, DateTimeOffset now) =>
-        state.Labels.Contains(label) ? [] : [new LabelAdded(label, by, now)];
+    /// <summary>
+    /// A label the shipment already has is a retry: nothing recorded. Another label under an id it already has is refused
+    /// (the VTEX protocol throws on a duplicate id): a label is not replaced in place; send it under a new id.
+    /// </summary>
+    public static IReadOnlyList<IShipmentEvent> AddLabel(Shipment state, ShipmentLabel label, Actor by, DateTimeOffset now)
+    {
+        if (state.Labels.Contains(label))
+        {
+            return [];
+        }
+
+        if (state.Labels.Any(l => l.Id == label.Id))
+        {
+            throw new DomainRuleViolation("DUPLICATE_LABEL", "A label with this id already exists on the shipment.",
+                $"The shipment already has a different label with id '{label.Id}'; labels are not replaced: send the new one under a new id.");
+        }
+
+        return [new LabelAdded(label, by, now)];
+    }
 
     private static IEnumerable<IShipmentEvent> Move(Shipment state, ShipmentStatus target, StatusReport report, Actor by, DateTimeOffset now)
     {

@@ -282,6 +282,23 @@ public sealed class VtexHookTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
     }
 
+    [Fact]
+    public async Task A_different_label_under_an_existing_id_is_409_and_the_same_label_again_is_a_retry()
+    {
+        var (id, serviceId) = await Service();
+        var carrier = await api.AsCarrier(ServientregaKey);
+        (await carrier.PostAsync($"/tracking/hook/labels/{Servientrega}/{serviceId}", Raw(LabelExample))).Dispose();
+
+        using var again = await carrier.PostAsync($"/tracking/hook/labels/{Servientrega}/{serviceId}", Raw(LabelExample));
+        using var other = await carrier.Hook("labels", Servientrega, serviceId,
+            new JsonObject { ["id"] = "AS23424ADASFG", ["url"] = "https://labels.example/other.pdf", ["name"] = "Otra", ["type"] = "PDF" });
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var body = await other.AssertEnvelope(HttpStatusCode.Conflict, "CONFLICT");
+        Assert.Equal("DUPLICATE_LABEL", body.Error().Str("code"));
+        Assert.Equal(new[] { "ShipmentCreated", "LabelAdded" }, await EventTypes(id));
+    }
+
     [Theory]
     [InlineData("PDF", "javascript:alert(document.cookie)")]
     [InlineData("PDF", "data:application/pdf;base64,JVBERi0=")]

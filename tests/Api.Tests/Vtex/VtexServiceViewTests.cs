@@ -298,7 +298,12 @@ public sealed partial class VtexServiceViewTests(ApiFactory api) : IClassFixture
         await Ok(carrier.PostAsync($"/tracking/hook/notes/{Servientrega}/{trackingId}", Raw(Notes)));
         await Ok(carrier.PostAsync($"/tracking/hook/evidences/{Servientrega}/{trackingId}", Raw(Evidences)));
         await Ok(carrier.PostAsync($"/tracking/hook/labels/{Servientrega}/{trackingId}", Raw(Label)));
-        await Ok(carrier.Hook("labels", Servientrega, trackingId, JsonNode.Parse(Label.Replace("Etiqueta de entrega", "Etiqueta corregida", StringComparison.Ordinal))!));
+        await Ok(carrier.Hook("labels", Servientrega, trackingId, JsonNode.Parse(Label.Replace("Etiqueta de entrega", "Etiqueta corregida", StringComparison.Ordinal)
+            .Replace("AS23424ADASFG", "AS23424ADASFH", StringComparison.Ordinal))!));
+
+        // A stream written before duplicate label ids were refused holds a replacement: the projections fold it too.
+        await api.Apply(id, s => [new LabelAdded(new ShipmentLabel("AS23424ADASFG", "https://labels.example/v2.pdf", "Etiqueta reimpresa", LabelType.Pdf),
+            Scenarios.Carrier, DateTimeOffset.UtcNow)], "legacy-label-replacement");
         await Ok(carrier.Patch(Servientrega, trackingId, Status("ON_ROUTE")));
         await Ok(carrier.Patch(Servientrega, trackingId, Status("INCIDENT")));
         await Ok(carrier.Patch(Servientrega, trackingId, new JsonObject { ["status"] = "RETURNED", ["rating"] = 2 }));
@@ -309,7 +314,8 @@ public sealed partial class VtexServiceViewTests(ApiFactory api) : IClassFixture
         var viewData = (await View(carrier, Servientrega, trackingId)).ToJsonString();
         Assert.Contains("\"shippingPrice\":99.5", viewData, StringComparison.Ordinal);
         Assert.Contains("\"shippingEstimatedDate\":\"2030-01-02T03:04:05.678Z\"", viewData, StringComparison.Ordinal);
-        Assert.Equal("Etiqueta corregida", Text(JsonNode.Parse(viewData)!["labels"]!.AsArray().Single()!, "name"));
+        Assert.Equal(new[] { "Etiqueta corregida", "Etiqueta reimpresa" },
+            JsonNode.Parse(viewData)!["labels"]!.AsArray().Select(l => Text(l!, "name")).Order(StringComparer.Ordinal).ToArray());
 
         // Aggregated live from the stream: the same documents.
         await using (var session = store.QuerySession())

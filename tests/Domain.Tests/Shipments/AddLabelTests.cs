@@ -28,14 +28,25 @@ public sealed class AddLabelTests
     }
 
     [Fact]
-    public void GivenShipmentWithALabel_WhenAddLabelWithTheSameIdAndNewContent_ThenItReplacesTheOldOne()
+    public void GivenShipmentWithALabel_WhenAddLabelWithTheSameIdAndNewContent_ThenRefusedAndNothingRecorded()
     {
         var state = Given.Assigned().Label(Guide).State;
         var reprinted = Guide with { Url = "https://l/1-v2.zpl", Type = LabelType.Zpl };
 
+        var refused = Assert.Throws<Cargamos.Modular.Domain.Common.DomainRuleViolation>(() => ShipmentDecisions.AddLabel(state, reprinted, When.By, When.Now));
+
+        Assert.Equal("DUPLICATE_LABEL", refused.Code);
+        Assert.Contains("'label-1'", refused.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GivenShipmentWithALabel_WhenAddLabelWithANewId_ThenBothAreKept()
+    {
+        var state = Given.Assigned().Label(Guide).State;
+        var reprinted = Guide with { Id = "label-2", Url = "https://l/1-v2.zpl", Type = LabelType.Zpl };
+
         var events = ShipmentDecisions.AddLabel(state, reprinted, When.By, When.Now);
 
-        Assert.Equal(new LabelAdded(reprinted, When.By, When.Now), Assert.Single(events));
-        Assert.Equal(new[] { reprinted }, Then.Evolved(state, events).Labels);
+        Assert.Equal(new[] { Guide, reprinted }, Then.Evolved(state, events).Labels);
     }
 }
