@@ -110,6 +110,7 @@ WebhookSecurityLog.Log(app);
 app.UseProcessId();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseProtocolErrors();
 app.UseRequestShedding();
 app.UseRateLimiter();
 app.UseUtf8JsonBodies();

@@ -26,6 +26,15 @@ public sealed class CargamosEnvelopeWriter : IProblemDetailsWriter
             : [DefaultError(status, http)];
         var envelope = Envelope(http, status, errors);
         http.Response.StatusCode = status;
+        if (ProtocolErrors.Of(http) is var (protocol, routeValues))
+        {
+            var notFound = status == StatusCodes.Status404NotFound ? protocol.NotFound(routeValues) : null;
+            var (code, message) = notFound is { } found ? (found.Code, found.Message) : ((string?)null, errors[0].Details);
+            await http.Response.WriteAsJsonAsync(new ProtocolErrorEnvelope(envelope.Version, envelope.Status, envelope.ProcessId, envelope.Timestamp,
+                envelope.Errors, code, message, envelope.ProcessId), ApiJson.Options, "application/json", http.RequestAborted);
+            return;
+        }
+
         await http.Response.WriteAsJsonAsync(envelope, ApiJson.Options, "application/json", http.RequestAborted);
     }
 

@@ -8,6 +8,48 @@ public sealed record ErrorItem(string Code, string Message, string Details, stri
 /// <summary>The Cargamos error envelope: <c>{version, status, processId, timestamp, errors[]}</c>.</summary>
 public sealed record ErrorEnvelope(string Version, string Status, string ProcessId, long Timestamp, IReadOnlyList<ErrorItem> Errors);
 
+/// <summary>
+/// The Cargamos envelope as the VTEX-facing endpoints answer it (<c>/vtex/*</c>, <c>/token</c>, <c>/tracking/hook/*</c>):
+/// the current VTEX protocol's error bodies carry <c>message</c> and <c>requestId</c> at the top level (a 404 also
+/// <c>code</c>, e.g. <c>TRP0005E</c>); the detailed <c>errors</c> list is kept.
+/// </summary>
+public sealed record ProtocolErrorEnvelope(
+    string Version,
+    string Status,
+    string ProcessId,
+    long Timestamp,
+    IReadOnlyList<ErrorItem> Errors,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Code,
+    string Message,
+    string RequestId);
+
+/// <summary>
+/// Endpoint metadata: errors are answered as a <see cref="ProtocolErrorEnvelope"/>. <see cref="NotFound"/> gives a 404's
+/// top-level code and message from the request (route values), or null to use the first error's details.
+/// </summary>
+public sealed class ProtocolErrors(Func<RouteValueDictionary, (string Code, string Message)?>? notFound = null)
+{
+    public (string Code, string Message)? NotFound(RouteValueDictionary routeValues) => notFound?.Invoke(routeValues);
+
+    /// <summary>
+    /// Remembers the endpoint's shape and route values for the error writer: the exception handler clears the endpoint
+    /// and the route values before an exception's answer is written.
+    /// </summary>
+    public static IApplicationBuilder Remember(IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<ProtocolErrors>() is { } shape)
+        {
+            context.Items[typeof(ProtocolErrors)] = (shape, new RouteValueDictionary(context.Request.RouteValues));
+        }
+
+        return next(context);
+    });
+
+    public static (ProtocolErrors Shape, RouteValueDictionary RouteValues)? Of(HttpContext http) =>
+        http.Items[typeof(ProtocolErrors)] is ValueTuple<ProtocolErrors, RouteValueDictionary> remembered ? remembered
+        : http.GetEndpoint()?.Metadata.GetMetadata<ProtocolErrors>() is { } shape ? (shape, http.Request.RouteValues) : null;
+}
+
 /// <summary>The Cargamos success envelope. Login has no processId in the document, so it may be omitted.</summary>
 public sealed record ApiEnvelope<T>(
     string Version,
@@ -42,4 +84,9 @@ public static class StatusNames
         >= 500 => "INTERNAL_SERVER_ERROR",
         _ => "BAD_REQUEST",
     };
+}
+
+public static class ProtocolErrorsMiddleware
+{
+    public static IApplicationBuilder UseProtocolErrors(this IApplicationBuilder app) => ProtocolErrors.Remember(app);
 }

@@ -21,6 +21,7 @@ internal static class VtexCarrierConfigEndpoints
     public static IEndpointRouteBuilder MapVtexCarrierConfig(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/vtex/services")
+            .WithVtexErrors()
             .WithTags("VTEX carrier configuration")
             .RequireAuthorization(VtexAppKeyAuthentication.Policy);
 

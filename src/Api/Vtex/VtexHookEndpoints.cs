@@ -18,6 +18,7 @@ internal static class VtexHookEndpoints
     public static IEndpointRouteBuilder MapVtexHooks(this IEndpointRouteBuilder app)
     {
         app.MapPost("/token", Token)
+            .WithVtexErrors()
             .WithTags("VTEX carriers")
             .AllowAnonymous()
             .WithSummary("Exchange a carrier API key for a JWT")
@@ -29,6 +30,7 @@ internal static class VtexHookEndpoints
             .RequireRateLimiting(Throttling.TokenPolicy);
 
         var hooks = app.MapGroup("/tracking/hook")
+            .WithVtexErrors()
             .WithTags("VTEX carriers")
             .RequireAuthorization(CarrierAuthentication.Policy);
 

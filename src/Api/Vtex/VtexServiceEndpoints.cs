@@ -11,6 +11,7 @@ internal static class VtexServiceEndpoints
     public static IEndpointRouteBuilder MapVtexService(this IEndpointRouteBuilder app)
     {
         app.MapGet("/tracking/hook/{carrierId}/{serviceId}", Get)
+            .WithVtexErrors()
             .WithTags("VTEX carriers")
             .RequireAuthorization(CarrierAuthentication.Policy)
             .WithSummary("Get a service: status, packages, labels, evidences, notes and its timeline")

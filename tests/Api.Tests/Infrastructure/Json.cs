@@ -15,7 +15,21 @@ public static class Json
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var body = await response.Body();
-        Assert.Equal(new[] { "version", "status", "processId", "timestamp", "errors" }, body.EnumerateObject().Select(p => p.Name).ToArray());
+        if (IsVtexFacing(response))
+        {
+            // The current VTEX protocol's error bodies: message and requestId at the top level (a route's unknown service also code).
+            string[] vtex = body.TryGetProperty("code", out _)
+                ? ["version", "status", "processId", "timestamp", "errors", "code", "message", "requestId"]
+                : ["version", "status", "processId", "timestamp", "errors", "message", "requestId"];
+            Assert.Equal(vtex, body.EnumerateObject().Select(p => p.Name).ToArray());
+            Assert.Equal(body.GetProperty("processId").GetString(), body.GetProperty("requestId").GetString());
+            Assert.False(string.IsNullOrEmpty(body.GetProperty("message").GetString()));
+        }
+        else
+        {
+            Assert.Equal(new[] { "version", "status", "processId", "timestamp", "errors" }, body.EnumerateObject().Select(p => p.Name).ToArray());
+        }
+
         Assert.Equal("1.0.0", body.GetProperty("version").GetString());
         Assert.Equal(statusName, body.GetProperty("status").GetString());
         var processId = body.GetProperty("processId").GetString();
@@ -34,6 +48,11 @@ public static class Json
     }
 
     public static JsonElement Error(this JsonElement envelope, int index = 0) => envelope.GetProperty("errors")[index];
+
+    /// <summary>An answer of the endpoints VTEX and carriers call (<c>/vtex/*</c>, <c>/token</c>, <c>/tracking/hook/*</c>).</summary>
+    public static bool IsVtexFacing(HttpResponseMessage response) =>
+        response.RequestMessage?.RequestUri?.AbsolutePath is { } path
+        && (path.StartsWith("/vtex/", StringComparison.Ordinal) || path == "/token" || path.StartsWith("/tracking/hook/", StringComparison.Ordinal));
 
     public static string? Str(this JsonElement element, string property) =>
         element.GetProperty(property).ValueKind == JsonValueKind.Null ? null : element.GetProperty(property).GetString();

@@ -251,6 +251,23 @@ public sealed class VtexHookTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Errors_carry_the_current_protocols_message_and_request_id_and_an_unknown_service_its_TRP0005E()
+    {
+        var carrier = await api.AsCarrier(ServientregaKey);
+
+        using var missing = await carrier.Patch(Servientrega, $"{Servientrega}&CGM-NOPE", Status("ASSIGNED"));
+        using var anonymous = await api.CreateClient().Patch(Servientrega, "CGM-NOPE", Status("ASSIGNED"));
+
+        var notFound = await missing.AssertEnvelope(HttpStatusCode.NotFound, "NOT_FOUND");
+        Assert.Equal(("TRP0005E", $"Service not found: '{Servientrega}&CGM-NOPE'"), (notFound.Str("code"), notFound.Str("message")));
+        Assert.Equal(notFound.Str("processId"), notFound.Str("requestId"));
+        Assert.Equal("NOT_FOUND", notFound.Error().Str("code")); // the detailed list stays
+        var unauthorized = await anonymous.AssertEnvelope(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+        Assert.False(unauthorized.TryGetProperty("code", out _));
+        Assert.Equal(unauthorized.Error().Str("details"), unauthorized.Str("message"));
+    }
+
+    [Fact]
     public async Task Every_hook_route_accepts_the_serviceId_the_view_shows_carrierId_and_trackingId()
     {
         var (id, trackingId) = await Service();
