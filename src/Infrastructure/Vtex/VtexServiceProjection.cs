@@ -48,7 +48,7 @@ internal sealed partial class VtexServiceProjection : SingleStreamProjection<Vte
         // event is a timeline entry, a repeated status (a reassignment, a second incident) too.
         if (ShipmentStatusRule.After(snapshot.Position, e.Data) is { } position)
         {
-            var moved = Move(snapshot, e.Id, at, position, StatusDescription(e.Data));
+            var moved = Move(snapshot, e.Id, at, position, StatusDescription(e.Data), Reason(e.Data));
             return e.Data is ShipmentReturned or ShipmentDelivered or ShipmentCanceled ? moved with { ShippingFinishedDate = at } : moved;
         }
 
@@ -184,16 +184,27 @@ internal sealed partial class VtexServiceProjection : SingleStreamProjection<Vte
         _ => "Status changed",
     };
 
-    private static VtexServiceView Move(VtexServiceView view, Guid eventId, DateTimeOffset at, StatusPosition position, string description)
+    /// <summary>Why a service was canceled or put on hold (type and comment, as the carrier or VTEX gave them); null for other moves.</summary>
+    private static (string Type, string? Comment)? Reason(object @event) => @event switch
+    {
+        ShipmentCanceled canceled => (Code(canceled.Type), canceled.Comment),
+        ShipmentPutOnHold held => (Code(held.Type), held.Comment),
+        _ => null,
+    };
+
+    private static VtexServiceView Move(VtexServiceView view, Guid eventId, DateTimeOffset at, StatusPosition position, string description,
+        (string Type, string? Comment)? reason)
     {
         var (rating, distance) = CurrentDetails(view);
         var status = position.Status;
+        var metaData = reason is { } why
+            ? Element(new ReasonedStatusMetaData(rating, distance, view.TrackingUrl, status.ToCode(), why.Type, why.Comment))
+            : Element(new StatusMetaData(rating, distance, view.TrackingUrl, status.ToCode()));
         return view with
         {
             Status = status,
             Position = position,
-            Timeline = [.. view.Timeline, Entry(eventId, at, VtexTimelineType.Status, description, SystemAuthor,
-                Element(new StatusMetaData(rating, distance, view.TrackingUrl, status.ToCode())))],
+            Timeline = [.. view.Timeline, Entry(eventId, at, VtexTimelineType.Status, description, SystemAuthor, metaData)],
         };
     }
 
@@ -303,6 +314,9 @@ internal sealed partial class VtexServiceProjection : SingleStreamProjection<Vte
     private static string Number(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
 
     private sealed record StatusMetaData(decimal? Rating, int? TotalDistanceTraveled, string? TrackingUrl, string Status);
+
+    /// <summary>A cancel's or hold's STATUS entry: the reason's type (END_CLIENT_CANCELED, END_CLIENT_PAUSE...) and comment too.</summary>
+    private sealed record ReasonedStatusMetaData(decimal? Rating, int? TotalDistanceTraveled, string? TrackingUrl, string Status, string Type, string? Comment);
 
     private sealed record NoteMetaData(string Type, string Note, string? Author);
 

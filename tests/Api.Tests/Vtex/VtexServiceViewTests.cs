@@ -138,6 +138,28 @@ public sealed partial class VtexServiceViewTests(ApiFactory api) : IClassFixture
         AssertJson($"[{Label}]", data["labels"]);
     }
 
+    [Theory]
+    [InlineData("on-hold", """{"comment":"La direccion de entrega se cambio","type":"END_CLIENT_PAUSE"}""", "ON_HOLD", "END_CLIENT_PAUSE")]
+    [InlineData("cancel", """{"comment":"El cliente ya no lo quiere","type":"END_CLIENT_CANCELED"}""", "CANCELED", "END_CLIENT_CANCELED")]
+    public async Task A_cancel_or_hold_shows_its_reason_in_its_status_entry(string hook, string body, string status, string type)
+    {
+        var shipper = await api.LoginAs(DemoUser.Shipper);
+        var (_, trackingId) = await shipper.IntegrateOk();
+        var carrier = await api.AsCarrier(ServientregaKey);
+        using (var response = await carrier.PostAsync($"/tracking/hook/{hook}/{Servientrega}/{trackingId}", Raw(body)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var view = await View(carrier, Servientrega, trackingId);
+
+        var entry = view["timeline"]!.AsArray().Last()!;
+        Assert.Equal("STATUS", Text(entry, "type"));
+        var metaData = entry["metaData"]!.AsObject();
+        Assert.Equal((status, type, JsonNode.Parse(body)!["comment"]!.GetValue<string>()),
+            (Text(metaData, "status"), Text(metaData, "type"), Text(metaData, "comment")));
+    }
+
     [Fact]
     public async Task The_service_is_found_by_tracking_id_shipment_id_or_its_own_service_id()
     {
