@@ -31,29 +31,29 @@ internal static class VtexCarrierConfigEndpoints
                              "must be a Cargamos carrier. The same orderId for the same carrier answers the first service again (serviceId is our trackingId).")
             .Accepts<VtexServiceRequest>("application/json")
             .Produces<ServiceCreatedAnswer>()
-            .Produces<ErrorEnvelope>(400)
-            .Produces<ErrorEnvelope>(401)
-            .Produces<ErrorEnvelope>(403)
-            .Produces<ErrorEnvelope>(404)
-            .Produces<ErrorEnvelope>(409);
+            .Produces<ProtocolErrorEnvelope>(400)
+            .Produces<ProtocolErrorEnvelope>(401)
+            .Produces<ProtocolErrorEnvelope>(403)
+            .Produces<ProtocolErrorEnvelope>(404)
+            .Produces<ProtocolErrorEnvelope>(409);
 
         group.MapPost("/cancel", Cancel)
             .WithSummary("VTEX cancel service: cancel the shipment (END_CLIENT_CANCELED) unless a courier picked it")
             .Accepts<VtexCancelRequest>("application/json")
             .Produces<VtexJson.Answer<VtexCancelRequest>>()
-            .Produces<ErrorEnvelope>(400)
-            .Produces<ErrorEnvelope>(401)
-            .Produces<ErrorEnvelope>(404)
-            .Produces<ErrorEnvelope>(409);
+            .Produces<ProtocolErrorEnvelope>(400)
+            .Produces<ProtocolErrorEnvelope>(401)
+            .Produces<ProtocolErrorEnvelope>(404)
+            .Produces<ProtocolErrorEnvelope>(409);
 
         group.MapPost("/pause", Pause)
             .WithSummary("VTEX pause service: pause: true puts it ON_HOLD (END_CLIENT_PAUSE), pause: false resumes it")
             .Accepts<VtexPauseRequest>("application/json")
             .Produces<VtexJson.Answer<VtexPauseRequest>>()
-            .Produces<ErrorEnvelope>(400)
-            .Produces<ErrorEnvelope>(401)
-            .Produces<ErrorEnvelope>(404)
-            .Produces<ErrorEnvelope>(409);
+            .Produces<ProtocolErrorEnvelope>(400)
+            .Produces<ProtocolErrorEnvelope>(401)
+            .Produces<ProtocolErrorEnvelope>(404)
+            .Produces<ProtocolErrorEnvelope>(409);
         return app;
     }
 

@@ -24,9 +24,9 @@ internal static class VtexHookEndpoints
             .WithSummary("Exchange a carrier API key for a JWT")
             .WithDescription("Send `{\"apiKey\": \"...\"}`. Use the token as `Authorization: <JWT>` (or `Bearer <JWT>`) on the tracking hook endpoints; it names the carrier and expires.")
             .Produces<VtexJson.Answer<string>>()
-            .Produces<ErrorEnvelope>(400)
-            .Produces<ErrorEnvelope>(401)
-            .Produces<ErrorEnvelope>(429)
+            .Produces<ProtocolErrorEnvelope>(400)
+            .Produces<ProtocolErrorEnvelope>(401)
+            .Produces<ProtocolErrorEnvelope>(429)
             .RequireRateLimiting(Throttling.TokenPolicy);
 
         var hooks = app.MapGroup("/tracking/hook")
@@ -50,7 +50,7 @@ internal static class VtexHookEndpoints
         hooks.MapPost("/labels/{carrierId}/{serviceId}", Label)
             .WithSummary("Add a label {id, url, name, type: PDF|BASE64|TEXT|ZPL}; BASE64 and TEXT at most 180 KB (413 beyond)")
             .Produces<VtexJson.Answer<LabelRequest>>()
-            .Produces<ErrorEnvelope>(413)
+            .Produces<ProtocolErrorEnvelope>(413)
             .WithHookErrors();
         hooks.MapPost("/cancel/{carrierId}/{serviceId}", Cancel)
             .WithSummary("Cancel a service {comment, type: ERROR_CREATE_SERVICE|END_CLIENT_CANCELED|NO_THERE_DELIVERY_MAN_ASSIGN|OTHER}")
@@ -64,11 +64,11 @@ internal static class VtexHookEndpoints
     }
 
     private static RouteHandlerBuilder WithHookErrors(this RouteHandlerBuilder builder) => builder
-        .Produces<ErrorEnvelope>(400)
-        .Produces<ErrorEnvelope>(401)
-        .Produces<ErrorEnvelope>(403)
-        .Produces<ErrorEnvelope>(404)
-        .Produces<ErrorEnvelope>(409);
+        .Produces<ProtocolErrorEnvelope>(400)
+        .Produces<ProtocolErrorEnvelope>(401)
+        .Produces<ProtocolErrorEnvelope>(403)
+        .Produces<ProtocolErrorEnvelope>(404)
+        .Produces<ProtocolErrorEnvelope>(409);
 
     private static async Task<IResult> Token([FromBody] TokenRequest? body, ISender mediator, CarrierTokenIssuer tokens, CancellationToken ct)
     {

@@ -19,11 +19,11 @@ internal static class VtexServiceEndpoints
                              "serviceId `{carrierId}&{trackingId}`. Every field of the document's ServiceResponseDto is present, null when blank; " +
                              "timestamps are UTC with milliseconds. A token of another carrier is 403 CARRIER_MISMATCH; another carrier's service is 404.")
             .Produces<VtexJson.Answer<VtexServiceView>>()
-            .Produces<ErrorEnvelope>(400)
-            .Produces<ErrorEnvelope>(401)
-            .Produces<ErrorEnvelope>(403)
-            .Produces<ErrorEnvelope>(404)
-            .Produces<ErrorEnvelope>(409);
+            .Produces<ProtocolErrorEnvelope>(400)
+            .Produces<ProtocolErrorEnvelope>(401)
+            .Produces<ProtocolErrorEnvelope>(403)
+            .Produces<ProtocolErrorEnvelope>(404)
+            .Produces<ProtocolErrorEnvelope>(409);
         return app;
     }
 

@@ -7,7 +7,10 @@ using Cargamos.Modular.Application.Shipments.Contracts;
 namespace Cargamos.Modular.Application.Vtex;
 
 /// <summary>The VTEX "cancel service" body, as VTEX sends it.</summary>
-internal sealed record VtexCancelRequest(string? ServiceId, string? CarrierId, string? Reason);
+/// <summary>VTEX's cancel body; <c>settings</c> and <c>metaData</c> (the current protocol's) are accepted and not stored.</summary>
+internal sealed record VtexCancelRequest(
+    string? ServiceId, string? CarrierId, string? Reason, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<VtexSettingRequest?>? Settings = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] System.Text.Json.JsonElement? MetaData = null);
 
 /// <summary>
 /// VTEX cancels a service for its end client: the shipment is canceled (END_CLIENT_CANCELED, comment = reason) through

@@ -7,7 +7,10 @@ using Cargamos.Modular.Application.Shipments.Contracts;
 namespace Cargamos.Modular.Application.Vtex;
 
 /// <summary>The VTEX "pause service" body, as VTEX sends it.</summary>
-internal sealed record VtexPauseRequest(string? ServiceId, string? CarrierId, bool? Pause, string? Reason);
+/// <summary>VTEX's pause body; <c>settings</c> and <c>metaData</c> (the current protocol's) are accepted and not stored.</summary>
+internal sealed record VtexPauseRequest(
+    string? ServiceId, string? CarrierId, bool? Pause, string? Reason, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<VtexSettingRequest?>? Settings = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] System.Text.Json.JsonElement? MetaData = null);
 
 /// <summary>
 /// VTEX pauses (<c>pause: true</c>: ON_HOLD, END_CLIENT_PAUSE, comment = reason) or continues (<c>pause: false</c>: back

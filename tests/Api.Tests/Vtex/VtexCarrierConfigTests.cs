@@ -230,6 +230,32 @@ public sealed partial class VtexCarrierConfigTests(ApiFactory api) : IClassFixtu
     }
 
     [Theory]
+    [InlineData("/vtex/services/cancel")]
+    [InlineData("/vtex/services/pause")]
+    public async Task Cancel_and_pause_accept_the_current_protocols_settings_and_metaData(string path)
+    {
+        var serviceId = await CreateService();
+        var body = new JsonObject
+        {
+            ["serviceId"] = serviceId, ["carrierId"] = Servientrega, ["reason"] = "El cliente cambió de opinión",
+            ["settings"] = new JsonArray(new JsonObject { ["label"] = "Canal", ["value"] = "web", ["key"] = "channel" }),
+            ["metaData"] = new JsonObject { ["source"] = "oms", ["attempt"] = 1 },
+        };
+        if (path.EndsWith("pause", StringComparison.Ordinal))
+        {
+            body["pause"] = true;
+        }
+
+        using var response = await Vtex().PostAsync(path, Body(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var data = (await response.Body()).GetProperty("data");
+        Assert.Equal("channel", data.GetProperty("settings")[0].Str("key"));
+        Assert.Equal("oms", data.GetProperty("metaData").Str("source"));
+        Assert.Equal(path.EndsWith("pause", StringComparison.Ordinal) ? "ON_HOLD" : "CANCELED", await Status(serviceId));
+    }
+
+    [Theory]
     [InlineData("BROKER")]
     [InlineData("PICKUP_IN_STORE")]
     public async Task The_current_protocols_carrier_service_types_are_accepted(string carrierServiceType)
