@@ -101,6 +101,7 @@ services.AddOpenApi(options =>
     DeliveryOrderDocs.Describe(options);
     OpenApiSecurity.Describe(options);
     TextLimits.Describe(options);
+    VtexDocs.Describe(options);
 });
 
 var app = builder.Build();

@@ -64,6 +64,17 @@ public sealed class OpenApiTests(ApiFactory api) : IClassFixture<ApiFactory>
         }
     }
 
+    [Fact]
+    public async Task The_patch_status_enum_lists_only_what_patch_accepts()
+    {
+        using var response = await api.CreateClient().GetAsync("/openapi/v1.json");
+        var status = (await response.Body()).GetProperty("components").GetProperty("schemas").GetProperty("UpdateServiceRequest")
+            .GetProperty("properties").GetProperty("status");
+
+        Assert.Equal(new[] { "PENDING", "ASSIGNED", "PICKED", "ON_ROUTE", "INCIDENT", "RETURNED", "DELIVERED" },
+            status.GetProperty("enum").EnumerateArray().Select(v => v.GetString()).ToArray());
+    }
+
     [Theory]
     [InlineData("/v1/login", "get", "basic")]
     [InlineData("/v1/delivery-orders", "post", "bearer")]
