@@ -102,6 +102,7 @@ services.AddOpenApi(options =>
     OpenApiSecurity.Describe(options);
     TextLimits.Describe(options);
     VtexDocs.Describe(options);
+    RequiredFromValidation.Describe(options);
 });
 
 var app = builder.Build();

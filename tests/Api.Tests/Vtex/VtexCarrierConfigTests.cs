@@ -170,6 +170,32 @@ public sealed partial class VtexCarrierConfigTests(ApiFactory api) : IClassFixtu
         Assert.All(body.GetProperty("errors").EnumerateArray(), e => Assert.Equal("MISSING_PARAMETER", e.Str("code")));
     }
 
+    [Theory]
+    [InlineData(null, "VtexServiceRequest")]
+    [InlineData("sender", "VtexSenderRequest")]
+    [InlineData("receiver", "VtexReceiverRequest")]
+    [InlineData("timezone", "VtexTimezoneRequest")]
+    public async Task The_openapi_required_flags_are_what_an_empty_object_is_refused_for(string? member, string schemaName)
+    {
+        var service = member is null ? new JsonObject() : ValidService().Service;
+        if (member is not null)
+        {
+            service[member] = new JsonObject();
+        }
+
+        using var response = await Vtex().PostAsync("/vtex/services", Body(service));
+        using var document = await api.CreateClient().GetAsync("/openapi/v1.json");
+
+        var missing = Parameters(await response.AssertEnvelope(HttpStatusCode.BadRequest, "BAD_REQUEST"))
+            .Where(p => member is null ? !p.Contains('.', StringComparison.Ordinal) : p.StartsWith(member + ".", StringComparison.Ordinal))
+            .Select(p => member is null ? p : p[(member.Length + 1)..])
+            .Order(StringComparer.Ordinal).ToArray();
+        var schema = (await document.Body()).GetProperty("components").GetProperty("schemas").GetProperty(schemaName);
+        var required = schema.TryGetProperty("required", out var list) ? list.EnumerateArray().Select(r => r.GetString()!).Order(StringComparer.Ordinal).ToArray() : [];
+        Assert.NotEmpty(missing);
+        Assert.Equal(missing, required);
+    }
+
     [Fact]
     public async Task Missing_nested_fields_are_all_reported_with_their_dotted_paths()
     {
