@@ -29,9 +29,11 @@ public sealed class CargamosEnvelopeWriter : IProblemDetailsWriter
         if (ProtocolErrors.Of(http) is var (protocol, routeValues))
         {
             var notFound = status == StatusCodes.Status404NotFound ? protocol.NotFound(routeValues) : null;
-            var (code, message) = notFound is { } found ? (found.Code, found.Message) : ((string?)null, errors[0].Details);
+            var date = notFound is null ? null
+                : DateTimeOffset.FromUnixTimeMilliseconds(envelope.Timestamp).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
             await http.Response.WriteAsJsonAsync(new ProtocolErrorEnvelope(envelope.Version, envelope.Status, envelope.ProcessId, envelope.Timestamp,
-                envelope.Errors, code, message, envelope.ProcessId), ApiJson.Options, "application/json", http.RequestAborted);
+                envelope.Errors, notFound is null ? null : "exception", notFound?.Code, notFound?.Data, date, notFound?.Message ?? errors[0].Details,
+                envelope.ProcessId), ApiJson.Options, "application/json", http.RequestAborted);
             return;
         }
 

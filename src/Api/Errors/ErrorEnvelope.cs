@@ -19,17 +19,23 @@ public sealed record ProtocolErrorEnvelope(
     string ProcessId,
     long Timestamp,
     IReadOnlyList<ErrorItem> Errors,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Type,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Code,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Data,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Date,
     string Message,
     string RequestId);
+
+/// <summary>A protocol's own answer to a not-found: its code, message and the identifiers it names (<c>data</c>).</summary>
+public sealed record ProtocolNotFound(string Code, string Message, IReadOnlyDictionary<string, string> Data);
 
 /// <summary>
 /// Endpoint metadata: errors are answered as a <see cref="ProtocolErrorEnvelope"/>. <see cref="NotFound"/> gives a 404's
 /// top-level code and message from the request (route values), or null to use the first error's details.
 /// </summary>
-public sealed class ProtocolErrors(Func<RouteValueDictionary, (string Code, string Message)?>? notFound = null)
+public sealed class ProtocolErrors(Func<RouteValueDictionary, ProtocolNotFound?>? notFound = null)
 {
-    public (string Code, string Message)? NotFound(RouteValueDictionary routeValues) => notFound?.Invoke(routeValues);
+    public ProtocolNotFound? NotFound(RouteValueDictionary routeValues) => notFound?.Invoke(routeValues);
 
     /// <summary>
     /// Remembers the endpoint's shape and route values for the error writer: the exception handler clears the endpoint

@@ -19,7 +19,7 @@ public static class Json
         {
             // The current VTEX protocol's error bodies: message and requestId at the top level (a route's unknown service also code).
             string[] vtex = body.TryGetProperty("code", out _)
-                ? ["version", "status", "processId", "timestamp", "errors", "code", "message", "requestId"]
+                ? ["version", "status", "processId", "timestamp", "errors", "type", "code", "data", "date", "message", "requestId"]
                 : ["version", "status", "processId", "timestamp", "errors", "message", "requestId"];
             Assert.Equal(vtex, body.EnumerateObject().Select(p => p.Name).ToArray());
             Assert.Equal(body.GetProperty("processId").GetString(), body.GetProperty("requestId").GetString());

@@ -259,7 +259,9 @@ public sealed class VtexHookTests(ApiFactory api) : IClassFixture<ApiFactory>
         using var anonymous = await api.CreateClient().Patch(Servientrega, "CGM-NOPE", Status("ASSIGNED"));
 
         var notFound = await missing.AssertEnvelope(HttpStatusCode.NotFound, "NOT_FOUND");
-        Assert.Equal(("TRP0005E", $"Service not found: '{Servientrega}&CGM-NOPE'"), (notFound.Str("code"), notFound.Str("message")));
+        Assert.Equal(("exception", "TRP0005E", $"Service not found: '{Servientrega}&CGM-NOPE'"), (notFound.Str("type"), notFound.Str("code"), notFound.Str("message")));
+        Assert.Equal((Servientrega, "CGM-NOPE"), (notFound.GetProperty("data").Str("carrierId"), notFound.GetProperty("data").Str("serviceId")));
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", notFound.Str("date"));
         Assert.Equal(notFound.Str("processId"), notFound.Str("requestId"));
         Assert.Equal("NOT_FOUND", notFound.Error().Str("code")); // the detailed list stays
         var unauthorized = await anonymous.AssertEnvelope(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
