@@ -53,40 +53,57 @@ internal static class WebhookScenarios
     {
         await Register(bench, WebhookReceiver.ClosedPortUrl());
         var count = bench.Options.Requests;
-        var (before, _) = await IntakeScenario.Api(bench, count, 8);
-
         await using var data = NpgsqlDataSource.Create(bench.ConnectionString);
-        string shipper;
-        await using (var find = data.CreateCommand("select shipper_id from cargamos.webhook_messages limit 1"))
+        string? shipper = null;
+
+        // Three rounds of (without, with): two runs of a few seconds each differ by ±15% on this machine whatever the
+        // backlog, so one pair is noise; the medians of three are the measurement.
+        var without = new List<LoadResult>();
+        var with = new List<LoadResult>();
+        for (var round = 0; round < 3; round++)
         {
-            shipper = (string)(await find.ExecuteScalarAsync() ?? throw new InvalidOperationException("No webhook message to take the shipper from."));
+            without.Add((await IntakeScenario.Api(bench, count, 8)).Result);
+            if (shipper is null)
+            {
+                await using var find = data.CreateCommand("select shipper_id from cargamos.webhook_messages limit 1");
+                shipper = (string)(await find.ExecuteScalarAsync() ?? throw new InvalidOperationException("No webhook message to take the shipper from."));
+            }
+
+            var watch = Stopwatch.StartNew();
+            await Execute(data, """
+                insert into cargamos.webhook_messages (id, shipper_id, shipment_id, version, type, payload, attempts, next_attempt_at, last_error)
+                select gen_random_uuid(), $1, gen_random_uuid(), 1, 'bench.backlog',
+                       json_build_object('type', 'shipment.status_changed', 'data', json_build_object('state', 'CREATED', 'n', n)),
+                       5, now() + interval '1 minute' + random() * interval '1 hour', 'Connection refused'
+                from generate_series(1, $2) n;
+                """, shipper, bench.Options.Backlog);
+            await Execute(data, "analyze cargamos.webhook_messages");
+            Console.WriteLine($"  backlog: {bench.Options.Backlog:N0} undelivered messages inserted in {watch.Elapsed.TotalSeconds:F1} s (round {round + 1} of 3)");
+            with.Add((await IntakeScenario.Api(bench, count, 8)).Result);
+            await Execute(data, "delete from cargamos.webhook_messages where type = 'bench.backlog'");
+            await Execute(data, "analyze cargamos.webhook_messages");
         }
 
-        var watch = Stopwatch.StartNew();
-        await using (var insert = data.CreateCommand("""
-            insert into cargamos.webhook_messages (id, shipper_id, shipment_id, version, type, payload, attempts, next_attempt_at, last_error)
-            select gen_random_uuid(), $1, gen_random_uuid(), 1, 'shipment.status_changed',
-                   json_build_object('type', 'shipment.status_changed', 'data', json_build_object('state', 'CREATED', 'n', n)),
-                   5, now() + interval '1 minute' + random() * interval '1 hour', 'Connection refused'
-            from generate_series(1, $2) n
-            """))
-        {
-            insert.Parameters.Add(new NpgsqlParameter { Value = shipper });
-            insert.Parameters.Add(new NpgsqlParameter { Value = bench.Options.Backlog });
-            insert.CommandTimeout = 300;
-            await insert.ExecuteNonQueryAsync();
-        }
-
-        await using (var analyze = data.CreateCommand("analyze cargamos.webhook_messages"))
-        {
-            await analyze.ExecuteNonQueryAsync();
-        }
-
-        Console.WriteLine($"  backlog: {bench.Options.Backlog:N0} undelivered messages inserted in {watch.Elapsed.TotalSeconds:F1} s");
-        var (after, _) = await IntakeScenario.Api(bench, count, 8);
+        var before = Median(without);
+        var after = Median(with);
         var ratio = after.Rate / before.Rate;
         bench.Add(new Row($"intake c=8 with {bench.Options.Backlog:N0}-message webhook backlog", Ratio(ratio) + " of no backlog",
-            $"{Bench.Load(after)} (no backlog: {Bench.Load(before)})", bench.RawC8 is { } raw ? Bench.Load(raw) : "", ">= 0.9x", Met(ratio >= 0.9)));
+            $"{Bench.Load(after)} (no backlog: {Bench.Load(before)}; medians of 3 alternated runs each)", bench.RawC8 is { } raw ? Bench.Load(raw) : "",
+            ">= 0.9x", Met(ratio >= 0.9)));
+    }
+
+    private static LoadResult Median(List<LoadResult> runs) => runs.OrderBy(r => r.Rate).ElementAt(runs.Count / 2);
+
+    private static async Task Execute(NpgsqlDataSource data, string sql, params object[] parameters)
+    {
+        await using var command = data.CreateCommand(sql);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        command.CommandTimeout = 300;
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>
