@@ -112,7 +112,6 @@ WebhookSecurityLog.Log(app);
 app.UseProcessId();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseProtocolErrors();
 app.UseRequestShedding();
 app.UseRateLimiter();
 app.UseUtf8JsonBodies();

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace Cargamos.Modular.Api.Errors;
 
@@ -38,22 +39,15 @@ public sealed class ProtocolErrors(Func<RouteValueDictionary, ProtocolNotFound?>
     public ProtocolNotFound? NotFound(RouteValueDictionary routeValues) => notFound?.Invoke(routeValues);
 
     /// <summary>
-    /// Remembers the endpoint's shape and route values for the error writer: the exception handler clears the endpoint
-    /// and the route values before an exception's answer is written.
+    /// The shape of the request's endpoint, with its route values: from the exception handler's feature when an exception
+    /// is being answered (the handler has cleared the endpoint and route values by then), else from the request.
     /// </summary>
-    public static IApplicationBuilder Remember(IApplicationBuilder app) => app.Use((context, next) =>
+    public static (ProtocolErrors Shape, RouteValueDictionary RouteValues)? Of(HttpContext http)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<ProtocolErrors>() is { } shape)
-        {
-            context.Items[typeof(ProtocolErrors)] = (shape, new RouteValueDictionary(context.Request.RouteValues));
-        }
-
-        return next(context);
-    });
-
-    public static (ProtocolErrors Shape, RouteValueDictionary RouteValues)? Of(HttpContext http) =>
-        http.Items[typeof(ProtocolErrors)] is ValueTuple<ProtocolErrors, RouteValueDictionary> remembered ? remembered
-        : http.GetEndpoint()?.Metadata.GetMetadata<ProtocolErrors>() is { } shape ? (shape, http.Request.RouteValues) : null;
+        var failed = http.Features.Get<IExceptionHandlerFeature>();
+        var endpoint = failed?.Endpoint ?? http.GetEndpoint();
+        return endpoint?.Metadata.GetMetadata<ProtocolErrors>() is { } shape ? (shape, failed?.RouteValues ?? http.Request.RouteValues) : null;
+    }
 }
 
 /// <summary>The Cargamos success envelope. Login has no processId in the document, so it may be omitted.</summary>
@@ -90,9 +84,4 @@ public static class StatusNames
         >= 500 => "INTERNAL_SERVER_ERROR",
         _ => "BAD_REQUEST",
     };
-}
-
-public static class ProtocolErrorsMiddleware
-{
-    public static IApplicationBuilder UseProtocolErrors(this IApplicationBuilder app) => ProtocolErrors.Remember(app);
 }
