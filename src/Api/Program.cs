@@ -119,7 +119,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseCallerStanding();
 app.UseCarrierStanding();
-app.UseBodyLimits(builder.Configuration.GetValue<long?>("Api:MaxBodyBytes") ?? BodyLimits.DefaultMaxBytes);
+app.UseBodyLimits(BodyLimits.MaxBytes(builder.Configuration));
 
 app.MapOpenApi();
 app.MapScalarApiReference();

@@ -20,11 +20,13 @@ public static class BodyLimits
     public static TBuilder WithOwnBodyLimit<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new OwnBodyLimit());
 
+    /// <summary>The limit in effect: <c>Api:MaxBodyBytes</c>, else <see cref="DefaultMaxBytes"/>.</summary>
+    public static long MaxBytes(IConfiguration configuration) => configuration.GetValue<long?>("Api:MaxBodyBytes") ?? DefaultMaxBytes;
+
     public static IApplicationBuilder UseBodyLimits(this IApplicationBuilder app, long maxBytes) => app.Use(async (context, next) =>
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<OwnBodyLimit>() is null)
         {
-            context.Items[typeof(BodyLimits)] = maxBytes;
             if (context.Request.ContentLength > maxBytes)
             {
                 throw TooLarge(maxBytes, context.Request.ContentLength);
@@ -49,7 +51,9 @@ public static class BodyLimits
     /// rethrowing, so the envelope writer asks here).
     /// </summary>
     public static string Describe(HttpContext context) =>
-        context.Items[typeof(BodyLimits)] is long maxBytes ? Details(maxBytes, null) : "The request body is longer than this endpoint accepts.";
+        context.GetEndpoint()?.Metadata.GetMetadata<OwnBodyLimit>() is null
+            ? Details(MaxBytes(context.RequestServices.GetRequiredService<IConfiguration>()), null)
+            : "The request body is longer than this endpoint accepts.";
 
     private static BadHttpRequestException TooLarge(long maxBytes, long? length) => new(Details(maxBytes, length), StatusCodes.Status413PayloadTooLarge);
 

@@ -37,7 +37,7 @@ public static class SecuritySettings
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cargamos.Security");
         var environment = app.Environment;
         var limits = app.Services.GetRequiredService<RateLimitOptions>();
-        var maxBody = app.Configuration.GetValue<long?>("Api:MaxBodyBytes") ?? BodyLimits.DefaultMaxBytes;
+        var maxBody = BodyLimits.MaxBytes(app.Configuration);
         logger.LogInformation(
             "Security settings: environment {Environment}; demo data {DemoData}; token lifetime {TokenMinutes} min; " +
             "logins {LoginPerMinute}/min and carrier tokens {TokenPerMinute}/min per address, back-off after " +
