@@ -1,3 +1,4 @@
+using Cargamos.Modular.Infrastructure.Common;
 using System.Globalization;
 using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Application.Common.Throttling;
@@ -12,13 +13,10 @@ namespace Cargamos.Modular.Api.Hosting;
 /// </summary>
 public static class SecuritySettings
 {
-    /// <summary>Development and Testing keep their conveniences (demo data, plain http webhooks to localhost).</summary>
-    public static bool IsRelaxed(IHostEnvironment environment) => environment.IsDevelopment() || environment.IsEnvironment("Testing");
-
     /// <summary>Refuses settings a production start must never run with; before anything is registered.</summary>
     public static void Check(IConfiguration configuration, IHostEnvironment environment)
     {
-        if (IsRelaxed(environment))
+        if (HostingModes.IsRelaxed(environment))
         {
             return;
         }

@@ -1,4 +1,4 @@
-using Cargamos.Modular.Api.Hosting;
+using Cargamos.Modular.Infrastructure.Common;
 using Cargamos.Modular.Application.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +16,7 @@ internal static class WebhookSecurityLog
         var webhooks = app.Services.GetRequiredService<IOptions<WebhookOptions>>().Value;
         logger.LogInformation("Webhook URL rules: https only {RequireHttps}, private networks blocked {BlockPrivate}",
             webhooks.RequireHttps, webhooks.BlockPrivateNetworks);
-        if (SecuritySettings.IsRelaxed(app.Environment))
+        if (HostingModes.IsRelaxed(app.Environment))
         {
             return;
         }

@@ -43,7 +43,7 @@ public static class WebhooksModule
             .Bind(configuration.GetSection(WebhookOptions.Section))
             .PostConfigure<IHostEnvironment>((options, environment) =>
             {
-                var relaxed = environment.IsDevelopment() || environment.IsEnvironment("Testing");
+                var relaxed = HostingModes.IsRelaxed(environment);
                 options.RequireHttps ??= !relaxed;
                 options.BlockPrivateNetworks ??= !relaxed;
             })
