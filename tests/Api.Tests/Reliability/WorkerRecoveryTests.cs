@@ -25,7 +25,7 @@ public sealed class WorkerRecoveryTests(OutageApi outage) : IClassFixture<Outage
         var (shipperId, shipperClient) = await outage.Api.NewShipper();
         await shipperClient.Register(receiver.Url, "CREATED");
         await shipperClient.IntegrateOk();
-        await WaitFor(() => receiver.Delivered.Count == 1, TimeSpan.FromSeconds(10), "the first message delivered before the outage");
+        await WebhookKit.Until(() => receiver.Delivered.Count == 1, "the first message delivered before the outage", TimeSpan.FromSeconds(10));
 
         // The other node: same database, no workers of its own.
         await using var otherNode = SpreadsheetApiFactory.OnDatabase(outage.Direct);
@@ -40,18 +40,18 @@ public sealed class WorkerRecoveryTests(OutageApi outage) : IClassFixture<Outage
         {
             var lotId = await uploader.UploadOk(Sheets.Csv(Enumerable.Range(0, Rows).Select(_ => Sheets.ValidRow())));
             await InsertMessage(shipperId);
-            await WaitFor(() => Warned("integration lots wait") && Warned("webhook messages wait"), TimeSpan.FromSeconds(15),
-                "both workers to meet the outage");
+            await WebhookKit.Until(() => Warned("integration lots wait") && Warned("webhook messages wait"), "both workers to meet the outage",
+                TimeSpan.FromSeconds(15));
 
             outage.Proxy.Up();
             back = Stopwatch.StartNew();
             TimeSpan? lotResumed = null, webhookResumed = null;
-            await WaitFor(async () =>
+            await WebhookKit.Until(async () =>
             {
                 webhookResumed ??= receiver.Delivered.Count == 2 ? back.Elapsed : null;
                 lotResumed ??= (await uploader.Lot(lotId)).GetProperty("processedRows").GetInt32() > 0 ? back.Elapsed : null;
                 return lotResumed is not null && webhookResumed is not null;
-            }, TimeSpan.FromSeconds(15), "both workers to resume");
+            }, "both workers to resume", TimeSpan.FromSeconds(15));
 
             Assert.True(lotResumed <= Resumed, $"the lot resumed {lotResumed!.Value.TotalMilliseconds:F0} ms after the database came back");
             Assert.True(webhookResumed <= Resumed, $"the webhook message went out {webhookResumed!.Value.TotalMilliseconds:F0} ms after the database came back");
@@ -85,17 +85,5 @@ public sealed class WorkerRecoveryTests(OutageApi outage) : IClassFixture<Outage
         insert.Parameters.AddWithValue("shipper", shipperId);
         insert.Parameters.AddWithValue("payload", JsonSerializer.Serialize(new { type = "shipment.status_changed", data = new { state = "CREATED" } }));
         await insert.ExecuteNonQueryAsync();
-    }
-
-    private static Task WaitFor(Func<bool> condition, TimeSpan timeout, string what) => WaitFor(() => Task.FromResult(condition()), timeout, what);
-
-    private static async Task WaitFor(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, $"Timed out waiting for {what}.");
-            await Task.Delay(20);
-        }
     }
 }
