@@ -107,14 +107,14 @@ internal sealed class IntegrationLotWorker(
                 }
 
                 await GiveBack(lot, countAttempt: false);
-                await Pause(Retry, stoppingToken);
+                await WorkerDelay.Pause(Retry, stoppingToken);
             }
             catch (Exception e)
             {
                 // An error of the lot itself: the attempt counts (up to MaxAttempts), and the lot is claimable again at once.
                 logger.LogError(e, "Integration lot {LotId} processing failed (attempt {Attempt} of {Max}).", lot?.Lot.LotId, lot?.Attempts, options.MaxAttempts);
                 await GiveBack(lot, countAttempt: true);
-                await Pause(options.PollInterval, stoppingToken);
+                await WorkerDelay.Pause(options.PollInterval, stoppingToken);
             }
         }
     }
@@ -139,9 +139,6 @@ internal sealed class IntegrationLotWorker(
             logger.LogDebug(e, "Integration lot {LotId} not released; its processor claims it again first, or its lease expires", lot.Lot.LotId);
         }
     }
-
-    private static Task Pause(TimeSpan delay, CancellationToken ct) =>
-        Task.Delay(delay, ct).ContinueWith(_ => { }, TaskScheduler.Default);
 
     private async Task Process(ClaimedLot lot, CancellationToken ct)
     {

@@ -88,7 +88,7 @@ internal sealed class WebhookDispatcher(
                         logger.LogWarning("The database is unavailable ({Error}); webhook messages wait and go out when it is back.", e.GetBaseException().Message);
                     }
 
-                    await Pause(RetryAfterOutage, stoppingToken);
+                    await WorkerDelay.Pause(RetryAfterOutage, stoppingToken);
                     continue;
                 }
                 catch (Exception e)
@@ -122,9 +122,6 @@ internal sealed class WebhookDispatcher(
 
     /// <summary>How soon the dispatcher tries again after the database failed it.</summary>
     internal static readonly TimeSpan RetryAfterOutage = TimeSpan.FromMilliseconds(500);
-
-    private static Task Pause(TimeSpan delay, CancellationToken ct) =>
-        Task.Delay(delay, ct).ContinueWith(_ => { }, TaskScheduler.Default);
 
     private async Task Purge(CancellationToken stoppingToken)
     {
