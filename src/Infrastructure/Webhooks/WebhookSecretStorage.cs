@@ -32,7 +32,7 @@ internal static class WebhookSecretStorage
             }
 
             foreach (var property in info.Properties.Where(p => p.PropertyType == typeof(string)
-                         && p.Name is "secret" or "previousSecret" or "Secret" or "PreviousSecret"))
+                         && p.AttributeProvider is System.Reflection.MemberInfo { Name: nameof(WebhookSubscription.Secret) or nameof(WebhookSubscription.PreviousSecret) }))
             {
                 property.CustomConverter = converter;
             }
