@@ -65,7 +65,8 @@ services.AddScoped<ICaller, HttpCaller>();
 var seedDemoData = builder.Configuration.GetValue<bool?>("Cargamos:SeedDemoData") ?? builder.Environment.IsDevelopment();
 services.AddCargamosStore(database.ConnectionString)
     .AddAccess(seedDemoData)
-    .AddReferenceData(seedDemoData)
+    .AddReferenceData(seedDemoData,
+        builder.Configuration.GetValue<bool?>("Cargamos:SeedDemoRateCard") ?? builder.Environment.IsDevelopment())
     .AddShipments()
     .AddIntegration()
     .AddVtex(seedDemoData)

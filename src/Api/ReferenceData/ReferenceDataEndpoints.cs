@@ -42,6 +42,22 @@ internal static class ReferenceDataEndpoints
         ```
         """;
 
+    private const string RateCardExample = """
+        ```json
+        {
+          "currency": "MXN",
+          "volumetricDivisor": 5000,
+          "zones": [
+            { "zoneId": "mx-cdmx", "bands": [ { "upToKg": 1, "price": 79 }, { "upToKg": 5, "price": 99 }, { "upToKg": 10, "price": 139 } ],
+              "extraKgPrice": 12.5 }
+          ],
+          "insurance": { "rate": 0.015, "minimum": 10 },
+          "validFrom": "2026-01-01T00:00:00Z",
+          "validTo": "2027-01-01T00:00:00Z"
+        }
+        ```
+        """;
+
     public static IEndpointRouteBuilder MapReferenceData(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/coverage/{country}/{postalCode}", GetCoverage)
@@ -141,6 +157,38 @@ internal static class ReferenceDataEndpoints
             .Produces<ErrorEnvelope>(403)
             .Produces<ErrorEnvelope>(404);
 
+        shippers.MapPost("/{key}/rate-cards", AddRateCard)
+            .WithSummary("Add a version of a shipper's rate card")
+            .WithDescription("Operators only. The new version is the next number; versions are never changed, so the price recorded on " +
+                             "a shipment is explained by the version it names. Body:\n\n" + RateCardExample + "\n\n" +
+                             "`currency` MXN, COP, USD or BRL; `volumetricDivisor` in cm³ per kg (1000 to 10000); per existing zone, weight bands " +
+                             "(`upToKg` > 0, distinct; a band prices billable weights above the previous band's `upToKg` up to its own) and an optional " +
+                             "`extraKgPrice` per started kg past the last band (without it, heavier parcels are RATE_NOT_AVAILABLE); optional `insurance` " +
+                             "(`rate` a share of the declared value, 0 < rate <= 1, at least `minimum`); amounts >= 0 with at most 2 decimals; `validFrom` " +
+                             "before `validTo`. The card in force at a moment is the highest version valid then, so a future version can be scheduled. " +
+                             "A shipper with a rate card must be priced by the one in force: otherwise its orders are 409 RATE_NOT_AVAILABLE. " +
+                             "All field errors at once (400); 409 RATE_CARD_CHANGED when another version was added at the same time.")
+            .Accepts<RateCardRequest>("application/json")
+            .Produces<ApiEnvelope<RateCard>>(201)
+            .Produces<ErrorEnvelope>(400)
+            .Produces<ErrorEnvelope>(403)
+            .Produces<ErrorEnvelope>(404)
+            .Produces<ErrorEnvelope>(409);
+
+        shippers.MapGet("/{key}/rate-cards", ListRateCards)
+            .WithSummary("Every version of a shipper's rate card, newest first")
+            .WithDescription("Operators only. Empty when the shipper has none (its shipments are then unpriced).")
+            .Produces<ApiEnvelope<IReadOnlyList<RateCard>>>()
+            .Produces<ErrorEnvelope>(403)
+            .Produces<ErrorEnvelope>(404);
+
+        shippers.MapGet("/{key}/rate-cards/{version:int}", GetRateCard)
+            .WithSummary("One version of a shipper's rate card")
+            .WithDescription("Operators only. The version a shipment's `price.rateCardVersion` names.")
+            .Produces<ApiEnvelope<RateCard>>()
+            .Produces<ErrorEnvelope>(403)
+            .Produces<ErrorEnvelope>(404);
+
         shippers.MapPost("/{key}/suspend", Suspend)
             .WithSummary("Suspend a shipper")
             .WithDescription("Operators only. Its users then get 403 ACCOUNT_SUSPENDED at login. No body. Idempotent.")
@@ -193,6 +241,18 @@ internal static class ReferenceDataEndpoints
 
     private static async Task<IResult> PutContract(string key, [FromBody] ContractRequest? body, ISender mediator, HttpContext http, CancellationToken ct) =>
         Envelopes.Ok(http, await mediator.Send(new UpdateShipperContract(key, body), ct));
+
+    private static async Task<IResult> AddRateCard(string key, [FromBody] RateCardRequest? body, ISender mediator, HttpContext http, CancellationToken ct)
+    {
+        var card = await mediator.Send(new AddRateCard(key, body), ct);
+        return Envelopes.Created(http, $"/v1/admin/shippers/{Uri.EscapeDataString(key)}/rate-cards/{card.Version}", card);
+    }
+
+    private static async Task<IResult> ListRateCards(string key, ISender mediator, HttpContext http, CancellationToken ct) =>
+        Envelopes.Ok(http, await mediator.Send(new ListRateCards(key), ct));
+
+    private static async Task<IResult> GetRateCard(string key, int version, ISender mediator, HttpContext http, CancellationToken ct) =>
+        Envelopes.Ok(http, await mediator.Send(new GetRateCard(key, version), ct));
 
     private static async Task<IResult> Suspend(string key, ISender mediator, HttpContext http, CancellationToken ct) =>
         Envelopes.Ok(http, await mediator.Send(new SuspendShipper(key), ct));

@@ -31,7 +31,8 @@ internal static class ShipmentEndpoints
     public sealed record ShipmentView(
         Guid ShipmentId, string TrackingId, string? ShipperTrackingId, ShipmentStatus Status, string CarrierId, string? ZoneId,
         long? IntegrationLotId, string? LotId, DateTimeOffset? PromisedDate, string? TrackingUrl, int EvidencesCount,
-        IReadOnlyList<StatusChangeView> StatusHistory, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version, DeliveryOrder? Order);
+        IReadOnlyList<StatusChangeView> StatusHistory, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version, DeliveryOrder? Order,
+        ShipmentPrice? Price);
 
     public sealed record ShipmentSummary(
         Guid ShipmentId, string TrackingId, string? ShipperTrackingId, ShipmentStatus Status, string CarrierId,
@@ -105,7 +106,7 @@ internal static class ShipmentEndpoints
         var t = await mediator.Send(new GetShipment(id), ct);
         http.Response.Headers.ETag = $"\"{t.Version}\"";
         return Envelopes.Ok(http, new ShipmentView(t.Id, t.TrackingId, t.ShipperTrackingId, t.Status, t.CarrierId, t.ZoneId, t.IntegrationLotId,
-            t.ShipperLotId, t.PromisedDate, t.TrackingUrl, t.EvidencesCount, History(t), t.CreatedAt, t.UpdatedAt, t.Version, t.Order));
+            t.ShipperLotId, t.PromisedDate, t.TrackingUrl, t.EvidencesCount, History(t), t.CreatedAt, t.UpdatedAt, t.Version, t.Order, t.Price));
     }
 
     private static async Task<IResult> List(

@@ -1,5 +1,7 @@
 using Cargamos.Modular.Api.Errors;
 using Cargamos.Modular.Application.Vtex;
+using Cargamos.Modular.Application.Vtex.ReadModels;
+using Cargamos.Modular.Domain.Shipments;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,9 +16,12 @@ internal static class VtexCarrierConfigEndpoints
 {
     public const string Executed = "Service executed successfully";
 
-    /// <summary>The service creation answer of the VTEX document, key for key.</summary>
+    /// <summary>
+    /// The service creation answer of the VTEX document, key for key, plus the current protocol's <c>rate</c>:
+    /// <c>shippingPrice</c> is the quoted shipping price in cents (null when the shipper has no rate card).
+    /// </summary>
     public sealed record ServiceCreatedAnswer(
-        string Status, string ServiceId, decimal? ShippingPrice, object? MetaData, DateTimeOffset? ShippingEstimatedDate);
+        string Status, string ServiceId, decimal? ShippingPrice, VtexRate? Rate, object? MetaData, DateTimeOffset? ShippingEstimatedDate);
 
     public static IEndpointRouteBuilder MapVtexCarrierConfig(this IEndpointRouteBuilder app)
     {
@@ -31,6 +36,25 @@ internal static class VtexCarrierConfigEndpoints
                              "must be a Cargamos carrier. The same orderId for the same carrier answers the first service again (serviceId is our trackingId).")
             .Accepts<VtexServiceRequest>("application/json")
             .Produces<ServiceCreatedAnswer>()
+            .Produces<ProtocolErrorEnvelope>(400)
+            .Produces<ProtocolErrorEnvelope>(401)
+            .Produces<ProtocolErrorEnvelope>(403)
+            .Produces<ProtocolErrorEnvelope>(404)
+            .Produces<ProtocolErrorEnvelope>(409);
+
+        app.MapPost("/vtex/rates", Rates)
+            .WithVtexErrors()
+            .WithTags("VTEX carrier configuration")
+            .RequireAuthorization(VtexAppKeyAuthentication.Policy)
+            .WithSummary("VTEX calculate rates: what the service would cost, without creating it")
+            .WithDescription("Headers X-VTEX-API-AppKey and X-VTEX-API-AppToken; the body of a service creation, checked and mapped the same way. " +
+                             "The protocol's 200 schema for /rates points at the service object, which cannot be meant: the answer follows the " +
+                             "endpoint's description and the protocol's `rate` objects: `{ carrierId, rate: { shippingPrice: { value, currency }, " +
+                             "insurancePrice: { value, currency } }, shippingEstimatedDate, transitTime }`, values in cents (integer), `rate` null when " +
+                             "the seller's shipper has no rate card, `transitTime` the longest lead time in days from the pickup day. Refusals are those " +
+                             "of service creation (400, 403, 404, 409 COVERAGE_FAILURE / SERVICE_LEVEL_FAILURE / PACKAGE_LIMIT_EXCEEDED / RATE_NOT_AVAILABLE).")
+            .Accepts<VtexServiceRequest>("application/json")
+            .Produces<VtexRateAnswer>()
             .Produces<ProtocolErrorEnvelope>(400)
             .Produces<ProtocolErrorEnvelope>(401)
             .Produces<ProtocolErrorEnvelope>(403)
@@ -60,8 +84,13 @@ internal static class VtexCarrierConfigEndpoints
     private static async Task<IResult> Create([FromBody] VtexServiceRequest? service, HttpContext http, ISender mediator, CancellationToken ct)
     {
         var created = await mediator.Send(new CreateVtexService(VtexAppKeyAuthentication.AccountOf(http.User), service ?? VtexServiceRequest.Empty), ct);
-        return TypedResults.Json(new ServiceCreatedAnswer(created.Status, created.ServiceId, null, null, created.ShippingEstimatedDate), VtexJson.Options);
+        return TypedResults.Json(new ServiceCreatedAnswer(created.Status, created.ServiceId,
+            created.Price is { } price ? ShipmentPrice.Cents(price.Shipping) : null, VtexRate.Of(created.Price), null, created.ShippingEstimatedDate), VtexJson.Options);
     }
+
+    private static async Task<IResult> Rates([FromBody] VtexServiceRequest? service, HttpContext http, ISender mediator, CancellationToken ct) =>
+        TypedResults.Json(await mediator.Send(new QuoteVtexService(VtexAppKeyAuthentication.AccountOf(http.User), service ?? VtexServiceRequest.Empty), ct),
+            VtexJson.Options);
 
     private static async Task<IResult> Cancel([FromBody] VtexCancelRequest? body, HttpContext http, ISender mediator, CancellationToken ct)
     {

@@ -15,8 +15,9 @@ namespace Cargamos.Modular.Application.Integration;
 /// </summary>
 internal sealed record IntegrateDeliveryOrder(DeliveryOrderRequest Order, bool Simulate) : ICommand<IntegratedOrder>, IShipperRequest;
 
-/// <summary>The order as accepted, the trackingId and shipmentId (null when simulated), and where it goes.</summary>
-internal sealed record IntegratedOrder(DeliveryOrder Order, string? TrackingId, Guid? ShipmentId, string CarrierId, string ZoneId, long? IntegrationLotId);
+/// <summary>The order as accepted, the trackingId and shipmentId (null when simulated), where it goes and its price.</summary>
+internal sealed record IntegratedOrder(
+    DeliveryOrder Order, string? TrackingId, Guid? ShipmentId, string CarrierId, string ZoneId, long? IntegrationLotId, ShipmentPrice? Price);
 
 internal sealed class IntegrateDeliveryOrderHandler(
     DeliveryOrderIntake intake,
@@ -31,13 +32,13 @@ internal sealed class IntegrateDeliveryOrderHandler(
         if (command.Simulate)
         {
             // Nothing is written, so no unique index can tell a used trackingId: the tracking read model is asked.
-            var (order, zone) = (await intake.Check(command.Order, shipper.Contract, cancellationToken)).OrThrow();
+            var (order, zone, price) = (await intake.Check(command.Order, shipper.Contract, cancellationToken)).OrThrow();
             if (order.ShipperTrackingId is { } chosen && await finder.FindByTrackingId(shipperId, chosen, cancellationToken) is { } existing)
             {
                 throw DeliveryOrderIntake.AlreadyExists(existing.IntegrationLotId, existing.CreatedAt);
             }
 
-            return new IntegratedOrder(order, order.ShipperTrackingId, null, zone.DefaultCarrierId, zone.Id, null);
+            return new IntegratedOrder(order, order.ShipperTrackingId, null, zone.DefaultCarrierId, zone.Id, null, price);
         }
 
         var shipment = (await intake.Admit(command.Order, shipper.Contract, new IntakePolicy(shipperId, caller.Actor), cancellationToken)).OrThrow();
@@ -48,6 +49,6 @@ internal sealed class IntegrateDeliveryOrderHandler(
         }
 
         var created = shipment.Created;
-        return new IntegratedOrder(created.Order, created.TrackingId, created.ShipmentId, created.CarrierId, shipment.Accepted.Zone.Id, created.IntegrationLotId);
+        return new IntegratedOrder(created.Order, created.TrackingId, created.ShipmentId, created.CarrierId, shipment.Accepted.Zone.Id, created.IntegrationLotId, created.Price);
     }
 }

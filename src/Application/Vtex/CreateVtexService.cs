@@ -16,8 +16,12 @@ namespace Cargamos.Modular.Application.Vtex;
 /// </summary>
 internal sealed record CreateVtexService(string VtexAccountId, VtexServiceRequest Service) : ICommand<CreatedVtexService>;
 
-/// <summary>The answer VTEX gets: <see cref="ServiceId"/> is our trackingId; <see cref="Replayed"/> when it was a retry.</summary>
-internal sealed record CreatedVtexService(string Status, string ServiceId, Guid ShipmentId, DateTimeOffset ShippingEstimatedDate, bool Replayed);
+/// <summary>
+/// The answer VTEX gets: <see cref="ServiceId"/> is our trackingId; <see cref="Replayed"/> when it was a retry;
+/// <see cref="Price"/> the quoted price (null when the shipper has no rate card).
+/// </summary>
+internal sealed record CreatedVtexService(
+    string Status, string ServiceId, Guid ShipmentId, DateTimeOffset ShippingEstimatedDate, bool Replayed, ShipmentPrice? Price = null);
 
 /// <summary>
 /// A VTEX order that became a shipment. Its id, <c>{carrierId}/{orderId}</c>, is unique in the database and written in
@@ -32,7 +36,8 @@ internal sealed record VtexOrderKey(
     Guid ShipmentId,
     string ServiceId,
     DateTimeOffset ShippingEstimatedDate,
-    DateTimeOffset CreatedAt) : IUniqueOrderKey
+    DateTimeOffset CreatedAt,
+    ShipmentPrice? Price = null) : IUniqueOrderKey
 {
     public static string IdFor(string carrierId, string orderId) => $"{carrierId}/{orderId}";
 }
@@ -40,7 +45,6 @@ internal sealed record VtexOrderKey(
 internal sealed class CreateVtexServiceHandler(
     IValidator<VtexServiceRequest> validator,
     VtexServiceAccess access,
-    ICarrierDirectory carriers,
     IVtexOrders orders,
     ShipperStanding standing,
     DeliveryOrderIntake intake,
@@ -60,19 +64,9 @@ internal sealed class CreateVtexServiceHandler(
 
         var account = await access.Account(command.VtexAccountId, cancellationToken);
         var seller = request.Seller!.Trim();
-        if (!account.Sellers.TryGetValue(seller, out var shipperId))
-        {
-            throw new AppError(ErrorKind.Forbidden, "FORBIDDEN", "You are not allowed to perform this operation.",
-                $"The seller '{seller}' is not linked to this VTEX account; ask Cargamos to link it to the shipper it ships for.", "seller");
-        }
-
+        var shipperId = VtexServiceAccess.ShipperOf(account, seller);
         var carrierId = request.CarrierId!.Trim();
-        var carrier = await carriers.Get(carrierId, cancellationToken);
-        if (carrier is not { Active: true })
-        {
-            throw new AppError(ErrorKind.NotFound, "NOT_FOUND", "The requested resource was not found.",
-                $"There is no active carrier with id '{carrierId}' at Cargamos.", "carrierId");
-        }
+        await access.ActiveCarrier(carrierId, cancellationToken);
 
         var orderId = request.OrderId!.Trim();
         if (await orders.Find(carrierId, orderId, cancellationToken) is { } existing)
@@ -91,7 +85,7 @@ internal sealed class CreateVtexServiceHandler(
 
         var created = shipment.Created;
         var key = new VtexOrderKey(VtexOrderKey.IdFor(carrierId, orderId), carrierId, orderId, account.Id, seller, created.ShipmentId, created.TrackingId,
-            created.Order.ExpectedDeliveryDate, created.At);
+            created.Order.ExpectedDeliveryDate, created.At, created.Price);
         var result = await store.Create(ShipmentCreation.OfOne(shipment, LotSources.Vtex, caller.ProcessId, key), cancellationToken);
         if (result.OrderKeyTaken)
         {
@@ -103,13 +97,13 @@ internal sealed class CreateVtexServiceHandler(
 
         return result.Rows[0] is { Created: false } refused
             ? throw new AppError(ErrorKind.Conflict, refused.Errors)
-            : new CreatedVtexService(Pending, created.TrackingId, created.ShipmentId, created.Order.ExpectedDeliveryDate, false);
+            : new CreatedVtexService(Pending, created.TrackingId, created.ShipmentId, created.Order.ExpectedDeliveryDate, false, created.Price);
     }
 
     /// <summary>A retry gets the first answer again; the same (carrierId, orderId) from another VTEX account is a conflict.</summary>
     private static CreatedVtexService Replay(VtexOrderKey existing, string vtexAccountId) =>
         existing.VtexAccountId == vtexAccountId
-            ? new CreatedVtexService(Pending, existing.ServiceId, existing.ShipmentId, existing.ShippingEstimatedDate, true)
+            ? new CreatedVtexService(Pending, existing.ServiceId, existing.ShipmentId, existing.ShippingEstimatedDate, true, existing.Price)
             : throw AppError.Conflict("ALREADY_EXISTS", "The resource you tried to create already exists.",
                 $"The order '{existing.OrderId}' was already sent to carrier '{existing.CarrierId}' by another VTEX account.", "orderId");
 }

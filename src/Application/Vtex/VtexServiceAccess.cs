@@ -8,8 +8,25 @@ namespace Cargamos.Modular.Application.Vtex;
 /// trackingId (or the shipmentId); it must be a VTEX service of that carrier for one of the account's sellers, or it
 /// is answered as not found (a VTEX account cannot learn about shipments that are not its own).
 /// </summary>
-internal sealed class VtexServiceAccess(IVtexAccounts accounts, IShipmentFinder finder, IVtexOrders orders)
+internal sealed class VtexServiceAccess(IVtexAccounts accounts, IShipmentFinder finder, IVtexOrders orders, ICarrierDirectory carriers)
 {
+    /// <summary>The shipper a seller of the account ships for (sellers are linked by Cargamos), else 403.</summary>
+    public static string ShipperOf(VtexAccount account, string seller) =>
+        account.Sellers.TryGetValue(seller, out var shipperId)
+            ? shipperId
+            : throw new AppError(ErrorKind.Forbidden, "FORBIDDEN", "You are not allowed to perform this operation.",
+                $"The seller '{seller}' is not linked to this VTEX account; ask Cargamos to link it to the shipper it ships for.", "seller");
+
+    /// <summary>A Cargamos carrier VTEX may send services to, else 404.</summary>
+    public async Task ActiveCarrier(string carrierId, CancellationToken ct)
+    {
+        if (await carriers.Get(carrierId, ct) is not { Active: true })
+        {
+            throw new AppError(ErrorKind.NotFound, "NOT_FOUND", "The requested resource was not found.",
+                $"There is no active carrier with id '{carrierId}' at Cargamos.", "carrierId");
+        }
+    }
+
     public async Task<VtexAccount> Account(string vtexAccountId, CancellationToken ct) =>
         await accounts.Find(vtexAccountId, ct) is { Active: true } account
             ? account

@@ -19,10 +19,19 @@ public static class ServiceLevelPolicy
     /// <summary>A dropoff date this close in the past is still accepted (clock skew between the shipper and us).</summary>
     public static readonly TimeSpan PastTolerance = TimeSpan.FromMinutes(5);
 
-    public static IReadOnlyList<ServiceLevelViolation> Check(ShipperContract contract, CoverageZone zone, DeliveryOrder order, DateTimeOffset now)
+    public static IReadOnlyList<ServiceLevelViolation> Check(ShipperContract contract, CoverageZone zone, DeliveryOrder order, DateTimeOffset now) =>
+        Check(contract, zone, order.RecipientLocation.Country, order.RecipientLocation.PostalCode, order.PackageInformation,
+            order.ShipperDropoffDate, order.ExpectedDeliveryDate, now);
+
+    /// <summary>
+    /// The same checks for a quote, whose dates are optional: without a dropoff date none is checked; without an expected
+    /// delivery date the number of days is not.
+    /// </summary>
+    public static IReadOnlyList<ServiceLevelViolation> Check(
+        ShipperContract contract, CoverageZone zone, string country, string postalCode, PackageInformation package,
+        DateTimeOffset? dropoff, DateTimeOffset? expectedDelivery, DateTimeOffset now)
     {
         var violations = new List<ServiceLevelViolation>();
-        var country = order.RecipientLocation.Country;
         if (!contract.AllowedCountries.Contains(country, StringComparer.OrdinalIgnoreCase))
         {
             violations.Add(new(ServiceLevelFailure,
@@ -34,34 +43,64 @@ public static class ServiceLevelPolicy
         if (level is null)
         {
             violations.Add(new(ServiceLevelFailure,
-                $"The contract has no service level for the zone {zone.Name} ({zone.Id}) that covers postal code {order.RecipientLocation.PostalCode}.",
+                $"The contract has no service level for the zone {zone.Name} ({zone.Id}) that covers postal code {postalCode}.",
                 "recipientLocation.postalCode"));
         }
-        else
+        else if (dropoff is { } dropoffDate)
         {
-            CheckDates(level, zone, order, now, violations);
+            CheckDates(level, zone, dropoffDate, expectedDelivery, now, violations);
         }
 
-        CheckPackage(contract.PackageLimits, order.PackageInformation, violations);
+        CheckPackage(contract.PackageLimits, package, violations);
         return violations;
     }
 
-    private static void CheckDates(ZoneServiceLevel level, CoverageZone zone, DeliveryOrder order, DateTimeOffset now, List<ServiceLevelViolation> violations)
+    /// <summary>
+    /// What a shipper is promised in a zone: drop the parcel off by <paramref name="DropoffBy"/> (the cut-off of the dropoff
+    /// day, zone local time) and it is delivered between <paramref name="Earliest"/> and <paramref name="Latest"/> (zone local dates).
+    /// </summary>
+    public sealed record DeliveryPromise(DateTimeOffset DropoffBy, DateOnly Earliest, DateOnly Latest);
+
+    /// <summary>
+    /// The promise for a parcel dropped off at <paramref name="dropoff"/>, or, without one, at the first moment it can be:
+    /// today in the zone if it operates today and the cut-off has not passed, else its next operating day.
+    /// </summary>
+    public static DeliveryPromise Promise(ZoneServiceLevel level, CoverageZone zone, DateTimeOffset? dropoff, DateTimeOffset now)
     {
         var timeZone = TimeZoneInfo.FindSystemTimeZoneById(zone.TimeZone);
-        var dropoff = TimeZoneInfo.ConvertTime(order.ShipperDropoffDate, timeZone);
-        var delivery = TimeZoneInfo.ConvertTime(order.ExpectedDeliveryDate, timeZone);
-
-        if (order.ShipperDropoffDate < now - PastTolerance)
+        var local = TimeZoneInfo.ConvertTime(dropoff ?? now, timeZone);
+        var day = DateOnly.FromDateTime(local.DateTime);
+        if (dropoff is null && (local.Hour >= level.DropoffCutoffHour || !level.OperatingDays.Contains(day.DayOfWeek)))
         {
-            violations.Add(new(ServiceLevelFailure,
-                $"shipperDropoffDate {Iso(order.ShipperDropoffDate)} is in the past (now: {Iso(now)}).", "shipperDropoffDate"));
+            do
+            {
+                day = day.AddDays(1);
+            }
+            while (level.OperatingDays.Count > 0 && !level.OperatingDays.Contains(day.DayOfWeek) && day < DateOnly.FromDateTime(local.DateTime).AddDays(8));
         }
 
-        if (order.ExpectedDeliveryDate <= order.ShipperDropoffDate)
+        var cutoff = day.ToDateTime(new TimeOnly(level.DropoffCutoffHour, 0));
+        var dropoffBy = new DateTimeOffset(cutoff, timeZone.GetUtcOffset(cutoff));
+        return new DeliveryPromise(dropoffBy, day.AddDays(level.MinDays), day.AddDays(level.MaxDays));
+    }
+
+    private static void CheckDates(
+        ZoneServiceLevel level, CoverageZone zone, DateTimeOffset dropoffDate, DateTimeOffset? expectedDelivery, DateTimeOffset now,
+        List<ServiceLevelViolation> violations)
+    {
+        var timeZone = TimeZoneInfo.FindSystemTimeZoneById(zone.TimeZone);
+        var dropoff = TimeZoneInfo.ConvertTime(dropoffDate, timeZone);
+
+        if (dropoffDate < now - PastTolerance)
         {
             violations.Add(new(ServiceLevelFailure,
-                $"expectedDeliveryDate {Iso(order.ExpectedDeliveryDate)} must be after shipperDropoffDate {Iso(order.ShipperDropoffDate)}.",
+                $"shipperDropoffDate {Iso(dropoffDate)} is in the past (now: {Iso(now)}).", "shipperDropoffDate"));
+        }
+
+        if (expectedDelivery is { } expected && expected <= dropoffDate)
+        {
+            violations.Add(new(ServiceLevelFailure,
+                $"expectedDeliveryDate {Iso(expected)} must be after shipperDropoffDate {Iso(dropoffDate)}.",
                 "expectedDeliveryDate"));
             return;
         }
@@ -80,6 +119,12 @@ public static class ServiceLevelPolicy
                 "shipperDropoffDate"));
         }
 
+        if (expectedDelivery is null)
+        {
+            return;
+        }
+
+        var delivery = TimeZoneInfo.ConvertTime(expectedDelivery.Value, timeZone);
         var days = delivery.Date.Subtract(dropoff.Date).Days;
         if (days < level.MinDays || days > level.MaxDays)
         {

@@ -17,7 +17,8 @@ public interface IShipmentEvent
 /// <summary>
 /// The order was integrated: the stream starts here, status CREATED. <paramref name="IntegrationLotId"/> is the
 /// integration lot it came in (an API call is a lot of one); <paramref name="ZoneId"/> the coverage zone;
-/// <paramref name="Vtex"/> the VTEX Pick and Pack service request, when VTEX created it.
+/// <paramref name="Vtex"/> the VTEX Pick and Pack service request, when VTEX created it; <paramref name="Price"/> what the
+/// shipper's rate card in force priced it at (null when the shipper has no rate card).
 /// </summary>
 public sealed record ShipmentCreated(
     Guid ShipmentId,
@@ -29,7 +30,8 @@ public sealed record ShipmentCreated(
     DateTimeOffset At,
     long? IntegrationLotId = null,
     string? ZoneId = null,
-    VtexService? Vtex = null) : IShipmentEvent;
+    VtexService? Vtex = null,
+    ShipmentPrice? Price = null) : IShipmentEvent;
 
 /// <summary>The carrier accepted the service: PENDING (waiting for a courier).</summary>
 public sealed record ShipmentAccepted(Actor By, DateTimeOffset At) : IShipmentEvent;

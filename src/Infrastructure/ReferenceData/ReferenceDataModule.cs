@@ -13,24 +13,29 @@ namespace Cargamos.Modular.Infrastructure.ReferenceData;
 /// </summary>
 public static class ReferenceDataModule
 {
-    public static IServiceCollection AddReferenceData(this IServiceCollection services, bool seedDemoData)
+    /// <param name="seedDemoRateCard">With the demo data, also the demo shipper's rate card (which prices its orders).</param>
+    public static IServiceCollection AddReferenceData(this IServiceCollection services, bool seedDemoData, bool seedDemoRateCard = false)
     {
         services.ConfigureMarten(options =>
         {
             options.Schema.For<CoverageZone>();
             options.Schema.For<ShipperContract>().Identity(c => c.ShipperId);
+            options.Schema.For<RateCard>().Index(c => c.ShipperId);
         });
-        services.AddReferenceDocument<CoverageZone>().AddReferenceDocument<ShipperContract>();
+        services.AddReferenceDocument<CoverageZone>().AddReferenceDocument<ShipperContract>().AddReferenceDocument<RateCard>();
         services.AddSingleton<CoverageZoneCache>();
         services.AddSingleton<ContractCache>();
+        services.AddSingleton<RateCardCache>();
         services.AddScoped<ICoverageCatalog, MartenCoverageCatalog>();
         services.AddScoped<IContractStore, MartenContractStore>();
+        services.AddScoped<IRateCards, MartenRateCards>();
         services.AddScoped<IShipperRegistry, MartenShipperRegistry>();
         services.AddScoped<ShipperStanding>();
         services.AddScoped<AuthorizedShipper>();
         if (seedDemoData)
         {
             // The demo zones (coverage.csv) and contracts.
+            services.AddSingleton(new DemoRateCardOption(seedDemoRateCard));
             services.AddHostedService<ReferenceDataSeeder>();
         }
 

@@ -13,9 +13,24 @@ namespace Cargamos.Modular.Infrastructure.ReferenceData;
 /// files say, undoing an operator's edits to them; zones and contracts with other ids are left alone. A demo zone that
 /// would overlap a zone an operator created is skipped with a warning, so the store never holds overlapping zones.
 /// </summary>
-internal sealed class ReferenceDataSeeder(IServiceScopeFactory scopes, CoverageZoneCache cache, ILogger<ReferenceDataSeeder> logger)
+internal sealed class ReferenceDataSeeder(
+    IServiceScopeFactory scopes, CoverageZoneCache cache, DemoRateCardOption rateCardOption, ILogger<ReferenceDataSeeder> logger)
     : IHostedService
 {
+    /// <summary>The shipper whose demo rate card is seeded (<c>./run.sh</c> only): its Mexican zones, in MXN.</summary>
+    public const string RateCardShipper = "demo-shipper";
+
+    /// <summary>Version 1 of the demo rate card: bands up to 30 kg and 12.50 per extra kg, insurance 1.5 % (at least 10).</summary>
+    public static RateCard DemoRateCard(IEnumerable<CoverageZone> zones, DateTimeOffset now) => new(
+        RateCard.IdOf(RateCardShipper, 1), RateCardShipper, 1, "MXN", 5000m,
+        zones.Where(z => z.Country == "mx").Select(z => new ZoneRate(z.Id,
+            [new WeightBand(1m, 79m), new WeightBand(5m, 99m), new WeightBand(10m, 139m), new WeightBand(30m, 249m)], 12.5m)).ToList(),
+        new InsuranceTerms(0.015m, 10m),
+        new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        now,
+        "demo-data");
+
     public static string CsvPath => Path.Combine(AppContext.BaseDirectory, "ReferenceData", "coverage.csv");
 
     public static readonly IReadOnlyList<DayOfWeek> MondayToSaturday =
@@ -71,6 +86,12 @@ internal sealed class ReferenceDataSeeder(IServiceScopeFactory scopes, CoverageZ
             session.Store(DemoContract(shipperId, countries, seeded));
         }
 
+        // Versions are immutable: the demo card is added once, never replaced.
+        if (rateCardOption.Seed && !await session.Query<RateCard>().AnyAsync(c => c.ShipperId == RateCardShipper, cancellationToken))
+        {
+            session.Insert(DemoRateCard(demoZones.Where(z => seeded.Contains(z.Id)), DateTimeOffset.UtcNow));
+        }
+
         await session.SaveChangesAsync(cancellationToken);
         cache.Invalidate();
         logger.LogInformation("Demo coverage zones ({Count}) and shipper contracts are loaded", seeded.Count);
@@ -78,3 +99,6 @@ internal sealed class ReferenceDataSeeder(IServiceScopeFactory scopes, CoverageZ
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+/// <summary>Whether the demo data includes <see cref="ReferenceDataSeeder.DemoRateCard"/> (Development's <c>./run.sh</c>; tests opt in).</summary>
+internal sealed record DemoRateCardOption(bool Seed);

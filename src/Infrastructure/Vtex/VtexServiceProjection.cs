@@ -149,7 +149,9 @@ internal sealed partial class VtexServiceProjection : SingleStreamProjection<Vte
             vtex?.Comments,
             vtex?.PaymentMethod,
             vtex?.CarrierServiceType,
-            ShippingPrice: null,
+            // The quoted shipping price in cents, as the protocol states prices, until the carrier reports one.
+            ShippingPrice: created.Price is { } price ? ShipmentPrice.Cents(price.Shipping) : null,
+            VtexRate.Of(created.Price),
             // What the service creation answered VTEX (the order's expected delivery date) until the carrier reports one.
             order.ExpectedDeliveryDate,
             ShippingFinishedDate: null,

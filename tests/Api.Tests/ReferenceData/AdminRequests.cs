@@ -48,6 +48,31 @@ public static class AdminRequests
         ["contract"] = contract ?? Contract(["mx"], ServiceLevel("mx-cdmx", 2, 4, 14)),
     };
 
+    /// <summary>
+    /// A rate card pricing <paramref name="zoneIds"/> alike in MXN: up to 1 kg 79, 5 kg 99, 10 kg 139, then 12.50 per started kg;
+    /// insurance 1.5 % of the declared value, at least 10.
+    /// </summary>
+    public static JsonObject RateCard(params string[] zoneIds) => new()
+    {
+        ["currency"] = "MXN",
+        ["volumetricDivisor"] = 5000,
+        ["zones"] = new JsonArray(zoneIds.Select(z => (JsonNode)new JsonObject
+        {
+            ["zoneId"] = z,
+            ["bands"] = new JsonArray(
+                new JsonObject { ["upToKg"] = 1, ["price"] = 79 },
+                new JsonObject { ["upToKg"] = 5, ["price"] = 99 },
+                new JsonObject { ["upToKg"] = 10, ["price"] = 139 }),
+            ["extraKgPrice"] = 12.5,
+        }).ToArray()),
+        ["insurance"] = new JsonObject { ["rate"] = 0.015, ["minimum"] = 10 },
+        ["validFrom"] = "2024-01-01T00:00:00Z",
+        ["validTo"] = "2031-01-01T00:00:00Z",
+    };
+
+    public static Task<HttpResponseMessage> AddRateCard(this HttpClient client, string key, JsonNode card) =>
+        client.PostAsync($"/v1/admin/shippers/{key}/rate-cards", Body(card));
+
     public static StringContent Body(JsonNode node) => new(node.ToJsonString(), Encoding.UTF8, "application/json");
 
     public static Task<HttpResponseMessage> PutZone(this HttpClient client, string zoneId, JsonNode zone) =>

@@ -83,6 +83,7 @@ public sealed class JsonFuzzTests(JsonFuzzFactory api, ITestOutputHelper output)
         "PATCH /tracking/hook", "POST /tracking/hook/notes", "POST /tracking/hook/evidences", "POST /tracking/hook/labels",
         "POST /tracking/hook/cancel", "POST /tracking/hook/on-hold", "POST /v1/shipments/{id}/cancel", "PUT /v1/webhook",
         "PUT /v1/admin/coverage-zones/{id}", "POST /v1/admin/shippers", "PUT /v1/admin/shippers/{key}/contract",
+        "POST /v1/admin/shippers/{key}/rate-cards", "POST /v1/rates", "POST /vtex/rates",
     ];
 
     [Theory]
@@ -254,6 +255,23 @@ public sealed class JsonFuzzTests(JsonFuzzFactory api, ITestOutputHelper output)
                 return new Endpoint(operatorClient, HttpMethod.Put, () => Task.FromResult<(string, JsonNode)>(
                     ($"/v1/admin/shippers/{key}/contract", AdminRequests.Contract(["mx"], AdminRequests.ServiceLevel("mx-cdmx", 1, 5, 16)))));
             }
+
+            case "POST /v1/admin/shippers/{key}/rate-cards":
+            {
+                var operatorClient = await api.LoginAs(DemoUser.Operator);
+                var (key, _) = await api.NewShipper();
+                return new Endpoint(operatorClient, HttpMethod.Post, () => Task.FromResult<(string, JsonNode)>(
+                    ($"/v1/admin/shippers/{key}/rate-cards", AdminRequests.RateCard("mx-cdmx"))));
+            }
+
+            case "POST /v1/rates":
+            {
+                var shipper = await api.LoginAs(DemoUser.Shipper);
+                return new Endpoint(shipper, HttpMethod.Post, () => Task.FromResult<(string, JsonNode)>(("/v1/rates", Orders.Valid())));
+            }
+
+            case "POST /vtex/rates":
+                return new Endpoint(api.Vtex(), HttpMethod.Post, () => Task.FromResult<(string, JsonNode)>(("/vtex/rates", VtexServices.Valid().Service)));
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null);

@@ -45,6 +45,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory api, ITestOutputHelper o
         ["POST /token"] = Everyone,
 
         ["POST /v1/delivery-orders"] = [Shipper],
+        ["POST /v1/rates"] = [Shipper],
         ["GET /v1/shipment-tracking/{trackingId}"] = Users,
         ["GET /v1/shipments"] = Users,
         ["GET /v1/shipments/{id}"] = Users,
@@ -78,8 +79,12 @@ public sealed class AuthorizationMatrixTests(ApiFactory api, ITestOutputHelper o
         ["PUT /v1/admin/shippers/{key}/contract"] = [Operator],
         ["POST /v1/admin/shippers/{key}/suspend"] = [Operator],
         ["POST /v1/admin/shippers/{key}/activate"] = [Operator],
+        ["POST /v1/admin/shippers/{key}/rate-cards"] = [Operator],
+        ["GET /v1/admin/shippers/{key}/rate-cards"] = [Operator],
+        ["GET /v1/admin/shippers/{key}/rate-cards/{version:int}"] = [Operator],
 
         ["POST /vtex/services"] = [Vtex],
+        ["POST /vtex/rates"] = [Vtex],
         ["POST /vtex/services/cancel"] = [Vtex],
         ["POST /vtex/services/pause"] = [Vtex],
 

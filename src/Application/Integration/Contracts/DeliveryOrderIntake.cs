@@ -9,8 +9,11 @@ using Cargamos.Modular.Domain.ReferenceData;
 
 namespace Cargamos.Modular.Application.Integration.Contracts;
 
-/// <summary>An order that passed layers 2 to 4: normalized, with the zone that covers it.</summary>
-public sealed record AcceptedOrder(DeliveryOrder Order, CoverageZone Zone);
+/// <summary>
+/// An order that passed layers 2 to 4: normalized, with the zone that covers it and its price under the shipper's rate
+/// card in force (null when the shipper has no rate card).
+/// </summary>
+public sealed record AcceptedOrder(DeliveryOrder Order, CoverageZone Zone, ShipmentPrice? Price = null);
 
 /// <summary>The outcome of checking one order: accepted, or refused at one layer with all of that layer's errors.</summary>
 public sealed record IntakeOutcome(AcceptedOrder? Accepted, ErrorKind Kind, IReadOnlyList<ErrorDetail> Errors)
@@ -50,7 +53,8 @@ public sealed record Admission(NewShipment? Shipment, ErrorKind Kind, IReadOnlyL
 /// formed, (3) coverage, (4) service level feasible under the contract. Each layer reports all its errors at once;
 /// a layer runs only when the previous one passed. Layer 1 (the shipper is authorized) is <c>ShipperAuthorizationBehavior</c>.
 /// </summary>
-public sealed class DeliveryOrderIntake(IValidator<DeliveryOrderRequest> validator, ICoverageCatalog coverage, IIntegrationLots lots, TimeProvider clock)
+public sealed class DeliveryOrderIntake(
+    IValidator<DeliveryOrderRequest> validator, ICoverageCatalog coverage, IRateCards rateCards, IIntegrationLots lots, TimeProvider clock)
 {
     public const string CoverageFailure = "COVERAGE_FAILURE";
 
@@ -63,12 +67,12 @@ public sealed class DeliveryOrderIntake(IValidator<DeliveryOrderRequest> validat
             return new Admission(null, outcome.Kind, outcome.Errors);
         }
 
-        var (order, zone) = accepted;
+        var (order, zone, price) = accepted;
         var now = clock.GetUtcNow();
         var lotId = policy.LotId ?? await lots.NextId(ct);
         var trackingId = order.ShipperTrackingId ?? policy.FallbackTrackingId ?? TrackingIds.New();
         var created = ShipmentDecisions.Create(Guid.CreateVersion7(), trackingId, policy.ShipperId, policy.CarrierId ?? zone.DefaultCarrierId,
-            order, policy.By, now, lotId, zone.Id, policy.Vtex);
+            order, policy.By, now, lotId, zone.Id, policy.Vtex, price);
         IReadOnlyList<IShipmentEvent> events = policy.Vtex is null
             ? [created]
             : [created, .. ShipmentDecisions.ReportStatus(Shipment.Evolve(null, created)!, new StatusReport(ShipmentStatus.Pending), policy.By, now)];
@@ -89,46 +93,118 @@ public sealed class DeliveryOrderIntake(IValidator<DeliveryOrderRequest> validat
         var zone = await coverage.FindZone(order.RecipientLocation.Country, order.RecipientLocation.PostalCode, ct);
         if (zone is null)
         {
-            return IntakeOutcome.Refused(ErrorKind.Conflict,
-            [
-                new ErrorDetail(CoverageFailure, "Out of coverage.",
-                    $"There is no coverage for the given postalCode: {request.RecipientLocation!.PostalCode!.Trim()}", "recipientLocation.postalCode"),
-            ]);
+            return IntakeOutcome.Refused(ErrorKind.Conflict, [OutOfCoverage(request.RecipientLocation!)]);
         }
 
         var violations = ServiceLevelPolicy.Check(contract, zone, order, clock.GetUtcNow());
         if (violations.Count > 0)
         {
-            return IntakeOutcome.Refused(ErrorKind.Conflict, violations.Select(v => new ErrorDetail(v.Code,
-                v.Code == ServiceLevelPolicy.PackageLimitExceeded
-                    ? "The package exceeds the limits of the shipper's contract."
-                    : "The requested service level cannot be honored.",
-                v.Details, v.Parameter)).ToList());
+            return IntakeOutcome.Refused(ErrorKind.Conflict, Details(violations));
         }
 
-        return new IntakeOutcome(new AcceptedOrder(order, zone), ErrorKind.BadRequest, []);
+        var (price, failure) = await Price(contract.ShipperId, zone, order.PackageInformation, ct);
+        return failure is null
+            ? new IntakeOutcome(new AcceptedOrder(order, zone, price), ErrorKind.BadRequest, [])
+            : IntakeOutcome.Refused(ErrorKind.Conflict, [failure]);
     }
+
+    /// <summary>
+    /// A quote (layers 3 and 4 and the price) for a request whose destination and package passed their validators: the
+    /// same checks and codes as an order, the dates only when given.
+    /// </summary>
+    public async Task<(DeliveryQuote? Quote, ErrorKind Kind, IReadOnlyList<ErrorDetail> Errors)> Quote(
+        ShipperContract contract, RecipientLocationRequest destination, PackageInformationRequest package,
+        DateTimeOffset? dropoff, DateTimeOffset? expectedDelivery, CancellationToken ct)
+    {
+        var country = destination.Country!.Trim().ToLowerInvariant();
+        var postalCode = PostalCodes.Normalize(country, destination.PostalCode!)!;
+        var zone = await coverage.FindZone(country, postalCode, ct);
+        if (zone is null)
+        {
+            return (null, ErrorKind.Conflict, [OutOfCoverage(destination)]);
+        }
+
+        var parcel = Normalize(package);
+        var now = clock.GetUtcNow();
+        var violations = ServiceLevelPolicy.Check(contract, zone, country, postalCode, parcel, dropoff, expectedDelivery, now);
+        if (violations.Count > 0)
+        {
+            return (null, ErrorKind.Conflict, Details(violations));
+        }
+
+        var (price, failure) = await Price(contract.ShipperId, zone, parcel, ct);
+        if (failure is not null)
+        {
+            return (null, ErrorKind.Conflict, [failure]);
+        }
+
+        var promise = ServiceLevelPolicy.Promise(contract.ServiceLevelFor(zone.Id)!, zone, dropoff, now);
+        var card = price is null ? null : (await rateCards.For(contract.ShipperId, ct)).First(c => c.Version == price.RateCardVersion);
+        return (new DeliveryQuote(price, card is null ? null : new RateCardReference(card.Version, card.ValidFrom, card.ValidTo),
+            zone.Id, zone.DefaultCarrierId, promise.DropoffBy, promise.Earliest, promise.Latest), ErrorKind.BadRequest, []);
+    }
+
+    private static ErrorDetail OutOfCoverage(RecipientLocationRequest destination) =>
+        new(CoverageFailure, "Out of coverage.", $"There is no coverage for the given postalCode: {destination.PostalCode!.Trim()}", "recipientLocation.postalCode");
+
+    private static List<ErrorDetail> Details(IReadOnlyList<ServiceLevelViolation> violations) =>
+        violations.Select(v => new ErrorDetail(v.Code,
+            v.Code == ServiceLevelPolicy.PackageLimitExceeded
+                ? "The package exceeds the limits of the shipper's contract."
+                : "The requested service level cannot be honored.",
+            v.Details, v.Parameter)).ToList();
+
+    /// <summary>
+    /// The price of a parcel under the shipper's rate card in force now. A shipper without any rate card ships unpriced
+    /// (null, no failure); one that has a card must be priced by the card in force, else RATE_NOT_AVAILABLE.
+    /// </summary>
+    public async Task<(ShipmentPrice? Price, ErrorDetail? Failure)> Price(string shipperId, CoverageZone zone, PackageInformation package, CancellationToken ct)
+    {
+        var cards = await rateCards.For(shipperId, ct);
+        if (cards.Count == 0)
+        {
+            return (null, null);
+        }
+
+        var now = clock.GetUtcNow();
+        if (RateCard.InForce(cards, now) is not { } card)
+        {
+            return (null, RateNotAvailable(new PricingFailure(
+                $"No rate card of '{shipperId}' is in force on {now:yyyy-MM-dd}; versions: " +
+                string.Join(", ", cards.Select(c => $"{c.Version} ({c.ValidFrom:yyyy-MM-dd} to {c.ValidTo:yyyy-MM-dd})")) + ".", null)));
+        }
+
+        var (price, failure) = Pricing.Quote(card, zone.Id, package);
+        return failure is null ? (price, null) : (null, RateNotAvailable(failure));
+    }
+
+    private static ErrorDetail RateNotAvailable(PricingFailure failure) =>
+        new(Pricing.RateNotAvailable, "The shipment cannot be priced under the shipper's rate card.", failure.Details, failure.Parameter);
 
     /// <summary>The order as accepted: trimmed, country lower-case, postal code in its canonical form.</summary>
     private static DeliveryOrder Normalize(DeliveryOrderRequest r)
     {
         var l = r.RecipientLocation!;
         var country = l.Country!.Trim().ToLowerInvariant();
-        var p = r.PackageInformation!;
-        var c = p.CartaPorte;
         return new DeliveryOrder(
             new RecipientLocation(country, T(l.State), T(l.City), T(l.Municipality), T(l.Neighborhood), T(l.Street), T(l.ExteriorNumber),
                 T(l.InteriorNumber), PostalCodes.Normalize(country, l.PostalCode!)!, T(l.Reference), l.Latitude, l.Longitude),
             new RecipientInformation(r.RecipientInformation!.Name!.Trim(), T(r.RecipientInformation.Phone), T(r.RecipientInformation.Email)),
-            new PackageInformation(p.Weight!.Value, new PackageDimensions(p.Dimensions!.Length!.Value, p.Dimensions.Width!.Value, p.Dimensions.Height!.Value),
-                p.DeclaredValue, T(p.Currency), T(p.Description), T(p.Contents),
-                c is null ? null : new CartaPorte(c.ProductKey!, c.UnitKey!, c.Quantity!.Value, c.HazardousMaterial!.Value,
-                    c.HazardousMaterialKey is null ? null : c.HazardousMaterialKey.StartsWith("UN", StringComparison.Ordinal) ? c.HazardousMaterialKey : "UN" + c.HazardousMaterialKey,
-                    T(c.PackagingKey))),
+            Normalize(r.PackageInformation!),
             DeliveryOrderRequestValidator.ParseDate(r.ShipperDropoffDate)!.Value,
             DeliveryOrderRequestValidator.ParseDate(r.ExpectedDeliveryDate)!.Value,
             T(r.ShipperTrackingId),
             T(r.LotId));
+    }
+
+    private static PackageInformation Normalize(PackageInformationRequest p)
+    {
+        var c = p.CartaPorte;
+        return new PackageInformation(p.Weight!.Value, new PackageDimensions(p.Dimensions!.Length!.Value, p.Dimensions.Width!.Value, p.Dimensions.Height!.Value),
+            p.DeclaredValue, T(p.Currency), T(p.Description), T(p.Contents),
+            c is null ? null : new CartaPorte(c.ProductKey!, c.UnitKey!, c.Quantity!.Value, c.HazardousMaterial!.Value,
+                c.HazardousMaterialKey is null ? null : c.HazardousMaterialKey.StartsWith("UN", StringComparison.Ordinal) ? c.HazardousMaterialKey : "UN" + c.HazardousMaterialKey,
+                T(c.PackagingKey)));
     }
 
     private static string? T(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

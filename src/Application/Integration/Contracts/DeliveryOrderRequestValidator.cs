@@ -59,13 +59,28 @@ public sealed partial class DeliveryOrderRequestValidator : AbstractValidator<De
     private static partial Regex BarcodeSafe();
 }
 
-public sealed partial class RecipientLocationValidator : AbstractValidator<RecipientLocationRequest>
+/// <summary>Where a parcel goes as far as coverage and prices are concerned: country and postal code (orders and quotes).</summary>
+public sealed class DestinationValidator : AbstractValidator<RecipientLocationRequest>
 {
-    public RecipientLocationValidator()
+    public DestinationValidator()
     {
         RuleFor(l => l.Country).NotEmpty().WithMessage("country is required.")
             .Must(c => PostalCodes.Countries.Contains(c!.Trim().ToLowerInvariant())).When(l => !string.IsNullOrWhiteSpace(l.Country), ApplyConditionTo.CurrentValidator)
             .WithErrorCode("INVALID_PARAMETER").WithMessage(DeliveryOrderRequestValidator.CountryPermitted);
+        RuleFor(l => l.PostalCode).NotEmpty().WithMessage("postalCode is required.");
+        RuleFor(l => l.PostalCode)
+            .Must((l, code) => PostalCodes.Normalize(l.Country!.Trim().ToLowerInvariant(), code!) is not null)
+            .When(l => !string.IsNullOrWhiteSpace(l.PostalCode) && PostalCodes.Countries.Contains(l.Country?.Trim().ToLowerInvariant() ?? ""))
+            .WithErrorCode("INVALID_PARAMETER")
+            .WithMessage((l, code) => $"'{code}' is not a postal code of '{l.Country!.Trim().ToLowerInvariant()}': expected {PostalCodes.FormatOf(l.Country!.Trim().ToLowerInvariant())}.");
+    }
+}
+
+public sealed partial class RecipientLocationValidator : AbstractValidator<RecipientLocationRequest>
+{
+    public RecipientLocationValidator()
+    {
+        Include(new DestinationValidator());
         RuleFor(l => l.State).NotEmpty().WithMessage("state is required.").MaximumLength(100);
         RuleFor(l => l.City).NotEmpty().WithMessage("city is required.").MaximumLength(100);
         RuleFor(l => l.Municipality).MaximumLength(100);
@@ -74,12 +89,6 @@ public sealed partial class RecipientLocationValidator : AbstractValidator<Recip
         RuleFor(l => l.ExteriorNumber).NotEmpty().WithMessage("exteriorNumber is required (use \"S/N\" when the building has none).").MaximumLength(20);
         RuleFor(l => l.InteriorNumber).MaximumLength(20);
         RuleFor(l => l.Reference).MaximumLength(300);
-        RuleFor(l => l.PostalCode).NotEmpty().WithMessage("postalCode is required.");
-        RuleFor(l => l.PostalCode)
-            .Must((l, code) => PostalCodes.Normalize(l.Country!.Trim().ToLowerInvariant(), code!) is not null)
-            .When(l => !string.IsNullOrWhiteSpace(l.PostalCode) && PostalCodes.Countries.Contains(l.Country?.Trim().ToLowerInvariant() ?? ""))
-            .WithErrorCode("INVALID_PARAMETER")
-            .WithMessage((l, code) => $"'{code}' is not a postal code of '{l.Country!.Trim().ToLowerInvariant()}': expected {PostalCodes.FormatOf(l.Country!.Trim().ToLowerInvariant())}.");
         RuleFor(l => l.Latitude).InclusiveBetween(-90, 90).When(l => l.Latitude.HasValue);
         RuleFor(l => l.Longitude).InclusiveBetween(-180, 180).When(l => l.Longitude.HasValue);
         RuleFor(l => l.Longitude).NotNull().When(l => l.Latitude.HasValue).WithErrorCode("INVALID_PARAMETER")

@@ -25,3 +25,16 @@ public interface IContractStore
 
     Task Save(ShipperContract contract, CancellationToken ct);
 }
+
+/// <summary>
+/// The versions of each shipper's rate card (reference data managed by operators), read from memory and invalidated on
+/// every process when a version is added.
+/// </summary>
+public interface IRateCards
+{
+    /// <summary>Every version of the shipper's rate card, oldest first; empty when it has none.</summary>
+    Task<IReadOnlyList<RateCard>> For(string shipperId, CancellationToken ct);
+
+    /// <summary>Stores a new version; false when that version number was taken first (a concurrent change).</summary>
+    Task<bool> Add(RateCard card, CancellationToken ct);
+}

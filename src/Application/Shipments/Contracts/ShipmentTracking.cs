@@ -29,7 +29,8 @@ public sealed record ShipmentTracking(
     int EvidencesCount = 0,
     IReadOnlyList<StatusChange>? History = null,
     DeliveryOrder? Order = null,
-    ShipmentStatus? IncidentFrom = null)
+    ShipmentStatus? IncidentFrom = null,
+    ShipmentPrice? Price = null)
 {
     /// <summary>Where the shipment stands, as <see cref="ShipmentStatusRule"/> folds it (a method: not a stored field).</summary>
     public StatusPosition Position() => new(Status, HeldFrom, IncidentFrom);

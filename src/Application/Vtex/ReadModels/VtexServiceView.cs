@@ -34,6 +34,7 @@ internal sealed record VtexServiceView(
     string? PaymentMethod,
     string? CarrierServiceType,
     decimal? ShippingPrice,
+    VtexRate? Rate,
     DateTimeOffset? ShippingEstimatedDate,
     DateTimeOffset? ShippingFinishedDate,
     JsonElement? MetaData,
@@ -49,6 +50,20 @@ internal sealed record VtexServiceView(
 
     /// <summary>The VTEX serviceId of a shipment: <c>{carrierId}&amp;{trackingId}</c> (the document's '{carrierId}&amp;{serviceIdFromCarrier}').</summary>
     public static string ServiceIdOf(string carrierId, string trackingId) => $"{carrierId}&{trackingId}";
+}
+
+/// <summary>An amount in minor units (cents) and its ISO 4217 currency, as the current VTEX protocol states prices.</summary>
+internal sealed record VtexMoney(long Value, string Currency);
+
+/// <summary>
+/// The current protocol's <c>rate</c>: the shipping and insurance prices quoted when the shipment was created, in cents.
+/// Null when the shipper has no rate card.
+/// </summary>
+internal sealed record VtexRate(VtexMoney ShippingPrice, VtexMoney InsurancePrice)
+{
+    public static VtexRate? Of(ShipmentPrice? price) => price is null
+        ? null
+        : new VtexRate(new VtexMoney(ShipmentPrice.Cents(price.Shipping), price.Currency), new VtexMoney(ShipmentPrice.Cents(price.Insurance), price.Currency));
 }
 
 internal sealed record VtexServiceLabel(string Id, string Url, string Name, LabelType Type);

@@ -1,0 +1,26 @@
+using Cargamos.Modular.Domain.Shipments;
+
+namespace Cargamos.Modular.Application.Integration.Contracts;
+
+/// <summary>A quote request: the delivery order fields a price depends on (other fields of a full order are ignored).</summary>
+public sealed record RateRequest(
+    RecipientLocationRequest? RecipientLocation,
+    PackageInformationRequest? PackageInformation,
+    string? ShipperDropoffDate,
+    string? ExpectedDeliveryDate);
+
+/// <summary>The rate card version that priced a quote, and its validity.</summary>
+public sealed record RateCardReference(int Version, DateTimeOffset ValidFrom, DateTimeOffset ValidTo);
+
+/// <summary>
+/// A quote: the price (null when the shipper has no rate card) and the card that gave it, the zone and carrier, and the
+/// promise: drop the parcel off by <see cref="DropoffBy"/> and it is delivered between the two dates (zone local dates).
+/// </summary>
+public sealed record DeliveryQuote(
+    ShipmentPrice? Price,
+    RateCardReference? RateCard,
+    string ZoneId,
+    string CarrierId,
+    DateTimeOffset DropoffBy,
+    DateOnly EarliestDelivery,
+    DateOnly LatestDelivery);
