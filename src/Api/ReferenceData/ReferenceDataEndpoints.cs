@@ -182,7 +182,7 @@ internal static class ReferenceDataEndpoints
             .Produces<ErrorEnvelope>(403)
             .Produces<ErrorEnvelope>(404);
 
-        shippers.MapGet("/{key}/rate-cards/{version:int}", GetRateCard)
+        shippers.MapGet("/{key}/rate-cards/{version}", GetRateCard)
             .WithSummary("One version of a shipper's rate card")
             .WithDescription("Operators only. The version a shipment's `price.rateCardVersion` names.")
             .Produces<ApiEnvelope<RateCard>>()
@@ -251,7 +251,7 @@ internal static class ReferenceDataEndpoints
     private static async Task<IResult> ListRateCards(string key, ISender mediator, HttpContext http, CancellationToken ct) =>
         Envelopes.Ok(http, await mediator.Send(new ListRateCards(key), ct));
 
-    private static async Task<IResult> GetRateCard(string key, int version, ISender mediator, HttpContext http, CancellationToken ct) =>
+    private static async Task<IResult> GetRateCard(string key, string version, ISender mediator, HttpContext http, CancellationToken ct) =>
         Envelopes.Ok(http, await mediator.Send(new GetRateCard(key, version), ct));
 
     private static async Task<IResult> Suspend(string key, ISender mediator, HttpContext http, CancellationToken ct) =>

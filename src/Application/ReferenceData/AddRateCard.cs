@@ -1,3 +1,4 @@
+using System.Globalization;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using FluentValidation;
@@ -66,14 +67,15 @@ internal sealed class ListRateCardsHandler(IAccountDirectory accounts, IRateCard
 }
 
 /// <summary>One version of a shipper's rate card: the one a shipment's price names (operators).</summary>
-internal sealed record GetRateCard(string Key, int Version) : IQuery<RateCard>;
+internal sealed record GetRateCard(string Key, string Version) : IQuery<RateCard>;
 
 internal sealed class GetRateCardValidator : AbstractValidator<GetRateCard>
 {
     public GetRateCardValidator()
     {
         RuleFor(q => q.Key).NotEmpty().MaximumLength(100).WithState(_ => "request.path");
-        RuleFor(q => q.Version).GreaterThan(0).WithState(_ => "request.path");
+        RuleFor(q => q.Version).Must(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
+            .WithErrorCode("INVALID_PARAMETER").WithMessage("version must be a rate card version number: 1, 2, ...").WithState(_ => "request.path");
     }
 }
 
@@ -83,7 +85,8 @@ internal sealed class GetRateCardHandler(IAccountDirectory accounts, IRateCards 
     {
         caller.EnsureOperator();
         var organization = await Shippers.Find(accounts, query.Key, cancellationToken);
-        return (await rateCards.For(organization.Id, cancellationToken)).FirstOrDefault(c => c.Version == query.Version)
-            ?? throw AppError.NotFound("rate card version", query.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), "version");
+        var version = int.Parse(query.Version, NumberStyles.None, CultureInfo.InvariantCulture);
+        return (await rateCards.For(organization.Id, cancellationToken)).FirstOrDefault(c => c.Version == version)
+            ?? throw AppError.NotFound("rate card version", query.Version, "version");
     }
 }

@@ -97,7 +97,7 @@ internal sealed class ZoneRateRequestValidator : AbstractValidator<ZoneRateReque
     public ZoneRateRequestValidator()
     {
         RuleFor(z => z.ZoneId).NotEmpty().WithMessage("zoneId is required.");
-        RuleFor(z => z.Bands).NotEmpty().WithMessage("bands must list at least one weight band: { \"upToKg\": 1, \"price\": 89.00 }.")
+        RuleFor(z => z.Bands).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("bands must list at least one weight band: { \"upToKg\": 1, \"price\": 89.00 }.")
             .Must(b => b!.Count <= MaxBands).WithErrorCode("INVALID_PARAMETER").WithMessage($"At most {MaxBands} weight bands per zone.");
         RuleForEach(z => z.Bands).NotNull().WithMessage("A weight band must be an object.").SetValidator(new WeightBandRequestValidator()!);
         RuleFor(z => z.Bands).Custom((bands, context) =>

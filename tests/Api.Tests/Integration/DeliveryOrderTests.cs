@@ -27,7 +27,7 @@ public sealed class DeliveryOrderTests(ApiFactory api) : IClassFixture<ApiFactor
         Assert.Equal("CREATED", body.Str("status"));
         var data = body.GetProperty("data");
         Assert.Equal(
-            new[] { "recipientLocation", "recipientInformation", "packageInformation", "shipperDropoffDate", "expectedDeliveryDate", "shipperTrackingId", "lotId", "trackingId", "shipmentId" },
+            new[] { "recipientLocation", "recipientInformation", "packageInformation", "shipperDropoffDate", "expectedDeliveryDate", "shipperTrackingId", "lotId", "trackingId", "shipmentId", "price" },
             data.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(order["shipperTrackingId"]!.GetValue<string>(), data.Str("trackingId"));
         Assert.Equal("Ciudad de México", data.GetProperty("recipientLocation").Str("state"));

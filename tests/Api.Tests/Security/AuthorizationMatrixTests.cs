@@ -81,7 +81,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory api, ITestOutputHelper o
         ["POST /v1/admin/shippers/{key}/activate"] = [Operator],
         ["POST /v1/admin/shippers/{key}/rate-cards"] = [Operator],
         ["GET /v1/admin/shippers/{key}/rate-cards"] = [Operator],
-        ["GET /v1/admin/shippers/{key}/rate-cards/{version:int}"] = [Operator],
+        ["GET /v1/admin/shippers/{key}/rate-cards/{version}"] = [Operator],
 
         ["POST /vtex/services"] = [Vtex],
         ["POST /vtex/rates"] = [Vtex],

@@ -58,7 +58,7 @@ public sealed partial class VtexServiceViewTests(ApiFactory api) : IClassFixture
         Assert.Equal(new[] { "message", "data" }, body!.Select(p => p.Key).ToArray());
         Assert.Equal("success", body!["message"]!.GetValue<string>());
         var data = body["data"]!.AsObject();
-        Assert.Equal(ExampleKeys("data").Append("tags").ToArray(), Keys(data));
+        Assert.Equal(VtexServices.WithRate(ExampleKeys("data").Append("tags")), Keys(data));
         Assert.Equal(id.ToString(), Text(data, "id"));
         Assert.Equal(shipperTrackingId, Text(data, "orderId"));
         Assert.Equal(Servientrega, Text(data, "carrierId"));
@@ -69,7 +69,7 @@ public sealed partial class VtexServiceViewTests(ApiFactory api) : IClassFixture
         Assert.Equal("DELIVERY", Text(data, "type"));
         Assert.Equal(TrackingUrl, Text(data, "trackingUrl"));
         Assert.Empty(data["tags"]!.AsArray());
-        foreach (var blank in new[] { "timezone", "carrierLogo", "comments", "paymentMethod", "carrierServiceType", "shippingPrice", "metaData" })
+        foreach (var blank in new[] { "timezone", "carrierLogo", "comments", "paymentMethod", "carrierServiceType", "shippingPrice", "rate", "metaData" })
         {
             Assert.True(data[blank] is null, $"{blank} should be null: {data[blank]}");
         }
@@ -206,7 +206,7 @@ public sealed partial class VtexServiceViewTests(ApiFactory api) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var data = (await response.Content.ReadFromJsonAsync<JsonObject>())!["data"]!.AsObject();
         // The example omits tags, which the schema requires ([String]!): we always send it.
-        Assert.Equal(ExampleKeys("data").Append("tags").ToArray(), Keys(data));
+        Assert.Equal(VtexServices.WithRate(ExampleKeys("data").Append("tags")), Keys(data));
         foreach (var path in new[] { "packages[0]", "packages[0].dimensions", "packages[0].items[0]", "timeline[0]", "evidences[0]", "notes[0]", "timezone" })
         {
             Assert.Equal(ExampleKeys("data." + path), Keys(Node(data, path).AsObject()));
@@ -234,7 +234,7 @@ public sealed partial class VtexServiceViewTests(ApiFactory api) : IClassFixture
         Assert.Equal(new[] { "Service creation", "Service pending", "Courier picked the package", "Tracking details updated", "Added evidence",
             "A new note has been added", "The package was delivered" }, data["timeline"]!.AsArray().Select(e => Text(e!, "description")).ToArray());
         AssertJson($$"""{"rating":5,"totalDistanceTraveled":null,"trackingUrl":"{{TrackingUrl}}","status":"DELIVERED"}""", data["timeline"]![6]!["metaData"]);
-        foreach (var blank in new[] { "carrierLogo", "shippingPrice", "metaData" })
+        foreach (var blank in new[] { "carrierLogo", "shippingPrice", "rate", "metaData" })
         {
             Assert.True(data[blank] is null, $"{blank} should be null: {data[blank]}");
         }

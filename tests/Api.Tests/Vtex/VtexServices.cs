@@ -39,5 +39,9 @@ public static class VtexServices
         return (service, pickup, delivery);
     }
 
+    /// <summary>The seed document's keys plus what the current protocol adds: <c>rate</c> after <c>shippingPrice</c>.</summary>
+    public static string[] WithRate(IEnumerable<string> seedKeys) =>
+        seedKeys.SelectMany(k => k == "shippingPrice" ? new[] { k, "rate" } : [k]).ToArray();
+
     public static string Utc(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -2,12 +2,19 @@ using Cargamos.Modular.Domain.Shipments;
 
 namespace Cargamos.Modular.Application.Integration.Contracts;
 
-/// <summary>A quote request: the delivery order fields a price depends on (other fields of a full order are ignored).</summary>
+/// <summary>
+/// A quote request: the delivery order fields a price depends on. A whole delivery order may be sent: its other fields
+/// (<see cref="RecipientInformation"/>, <see cref="ShipperTrackingId"/>, <see cref="LotId"/>, the address lines) are read
+/// as JSON like any body (so a duplicate key is refused) and then ignored.
+/// </summary>
 public sealed record RateRequest(
     RecipientLocationRequest? RecipientLocation,
     PackageInformationRequest? PackageInformation,
     string? ShipperDropoffDate,
-    string? ExpectedDeliveryDate);
+    string? ExpectedDeliveryDate,
+    RecipientInformationRequest? RecipientInformation = null,
+    string? ShipperTrackingId = null,
+    string? LotId = null);
 
 /// <summary>The rate card version that priced a quote, and its validity.</summary>
 public sealed record RateCardReference(int Version, DateTimeOffset ValidFrom, DateTimeOffset ValidTo);
