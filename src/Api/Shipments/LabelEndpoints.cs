@@ -25,10 +25,7 @@ internal static class LabelEndpoints
                              " The label shows the recipient and address, the trackingId as Code 128 and text, and a QR code of the tracking page /t/{trackingId}. " +
                              "A canceled shipment's label is still served, crossed by a CANCELED - DO NOT SHIP band.\n\n" +
                              "```\ncurl -s -H \"Authorization: Bearer $TOKEN\" -o label.pdf 'http://127.0.0.1:5080/v1/shipments/CGM0123456789/label?format=pdf'\n```")
-            .Produces(200, contentType: LabelMedia.Pdf, additionalContentTypes: [LabelMedia.Zpl])
-            .Produces<ErrorEnvelope>(400)
-            .Produces<ErrorEnvelope>(404)
-            .Produces<ErrorEnvelope>(409);
+            .ProducesLabels(400, 404, 409);
 
         app.MapPost("/v1/labels", Batch)
             .WithTags("Labels")
@@ -39,10 +36,7 @@ internal static class LabelEndpoints
                              "```\ncurl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -o labels.pdf \\\n" +
                              "  -d '{\"shipmentIds\": [\"CGM0123456789\", \"CGM9876543210\"], \"format\": \"pdf\"}' http://127.0.0.1:5080/v1/labels\n```")
             .Accepts<LabelsRequest>("application/json")
-            .Produces(200, contentType: LabelMedia.Pdf, additionalContentTypes: [LabelMedia.Zpl])
-            .Produces<ErrorEnvelope>(400)
-            .Produces<ErrorEnvelope>(404)
-            .Produces<ErrorEnvelope>(409);
+            .ProducesLabels(400, 404, 409);
 
         app.MapGet("/v1/labels/{token}.{format}", Linked)
             .WithTags("Labels")
@@ -51,10 +45,20 @@ internal static class LabelEndpoints
             .WithDescription("`{format}` is `pdf` or `zpl`. The token names one shipment and expires (Labels:LinkLifetime, 30 days by default); " +
                              "an altered, expired or unknown token is 404.\n\n" +
                              "```\ncurl -s -o label.pdf \"$LABEL_URL\"   # a url from the labels of POST /vtex/services\n```")
-            .Produces(200, contentType: LabelMedia.Pdf, additionalContentTypes: [LabelMedia.Zpl])
-            .Produces<ErrorEnvelope>(400)
-            .Produces<ErrorEnvelope>(404);
+            .ProducesLabels(400, 404);
         return app;
+    }
+
+    /// <summary>200 with a PDF or ZPL file, and the envelope for each error status.</summary>
+    private static RouteHandlerBuilder ProducesLabels(this RouteHandlerBuilder endpoint, params int[] errors)
+    {
+        endpoint.Produces(200, contentType: LabelMedia.Pdf, additionalContentTypes: [LabelMedia.Zpl]);
+        foreach (var status in errors)
+        {
+            endpoint.Produces<ErrorEnvelope>(status);
+        }
+
+        return endpoint;
     }
 
     private static async Task<IResult> Get(string id, string? format, ISender mediator, HttpContext http, CancellationToken ct) =>
