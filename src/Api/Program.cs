@@ -60,6 +60,7 @@ services.AddMediator((MediatorOptions o) =>
 });
 services.AddValidatorsFromAssemblyContaining<GetShipmentEvents>(ServiceLifetime.Singleton, includeInternalTypes: true);
 services.AddScoped<ICaller, HttpCaller>();
+LabelOptions.Add(services, builder.Configuration);
 
 // The modules, each registering its ports' adapters, Marten schema, options and workers (docs/architecture.md).
 var seedDemoData = builder.Configuration.GetValue<bool?>("Cargamos:SeedDemoData") ?? builder.Environment.IsDevelopment();
@@ -131,6 +132,7 @@ app.MapAccess();
 app.MapReferenceData();
 app.MapIntegration();
 app.MapShipments();
+app.MapLabels();
 app.MapVtexCarrierConfig();
 app.MapVtexHooks();
 app.MapVtexService();

@@ -1,4 +1,5 @@
 using Cargamos.Modular.Api.Errors;
+using Cargamos.Modular.Application.Shipments.Contracts;
 using Cargamos.Modular.Application.Vtex;
 using Cargamos.Modular.Application.Vtex.ReadModels;
 using Cargamos.Modular.Domain.Shipments;
@@ -21,7 +22,8 @@ internal static class VtexCarrierConfigEndpoints
     /// <c>shippingPrice</c> is the quoted shipping price in cents (null when the shipper has no rate card).
     /// </summary>
     public sealed record ServiceCreatedAnswer(
-        string Status, string ServiceId, decimal? ShippingPrice, VtexRate? Rate, object? MetaData, DateTimeOffset? ShippingEstimatedDate);
+        string Status, string ServiceId, decimal? ShippingPrice, VtexRate? Rate, object? MetaData, DateTimeOffset? ShippingEstimatedDate,
+        IReadOnlyList<VtexServiceLabel> Labels);
 
     public static IEndpointRouteBuilder MapVtexCarrierConfig(this IEndpointRouteBuilder app)
     {
@@ -33,7 +35,9 @@ internal static class VtexCarrierConfigEndpoints
         group.MapPost("", Create)
             .WithSummary("VTEX service creation: validate it, map it to a delivery order and create the shipment")
             .WithDescription("Headers X-VTEX-API-AppKey and X-VTEX-API-AppToken. The seller must be linked to the VTEX account, the carrierId " +
-                             "must be a Cargamos carrier. The same orderId for the same carrier answers the first service again (serviceId is our trackingId).")
+                             "must be a Cargamos carrier. The same orderId for the same carrier answers the first service again (serviceId is our trackingId). " +
+                             "`labels` holds the shipment's 4x6 in label as PDF and as ZPL: signed links that download it without credentials for 30 days " +
+                             "(a retry answers the same label ids with fresh links).")
             .Accepts<VtexServiceRequest>("application/json")
             .Produces<ServiceCreatedAnswer>()
             .Produces<ProtocolErrorEnvelope>(400)
@@ -81,16 +85,25 @@ internal static class VtexCarrierConfigEndpoints
         return app;
     }
 
-    private static async Task<IResult> Create([FromBody] VtexServiceRequest? service, HttpContext http, ISender mediator, CancellationToken ct)
+    private static async Task<IResult> Create(
+        [FromBody] VtexServiceRequest? service, HttpContext http, ISender mediator, ILabelLinks links, CancellationToken ct)
     {
         var created = await mediator.Send(new CreateVtexService(VtexAppKeyAuthentication.AccountOf(http.User), service ?? VtexServiceRequest.Empty), ct);
         return TypedResults.Json(new ServiceCreatedAnswer(created.Status, created.ServiceId,
-            created.Price is { } price ? ShipmentPrice.Cents(price.Shipping) : null, VtexRate.Of(created.Price), null, created.ShippingEstimatedDate), VtexJson.Options);
+            created.Price is { } price ? ShipmentPrice.Cents(price.Shipping) : null, VtexRate.Of(created.Price), null, created.ShippingEstimatedDate,
+            Labels(created, links)), VtexJson.Options);
     }
 
     private static async Task<IResult> Rates([FromBody] VtexServiceRequest? service, HttpContext http, ISender mediator, CancellationToken ct) =>
         TypedResults.Json(await mediator.Send(new QuoteVtexService(VtexAppKeyAuthentication.AccountOf(http.User), service ?? VtexServiceRequest.Empty), ct),
             VtexJson.Options);
+
+    /// <summary>The shipment's label in both formats VTEX prints; the ids are stable, the links fresh at each answer.</summary>
+    private static List<VtexServiceLabel> Labels(CreatedVtexService created, ILabelLinks links) =>
+    [
+        new($"{created.ServiceId}-pdf", links.Label(created.ShipmentId, LabelFormat.Pdf), $"Cargamos label {created.ServiceId} (4x6 in, PDF)", LabelType.Pdf),
+        new($"{created.ServiceId}-zpl", links.Label(created.ShipmentId, LabelFormat.Zpl), $"Cargamos label {created.ServiceId} (4x6 in, ZPL 203 dpi)", LabelType.Zpl),
+    ];
 
     private static async Task<IResult> Cancel([FromBody] VtexCancelRequest? body, HttpContext http, ISender mediator, CancellationToken ct)
     {

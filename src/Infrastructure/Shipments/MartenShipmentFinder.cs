@@ -22,6 +22,15 @@ internal sealed class MartenShipmentFinder(IQuerySession session) : IShipmentFin
         return (await session.QueryAsync(new ByTrackingId { TrackingId = id }, ct)).ToList();
     }
 
+    public async Task<IReadOnlyList<ShipmentTracking>> FindByAnyIds(IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        var shipmentIds = ids.Select(id => Guid.TryParse(id, out var g) ? g : (Guid?)null).OfType<Guid>().ToArray();
+        var trackingIds = ids.ToArray();
+        return await session.Query<ShipmentTracking>()
+            .Where(t => shipmentIds.Contains(t.Id) || trackingIds.Contains(t.TrackingId))
+            .ToListAsync(ct);
+    }
+
     public async Task<IReadOnlyList<ShipmentTracking>> List(ShipmentFilter filter, CancellationToken ct)
     {
         var query = session.Query<ShipmentTracking>().AsQueryable();

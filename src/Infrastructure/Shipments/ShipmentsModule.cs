@@ -6,6 +6,7 @@ using Marten;
 using Marten.Schema;
 using Microsoft.Extensions.DependencyInjection;
 using Cargamos.Modular.Infrastructure.Shipments.Contracts;
+using Cargamos.Modular.Infrastructure.Shipments.Labels;
 
 namespace Cargamos.Modular.Infrastructure.Shipments;
 
@@ -30,6 +31,8 @@ public static class ShipmentsModule
         services.AddScoped<IShipmentStore, MartenShipmentStore>();
         services.AddScoped<IShipmentFinder, MartenShipmentFinder>();
         services.AddScoped<ShipmentAccess>();
+        services.AddSingleton<ILabelRenderer, LabelRenderer>();
+        services.AddScoped<ShipmentLabelPrinter>();
         return services;
     }
 }

@@ -43,6 +43,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory api, ITestOutputHelper o
         ["GET /v1/delivery-orders/template.csv"] = Everyone,
         ["GET /v1/delivery-orders/template.xlsx"] = Everyone,
         ["POST /token"] = Everyone,
+        ["GET /v1/labels/{token}.{format}"] = Everyone,
 
         ["POST /v1/delivery-orders"] = [Shipper],
         ["POST /v1/rates"] = [Shipper],
@@ -52,6 +53,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory api, ITestOutputHelper o
         ["GET /v1/shipments/{id}/events"] = Users,
         ["GET /v1/shipments/{id}/state"] = Users,
         ["POST /v1/shipments/{id}/cancel"] = [Shipper, Operator],
+        ["GET /v1/shipments/{id}/label"] = Users,
+        ["POST /v1/labels"] = Users,
         ["GET /v1/coverage/{country}/{postalCode}"] = Users,
 
         ["POST /v1/integration-lots"] = [Shipper],

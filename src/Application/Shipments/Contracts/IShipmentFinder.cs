@@ -8,6 +8,21 @@ public interface IShipmentFinder
     /// <summary>Every shipment whose shipmentId or trackingId is <paramref name="id"/>.</summary>
     Task<IReadOnlyList<ShipmentTracking>> FindByAnyId(string id, CancellationToken ct);
 
+    /// <summary>
+    /// <see cref="FindByAnyId"/> for many ids at once: every shipment whose shipmentId or trackingId is one of
+    /// <paramref name="ids"/>, in no particular order. The default asks one id at a time.
+    /// </summary>
+    async Task<IReadOnlyList<ShipmentTracking>> FindByAnyIds(IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        var found = new List<ShipmentTracking>();
+        foreach (var id in ids)
+        {
+            found.AddRange(await FindByAnyId(id, ct));
+        }
+
+        return found;
+    }
+
     /// <summary>The shipper's shipment with that trackingId (trackingIds are unique per shipper).</summary>
     Task<ShipmentTracking?> FindByTrackingId(string shipperId, string trackingId, CancellationToken ct);
 
