@@ -12,23 +12,6 @@ namespace Cargamos.Modular.Application.Integration;
 /// </summary>
 internal sealed record QuoteDelivery(RateRequest Request) : IQuery<DeliveryQuote>, IShipperRequest;
 
-internal sealed class RateRequestValidator : AbstractValidator<RateRequest>
-{
-    public RateRequestValidator()
-    {
-        RuleFor(r => r.RecipientLocation).NotNull().WithMessage("recipientLocation (country and postalCode) is required.")
-            .SetValidator(new DestinationValidator()!);
-        RuleFor(r => r.PackageInformation).NotNull().WithMessage("packageInformation is required.")
-            .SetValidator(new PackageInformationValidator()!);
-        RuleFor(r => r.ShipperDropoffDate).Must(v => DeliveryOrderRequestValidator.ParseDate(v) is not null).When(r => r.ShipperDropoffDate is not null)
-            .WithErrorCode("INVALID_PARAMETER").WithMessage("shipperDropoffDate must be an ISO 8601 date-time with offset, e.g. 2026-12-01T10:00:00-06:00.");
-        RuleFor(r => r.ExpectedDeliveryDate).Must(v => DeliveryOrderRequestValidator.ParseDate(v) is not null).When(r => r.ExpectedDeliveryDate is not null)
-            .WithErrorCode("INVALID_PARAMETER").WithMessage("expectedDeliveryDate must be an ISO 8601 date-time with offset, e.g. 2026-12-03T18:00:00-06:00.");
-        RuleFor(r => r.ShipperDropoffDate).NotNull().When(r => r.ExpectedDeliveryDate is not null)
-            .WithMessage("shipperDropoffDate is required with expectedDeliveryDate (the days between them are checked).");
-    }
-}
-
 internal sealed class QuoteDeliveryValidator : AbstractValidator<QuoteDelivery>
 {
     public QuoteDeliveryValidator() => RuleFor(q => q.Request).SetValidator(new RateRequestValidator()).OverridePropertyName("");

@@ -28,16 +28,8 @@ internal sealed record ContractRequest(
         ValidTo!.Value);
 
     /// <summary>Service levels naming a zone that does not exist (checked by the handlers: validators have no I/O).</summary>
-    public IReadOnlyList<ErrorDetail> UnknownZones(IEnumerable<CoverageZone> zones, string prefix = "")
-    {
-        var known = zones.Select(z => z.Id).ToHashSet(StringComparer.Ordinal);
-        return (ServiceLevels ?? [])
-            .Select((level, i) => (Id: level?.ZoneId?.Trim(), Index: i))
-            .Where(l => l.Id is not null && !known.Contains(l.Id))
-            .Select(l => new ErrorDetail("INVALID_PARAMETER", ValidationErrors.InvalidParameterMessage,
-                $"There is no coverage zone '{l.Id}' (GET /v1/admin/coverage-zones lists them).", $"{prefix}serviceLevels[{l.Index}].zoneId"))
-            .ToList();
-    }
+    public IReadOnlyList<ErrorDetail> UnknownZones(IEnumerable<CoverageZone> zones, string prefix = "") =>
+        ReferenceDataRules.UnknownZones((ServiceLevels ?? []).Select(l => l?.ZoneId), zones, i => $"{prefix}serviceLevels[{i}].zoneId");
 }
 
 internal sealed record ServiceLevelRequest(string? ZoneId, int? MinDays, int? MaxDays, int? DropoffCutoffHour, IReadOnlyList<DayOfWeek>? OperatingDays);

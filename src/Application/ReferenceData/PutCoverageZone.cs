@@ -19,7 +19,9 @@ internal sealed record CoverageZoneRequest(
     string? DistributionCenter,
     string? DefaultCarrierId,
     IReadOnlyList<PostalCodeRangeRequest?>? PostalCodeRanges,
-    IReadOnlyList<string?>? PostalCodes)
+    IReadOnlyList<string?>? PostalCodes,
+    IReadOnlyList<string?>? Cities = null,
+    GeoAreaRequest? Area = null)
 {
     /// <summary>The zone with its codes in canonical form (<see cref="Domain.ReferenceData.PostalCodes.Normalize"/>). Only for a validated request.</summary>
     public CoverageZone ToZone(string zoneId)
@@ -35,7 +37,27 @@ internal sealed record CoverageZoneRequest(
             DistributionCenter!.Trim(),
             DefaultCarrierId!.Trim(),
             (PostalCodeRanges ?? []).Select(r => new PostalCodeRange(Normalize(r!.From), Normalize(r.To))).ToList(),
-            (PostalCodes ?? []).Select(Normalize).Distinct(StringComparer.Ordinal).ToList());
+            (PostalCodes ?? []).Select(Normalize).Distinct(StringComparer.Ordinal).ToList(),
+            Cities is { Count: > 0 } ? Cities.Select(c => c!.Trim()).DistinctBy(CoverageByPlace.CityKey).ToList() : null,
+            Area is null ? null : new GeoArea(Area.South!.Value, Area.West!.Value, Area.North!.Value, Area.East!.Value));
+    }
+}
+
+/// <summary>A latitude/longitude box in degrees (south &lt; north, west &lt; east).</summary>
+internal sealed record GeoAreaRequest(double? South, double? West, double? North, double? East);
+
+internal sealed class GeoAreaRequestValidator : AbstractValidator<GeoAreaRequest>
+{
+    public GeoAreaRequestValidator()
+    {
+        RuleFor(a => a.South).NotNull().InclusiveBetween(-90, 90).WithMessage("south must be a latitude, -90 to 90.");
+        RuleFor(a => a.North).NotNull().InclusiveBetween(-90, 90).WithMessage("north must be a latitude, -90 to 90.");
+        RuleFor(a => a.West).NotNull().InclusiveBetween(-180, 180).WithMessage("west must be a longitude, -180 to 180.");
+        RuleFor(a => a.East).NotNull().InclusiveBetween(-180, 180).WithMessage("east must be a longitude, -180 to 180.");
+        RuleFor(a => a.North).GreaterThan(a => a.South).When(a => a.South.HasValue && a.North.HasValue)
+            .WithErrorCode("INVALID_PARAMETER").WithMessage("north must be greater than south.");
+        RuleFor(a => a.East).GreaterThan(a => a.West).When(a => a.West.HasValue && a.East.HasValue)
+            .WithErrorCode("INVALID_PARAMETER").WithMessage("east must be greater than west (areas across the antimeridian are not supported).");
     }
 }
 
@@ -80,6 +102,10 @@ internal sealed class CoverageZoneRequestValidator : AbstractValidator<CoverageZ
         RuleFor(z => z.DistributionCenter).NotEmpty().WithMessage("distributionCenter is required.").MaximumLength(100);
         RuleFor(z => z.DefaultCarrierId).NotEmpty().WithMessage("defaultCarrierId is required.").MaximumLength(100);
         RuleFor(z => z).Custom(CheckPostalCodes);
+        RuleFor(z => z.Cities).Must(c => c!.Count <= 100).When(z => z.Cities is not null)
+            .WithErrorCode("INVALID_PARAMETER").WithMessage("At most 100 cities per zone.");
+        RuleForEach(z => z.Cities).NotEmpty().WithMessage("A city must be a name.").MaximumLength(100);
+        RuleFor(z => z.Area).SetValidator(new GeoAreaRequestValidator()!);
     }
 
     public static bool BeAnIanaTimeZone(string id) =>

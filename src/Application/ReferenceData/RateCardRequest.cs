@@ -34,16 +34,8 @@ internal sealed record RateCardRequest(
         createdBy);
 
     /// <summary>Zones that do not exist (checked by the handler: validators have no I/O).</summary>
-    public IReadOnlyList<ErrorDetail> UnknownZones(IEnumerable<CoverageZone> zones)
-    {
-        var known = zones.Select(z => z.Id).ToHashSet(StringComparer.Ordinal);
-        return (Zones ?? [])
-            .Select((zone, i) => (Id: zone?.ZoneId?.Trim(), Index: i))
-            .Where(z => z.Id is not null && !known.Contains(z.Id))
-            .Select(z => new ErrorDetail("INVALID_PARAMETER", ValidationErrors.InvalidParameterMessage,
-                $"There is no coverage zone '{z.Id}' (GET /v1/admin/coverage-zones lists them).", $"zones[{z.Index}].zoneId"))
-            .ToList();
-    }
+    public IReadOnlyList<ErrorDetail> UnknownZones(IEnumerable<CoverageZone> zones) =>
+        ReferenceDataRules.UnknownZones((Zones ?? []).Select(z => z?.ZoneId), zones, i => $"zones[{i}].zoneId");
 }
 
 internal sealed record ZoneRateRequest(string? ZoneId, IReadOnlyList<WeightBandRequest?>? Bands, decimal? ExtraKgPrice);

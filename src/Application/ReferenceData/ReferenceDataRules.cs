@@ -20,5 +20,20 @@ internal static class ReferenceDataRules
         }
     }
 
+    /// <summary>
+    /// The zone ids (as requested, in order) that name no stored zone, each as an INVALID_PARAMETER at
+    /// <paramref name="parameter"/>(its index). Checked by the handlers: validators have no I/O.
+    /// </summary>
+    public static IReadOnlyList<ErrorDetail> UnknownZones(IEnumerable<string?> zoneIds, IEnumerable<CoverageZone> zones, Func<int, string> parameter)
+    {
+        var known = zones.Select(z => z.Id).ToHashSet(StringComparer.Ordinal);
+        return zoneIds
+            .Select((id, i) => (Id: id?.Trim(), Index: i))
+            .Where(z => z.Id is not null && !known.Contains(z.Id))
+            .Select(z => new ErrorDetail("INVALID_PARAMETER", ValidationErrors.InvalidParameterMessage,
+                $"There is no coverage zone '{z.Id}' (GET /v1/admin/coverage-zones lists them).", parameter(z.Index)))
+            .ToList();
+    }
+
     public static bool IsCountry(string? country) => country is not null && PostalCodes.Countries.Contains(country.Trim().ToLowerInvariant());
 }

@@ -43,7 +43,6 @@ internal sealed record VtexOrderKey(
 }
 
 internal sealed class CreateVtexServiceHandler(
-    IValidator<VtexServiceRequest> validator,
     VtexServiceAccess access,
     IVtexOrders orders,
     ShipperStanding standing,
@@ -56,17 +55,8 @@ internal sealed class CreateVtexServiceHandler(
     public async ValueTask<CreatedVtexService> Handle(CreateVtexService command, CancellationToken cancellationToken)
     {
         var request = command.Service;
-        var validation = await validator.ValidateAsync(request, cancellationToken);
-        if (!validation.IsValid)
-        {
-            throw new ValidationException(validation.Errors);
-        }
-
-        var account = await access.Account(command.VtexAccountId, cancellationToken);
+        var (account, shipperId, carrierId) = await access.Admit(command.VtexAccountId, request, cancellationToken);
         var seller = request.Seller!.Trim();
-        var shipperId = VtexServiceAccess.ShipperOf(account, seller);
-        var carrierId = request.CarrierId!.Trim();
-        await access.ActiveCarrier(carrierId, cancellationToken);
 
         var orderId = request.OrderId!.Trim();
         if (await orders.Find(carrierId, orderId, cancellationToken) is { } existing)
@@ -218,10 +208,10 @@ internal static class VtexDeliveryOrders
             r.OrderId!.Trim(),
             r.Seller!.Trim(),
             new VtexContact(s.Name, s.Phone, s.Email, s.City!, s.State!, s.Country!, s.Address!, s.Neighborhood, s.Number, s.Reference,
-                s.AddressComplement, Location(s.Location), s.ZipCode!, null, null, Window(s.DeliveryWindow)),
+                s.AddressComplement, Location(s.Location), s.ZipCode, null, null, Window(s.DeliveryWindow)),
             Date(s.PickupDate)!.Value,
             new VtexContact(c.Name, c.Phone, c.Email, c.City!, c.State!, c.Country!, c.Address!, c.Neighborhood, c.Number, c.Reference,
-                c.AddressComplement, Location(c.Location), c.ZipCode!, c.Identification, c.ContactName, Window(c.DeliveryWindow)),
+                c.AddressComplement, Location(c.Location), c.ZipCode, c.Identification, c.ContactName, Window(c.DeliveryWindow)),
             Date(c.DeliveryDate)!.Value,
             (r.Packages ?? []).OfType<VtexPackageRequest>().Select(p => new VtexPackage(
                 p.Id!, p.OrderId!, p.Envelope, p.Description, (p.Categories ?? []).OfType<string>().ToList(),

@@ -22,7 +22,6 @@ internal sealed record QuoteVtexService(string VtexAccountId, VtexServiceRequest
 internal sealed record VtexRateAnswer(string CarrierId, VtexRate? Rate, DateTimeOffset ShippingEstimatedDate, int TransitTime);
 
 internal sealed class QuoteVtexServiceHandler(
-    IValidator<VtexServiceRequest> validator,
     VtexServiceAccess access,
     ShipperStanding standing,
     DeliveryOrderIntake intake) : IQueryHandler<QuoteVtexService, VtexRateAnswer>
@@ -32,22 +31,13 @@ internal sealed class QuoteVtexServiceHandler(
     public async ValueTask<VtexRateAnswer> Handle(QuoteVtexService query, CancellationToken cancellationToken)
     {
         var request = query.Service;
-        var validation = await validator.ValidateAsync(request, cancellationToken);
-        if (!validation.IsValid)
-        {
-            throw new ValidationException(validation.Errors);
-        }
-
-        var account = await access.Account(query.VtexAccountId, cancellationToken);
-        var shipperId = VtexServiceAccess.ShipperOf(account, request.Seller!.Trim());
-        var carrierId = request.CarrierId!.Trim();
-        await access.ActiveCarrier(carrierId, cancellationToken);
+        var (_, shipperId, carrierId) = await access.Admit(query.VtexAccountId, request, cancellationToken);
         var (_, contract) = await standing.Check(shipperId, cancellationToken);
 
         var mapped = VtexDeliveryOrders.ToDeliveryOrder(request);
         var o = mapped.Order;
         var rateRequest = new RateRequest(o.RecipientLocation, o.PackageInformation, o.ShipperDropoffDate, o.ExpectedDeliveryDate);
-        var shape = Destination.Validate(rateRequest);
+        var shape = Destination.Validate(DestinationValidator.WithoutPostalCode(rateRequest));
         if (!shape.IsValid)
         {
             throw new AppError(ErrorKind.BadRequest, VtexDeliveryOrders.InVtexTerms(ValidationErrors.ToDetails(shape.Errors, "request.body"), mapped.Parameters));

@@ -1,3 +1,4 @@
+using FluentValidation;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Shipments.Contracts;
 
@@ -8,17 +9,37 @@ namespace Cargamos.Modular.Application.Vtex;
 /// trackingId (or the shipmentId); it must be a VTEX service of that carrier for one of the account's sellers, or it
 /// is answered as not found (a VTEX account cannot learn about shipments that are not its own).
 /// </summary>
-internal sealed class VtexServiceAccess(IVtexAccounts accounts, IShipmentFinder finder, IVtexOrders orders, ICarrierDirectory carriers)
+internal sealed class VtexServiceAccess(
+    IVtexAccounts accounts, IShipmentFinder finder, IVtexOrders orders, ICarrierDirectory carriers, IValidator<VtexServiceRequest> validator)
 {
+    /// <summary>
+    /// What a service creation and a rate request check first, in this order: the request's schema (400), the calling
+    /// account (401), the seller's shipper (403), the carrier (404). Answers the account, the shipper and the carrier id.
+    /// </summary>
+    public async Task<(VtexAccount Account, string ShipperId, string CarrierId)> Admit(string vtexAccountId, VtexServiceRequest request, CancellationToken ct)
+    {
+        var validation = await validator.ValidateAsync(request, ct);
+        if (!validation.IsValid)
+        {
+            throw new ValidationException(validation.Errors);
+        }
+
+        var account = await Account(vtexAccountId, ct);
+        var shipperId = ShipperOf(account, request.Seller!.Trim());
+        var carrierId = request.CarrierId!.Trim();
+        await ActiveCarrier(carrierId, ct);
+        return (account, shipperId, carrierId);
+    }
+
     /// <summary>The shipper a seller of the account ships for (sellers are linked by Cargamos), else 403.</summary>
-    public static string ShipperOf(VtexAccount account, string seller) =>
+    private static string ShipperOf(VtexAccount account, string seller) =>
         account.Sellers.TryGetValue(seller, out var shipperId)
             ? shipperId
             : throw new AppError(ErrorKind.Forbidden, "FORBIDDEN", "You are not allowed to perform this operation.",
                 $"The seller '{seller}' is not linked to this VTEX account; ask Cargamos to link it to the shipper it ships for.", "seller");
 
     /// <summary>A Cargamos carrier VTEX may send services to, else 404.</summary>
-    public async Task ActiveCarrier(string carrierId, CancellationToken ct)
+    private async Task ActiveCarrier(string carrierId, CancellationToken ct)
     {
         if (await carriers.Get(carrierId, ct) is not { Active: true })
         {

@@ -224,7 +224,6 @@ internal sealed class VtexAddressValidator : AbstractValidator<VtexAddressReques
         RuleFor(a => a.State).NotEmpty().WithMessage("state is required.");
         RuleFor(a => a.Country).NotEmpty().WithMessage("country is required.");
         RuleFor(a => a.Address).NotEmpty().WithMessage("address is required.");
-        RuleFor(a => a.ZipCode).NotEmpty().WithMessage("zipCode is required.");
         RuleFor(a => a.Location).SetValidator(new VtexLocationValidator()!);
         RuleFor(a => a.DeliveryWindow).SetValidator(new VtexDeliveryWindowValidator()!);
     }
@@ -241,7 +240,10 @@ internal sealed class VtexSenderValidator : AbstractValidator<VtexSenderRequest>
     }
 }
 
-/// <summary>A receiver also needs a name, a country Cargamos delivers to and a postal code of that country.</summary>
+/// <summary>
+/// A receiver also needs a name and a country Cargamos delivers to; its zipCode, optional in the current protocol, must be
+/// a postal code of that country when given (without it, intake finds the zone by coordinates or city).
+/// </summary>
 internal sealed class VtexReceiverValidator : AbstractValidator<VtexReceiverRequest>
 {
     public VtexReceiverValidator()

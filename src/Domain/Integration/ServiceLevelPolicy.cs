@@ -28,7 +28,7 @@ public static class ServiceLevelPolicy
     /// delivery date the number of days is not.
     /// </summary>
     public static IReadOnlyList<ServiceLevelViolation> Check(
-        ShipperContract contract, CoverageZone zone, string country, string postalCode, PackageInformation package,
+        ShipperContract contract, CoverageZone zone, string country, string? postalCode, PackageInformation package,
         DateTimeOffset? dropoff, DateTimeOffset? expectedDelivery, DateTimeOffset now)
     {
         var violations = new List<ServiceLevelViolation>();
@@ -43,7 +43,7 @@ public static class ServiceLevelPolicy
         if (level is null)
         {
             violations.Add(new(ServiceLevelFailure,
-                $"The contract has no service level for the zone {zone.Name} ({zone.Id}) that covers postal code {postalCode}.",
+                $"The contract has no service level for the zone {zone.Name} ({zone.Id}) that covers {(postalCode is null ? "the destination" : $"postal code {postalCode}")}.",
                 "recipientLocation.postalCode"));
         }
         else if (dropoff is { } dropoffDate)

@@ -10,6 +10,10 @@ public sealed record DeliveryOrder(
     string? ShipperTrackingId,
     string? LotId);
 
+/// <summary>
+/// Where the parcel goes. <see cref="PostalCode"/> is in its country's canonical form; null only for a VTEX service
+/// whose receiver has no zipCode and whose coordinates or city resolved to a zone (the current protocol allows it).
+/// </summary>
 public sealed record RecipientLocation(
     string Country,
     string? State,
@@ -19,7 +23,7 @@ public sealed record RecipientLocation(
     string? Street,
     string? ExteriorNumber,
     string? InteriorNumber,
-    string PostalCode,
+    string? PostalCode,
     string? Reference,
     double? Latitude,
     double? Longitude);

@@ -22,7 +22,7 @@ public sealed record VtexContact(
     string? Reference,
     string? AddressComplement,
     VtexGeoLocation? Location,
-    string ZipCode,
+    string? ZipCode,
     string? Identification,
     string? ContactName,
     VtexDeliveryWindow? DeliveryWindow);

@@ -78,24 +78,28 @@ internal sealed class CoverageIndex
 {
     private readonly Dictionary<string, CountryIndex> countries;
 
-    private CoverageIndex(Dictionary<string, CountryIndex> countries, DateTimeOffset loadedAt, int zoneCount)
+    private CoverageIndex(Dictionary<string, CountryIndex> countries, DateTimeOffset loadedAt, IReadOnlyList<CoverageZone> zones)
     {
         this.countries = countries;
         LoadedAt = loadedAt;
-        ZoneCount = zoneCount;
+        Zones = zones;
     }
 
     public DateTimeOffset LoadedAt { get; }
 
-    public int ZoneCount { get; }
+    public int ZoneCount => Zones.Count;
+
+    /// <summary>Every zone, by id (the few lookups by place scan them).</summary>
+    public IReadOnlyList<CoverageZone> Zones { get; }
 
     public static CoverageIndex Build(IReadOnlyList<CoverageZone> zones, DateTimeOffset loadedAt)
     {
         // Ordered by id so that, should overlapping data ever be written around the API, the answer is at least stable.
-        var byCountry = zones.OrderBy(z => z.Id, StringComparer.Ordinal)
+        var ordered = zones.OrderBy(z => z.Id, StringComparer.Ordinal).ToList();
+        var byCountry = ordered
             .GroupBy(z => z.Country, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => CountryIndex.Build(g), StringComparer.OrdinalIgnoreCase);
-        return new CoverageIndex(byCountry, loadedAt, zones.Count);
+        return new CoverageIndex(byCountry, loadedAt, ordered);
     }
 
     public CoverageZone? Find(string country, string normalizedPostalCode) =>

@@ -16,6 +16,12 @@ internal sealed class MartenCoverageCatalog(IDocumentSession session, CoverageZo
         return index.Find(country, normalizedPostalCode);
     }
 
+    public async Task<CoverageZone?> FindZoneByPlace(string country, string? city, double? latitude, double? longitude, CancellationToken ct)
+    {
+        var index = await cache.Current(LoadAll, ct);
+        return CoverageByPlace.Find(index.Zones, country, city, latitude, longitude);
+    }
+
     public Task<CoverageZone?> Get(string zoneId, CancellationToken ct) => session.LoadAsync<CoverageZone>(zoneId, ct);
 
     public Task<IReadOnlyList<CoverageZone>> List(CancellationToken ct) => LoadAll(ct);

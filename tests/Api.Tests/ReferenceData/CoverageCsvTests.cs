@@ -1,3 +1,4 @@
+using Cargamos.Modular.Domain.ReferenceData;
 using Cargamos.Modular.Infrastructure.ReferenceData;
 
 namespace Cargamos.Modular.Api.Tests.ReferenceData;
@@ -15,6 +16,32 @@ public sealed class CoverageCsvTests
         Assert.Equal(new[] { "mx-cdmx", "mx-gdl", "mx-mty", "co-bog", "br-sp" }, zones.Select(z => z.Id).ToArray());
         Assert.Contains(zones, z => z.Covers("br", "01310100") && z.TimeZone == "America/Sao_Paulo");
         Assert.DoesNotContain(zones, z => z.Covers("co", "033002"));
+
+        // The places each demo zone serves without a postal code.
+        var bogota = zones.Single(z => z.Id == "co-bog");
+        Assert.True(bogota.ServesCity("BOGOTÁ"));
+        Assert.True(bogota.Area!.Contains(4.65, -74.08));
+        Assert.All(zones, z => Assert.NotNull(z.Area));
+    }
+
+    [Fact]
+    public void Cities_and_area_columns_are_optional_and_checked()
+    {
+        var zones = CoverageCsv.Parse(
+        [
+            Header + ",cities,area",
+            "mx-pue,mx,Puebla,America/Mexico_City,PUE,carrier,72000,72999,Puebla|Cholula,18.9|-98.3|19.15|-98.1",
+            "mx-qro,mx,Querétaro,America/Mexico_City,QRO,carrier,76000,76999,,",
+        ], "test.csv");
+
+        Assert.Equal(new[] { "Puebla", "Cholula" }, zones[0].Cities);
+        Assert.Equal(new GeoArea(18.9, -98.3, 19.15, -98.1), zones[0].Area);
+        Assert.Null(zones[1].Cities);
+        Assert.Null(zones[1].Area);
+
+        var broken = Assert.Throws<InvalidOperationException>(() => CoverageCsv.Parse(
+            [Header + ",cities,area", "mx-pue,mx,Puebla,America/Mexico_City,PUE,carrier,72000,72999,Puebla,19.15|-98.3|18.9|-98.1"], "test.csv"));
+        Assert.Contains("north must be greater than south", broken.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class CoverageZoneAdminTests(ApiFactory api) : IClassFixture<ApiFa
         var ids = zones.Select(z => z.Str("id")).ToList();
         Assert.Subset(ids.ToHashSet(), new HashSet<string?> { "mx-cdmx", "mx-gdl", "mx-mty", "co-bog", "br-sp" });
         var sp = zones.Single(z => z.Str("id") == "br-sp");
-        Assert.Equal(new[] { "id", "country", "name", "timeZone", "distributionCenter", "defaultCarrierId", "postalCodeRanges", "postalCodes" },
+        Assert.Equal(new[] { "id", "country", "name", "timeZone", "distributionCenter", "defaultCarrierId", "postalCodeRanges", "postalCodes", "cities", "area" },
             sp.EnumerateObject().Select(p => p.Name).ToArray());
         var range = Assert.Single(sp.GetProperty("postalCodeRanges").EnumerateArray());
         Assert.Equal("01000000", range.Str("from"));
@@ -85,6 +85,30 @@ public sealed class CoverageZoneAdminTests(ApiFactory api) : IClassFixture<ApiFa
         Assert.Equal("another-carrier", (await shipper.Coverage("mx", "72499")).GetProperty("zone").Str("carrierId"));
         using var stored = await operatorClient.GetAsync("/v1/admin/coverage-zones/mx-pue");
         Assert.Equal("72499", (await stored.Body()).GetProperty("data").GetProperty("postalCodeRanges")[0].Str("to"));
+    }
+
+    [Fact]
+    public async Task The_places_a_zone_serves_without_a_postal_code_are_stored_and_checked()
+    {
+        var operatorClient = await api.LoginAs(DemoUser.Operator);
+        var zone = AdminRequests.Zone("74000", "74099", name: "Puebla sur");
+        zone["cities"] = new JsonArray("Puebla", "Cholula", "PUEBLA");
+        zone["area"] = new JsonObject { ["south"] = 18.9, ["west"] = -98.3, ["north"] = 19.15, ["east"] = -98.1 };
+
+        using (var created = await operatorClient.PutZone("mx-pue-sur", zone))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var data = (await created.Body()).GetProperty("data");
+            Assert.Equal(new[] { "Puebla", "Cholula" }, data.GetProperty("cities").EnumerateArray().Select(c => c.GetString()).ToArray());
+            Assert.Equal(19.15, data.GetProperty("area").GetProperty("north").GetDouble());
+        }
+
+        zone["area"] = new JsonObject { ["south"] = 19.2, ["west"] = -98.3, ["north"] = 19.15, ["east"] = 200 };
+        zone["cities"] = new JsonArray("");
+        using var invalid = await operatorClient.PutZone("mx-pue-sur", zone);
+        var body = await invalid.AssertEnvelope(HttpStatusCode.BadRequest, "BAD_REQUEST");
+        Assert.Equal(new[] { "area.east", "area.north", "cities[0]" },
+            body.GetProperty("errors").EnumerateArray().Select(e => e.Str("parameter")).Order(StringComparer.Ordinal).ToArray());
     }
 
     [Fact]

@@ -78,6 +78,21 @@ public sealed partial class LabelRenderingTests
     }
 
     [SkippableFact]
+    public async Task The_codes_of_many_different_tracking_ids_all_decode_from_the_printed_page()
+    {
+        // Each trackingId gives other QR and Code 128 patterns: every one must scan, not just a lucky one.
+        Skip.IfNot(LabelPages.PopplerAvailable, LabelPages.Missing);
+        var ids = Enumerable.Range(0, 12).Select(_ => "CGM" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant()).ToList();
+        var pdf = new LabelRenderer().Render(ids.Select(id => Label(trackingId: id)).ToList(), LabelFormat.Pdf);
+
+        for (var page = 1; page <= ids.Count; page++)
+        {
+            Assert.Equal(ids[page - 1], await LabelPages.Decode(pdf, BarcodeFormat.CODE_128, page));
+            Assert.Equal($"https://api.cargamos.test/t/{ids[page - 1]}", await LabelPages.Decode(pdf, BarcodeFormat.QR_CODE, page));
+        }
+    }
+
+    [SkippableFact]
     public async Task Text_too_long_for_the_label_is_wrapped_and_cut_inside_the_page()
     {
         Skip.IfNot(LabelPages.PopplerAvailable, LabelPages.Missing);

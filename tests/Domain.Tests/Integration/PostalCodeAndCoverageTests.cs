@@ -81,3 +81,44 @@ public sealed class PostalCodeAndCoverageTests
     public void GivenAZone_WhenCovers_ThenRangesAndSingleCodesOfItsCountryOnly(string country, string code, bool expected) =>
         Assert.Equal(expected, MexicoCity.Covers(country, code));
 }
+
+public sealed class CoverageByPlaceTests
+{
+    private static CoverageZone Zone(string id, string country, GeoArea? area, params string[] cities) =>
+        new(id, country, id, "America/Mexico_City", "DC", "c", [], [], cities.Length == 0 ? null : cities, area);
+
+    private static readonly CoverageZone Metro = Zone("mx-metro", "mx", new GeoArea(19.0, -99.4, 19.7, -98.9), "Ciudad de México", "Naucalpan");
+    private static readonly CoverageZone Centro = Zone("mx-centro", "mx", new GeoArea(19.40, -99.18, 19.46, -99.10), "Ciudad de México");
+    private static readonly CoverageZone Puebla = Zone("mx-pue", "mx", new GeoArea(18.9, -98.3, 19.15, -98.1), "Puebla");
+    private static readonly CoverageZone Bogota = Zone("co-bog", "co", new GeoArea(4.45, -74.25, 4.85, -73.98), "Bogotá");
+    private static readonly CoverageZone[] Zones = [Metro, Centro, Puebla, Bogota];
+
+    [Fact]
+    public void GivenCoordinates_WhenInsideNestedAreas_ThenTheSmallestZone()
+    {
+        Assert.Equal(Centro, CoverageByPlace.Find(Zones, "mx", null, 19.43, -99.13));
+        Assert.Equal(Metro, CoverageByPlace.Find(Zones, "mx", null, 19.30, -99.20));
+    }
+
+    [Fact]
+    public void GivenCoordinatesOfAnotherCountry_WhenFound_ThenOnlyThatCountrysZones() =>
+        Assert.Null(CoverageByPlace.Find(Zones, "mx", null, 4.6, -74.1));
+
+    [Theory]
+    [InlineData("PUEBLA")]
+    [InlineData("  puebla ")]
+    public void GivenOnlyACity_WhenOneZoneListsIt_ThenThatZone(string city) =>
+        Assert.Equal(Puebla, CoverageByPlace.Find(Zones, "mx", city, null, null));
+
+    [Fact]
+    public void GivenACityWithoutAccents_WhenTheZoneListsItWithAccents_ThenItMatches() =>
+        Assert.Equal(Bogota, CoverageByPlace.Find(Zones, "co", "bogota", null, null));
+
+    [Fact]
+    public void GivenACityTwoZonesList_WhenNoCoordinates_ThenNotResolved() =>
+        Assert.Null(CoverageByPlace.Find(Zones, "mx", "Ciudad de Mexico", null, null));
+
+    [Fact]
+    public void GivenCoordinatesOutsideEveryArea_WhenACityIsGiven_ThenTheCityDecides() =>
+        Assert.Equal(Puebla, CoverageByPlace.Find(Zones, "mx", "Puebla", -33.2, -135.0));
+}

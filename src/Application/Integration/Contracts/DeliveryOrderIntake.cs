@@ -28,7 +28,8 @@ public sealed record IntakeOutcome(AcceptedOrder? Accepted, ErrorKind Kind, IRea
 /// <c>shipperTrackingId</c>, else the caller's <see cref="FallbackTrackingId"/> (a spreadsheet row's, derived from its
 /// file and row number), else generated. The carrier is <see cref="CarrierId"/>, else the zone's default carrier. <see cref="LotId"/> null: the
 /// order is a lot of one, whose id is allocated once the order is accepted. A <see cref="Vtex"/> service is recorded on
-/// ShipmentCreated and accepted by its carrier at once (PENDING).
+/// ShipmentCreated and accepted by its carrier at once (PENDING); its receiver may have no postal code when its
+/// coordinates or city resolve to a zone (the current VTEX protocol makes zipCode optional).
 /// </summary>
 public sealed record IntakePolicy(
     string ShipperId, Actor By, long? LotId = null, string? FallbackTrackingId = null, string? CarrierId = null, VtexService? Vtex = null);
@@ -61,7 +62,7 @@ public sealed class DeliveryOrderIntake(
     /// <summary>Checks the order (<see cref="Check"/>) and, when it passes, builds its new shipment under <paramref name="policy"/>.</summary>
     public async Task<Admission> Admit(DeliveryOrderRequest request, ShipperContract contract, IntakePolicy policy, CancellationToken ct)
     {
-        var outcome = await Check(request, contract, ct);
+        var outcome = await Check(request, contract, ct, postalCodeOptional: policy.Vtex is not null);
         if (outcome.Accepted is not { } accepted)
         {
             return new Admission(null, outcome.Kind, outcome.Errors);
@@ -79,18 +80,23 @@ public sealed class DeliveryOrderIntake(
         return new Admission(new NewShipment(events, accepted, order.ShipperTrackingId is null && policy.FallbackTrackingId is not null), ErrorKind.BadRequest, []);
     }
 
-    public async Task<IntakeOutcome> Check(DeliveryOrderRequest request, ShipperContract contract, CancellationToken ct)
+    /// <summary>
+    /// Layers 2 to 4 and the price. <paramref name="postalCodeOptional"/>: the destination may name no postal code, its
+    /// zone then found by coordinates or city (VTEX services).
+    /// </summary>
+    public async Task<IntakeOutcome> Check(DeliveryOrderRequest request, ShipperContract contract, CancellationToken ct, bool postalCodeOptional = false)
     {
         // The order's rules are all synchronous: FluentValidation's async pipeline would only add a state machine per rule
         // (a third of a spreadsheet row's CPU). Validate throws if an async rule is ever added.
-        var validation = validator.Validate(request);
+        var validation = postalCodeOptional ? validator.Validate(DestinationValidator.WithoutPostalCode(request)) : validator.Validate(request);
         if (!validation.IsValid)
         {
             return IntakeOutcome.Refused(ErrorKind.BadRequest, ValidationErrors.ToDetails(validation.Errors, "request.body"));
         }
 
         var order = Normalize(request);
-        var zone = await coverage.FindZone(order.RecipientLocation.Country, order.RecipientLocation.PostalCode, ct);
+        var l = order.RecipientLocation;
+        var zone = await Locate(l.Country, l.PostalCode, l.City, l.Latitude, l.Longitude, ct);
         if (zone is null)
         {
             return IntakeOutcome.Refused(ErrorKind.Conflict, [OutOfCoverage(request.RecipientLocation!)]);
@@ -117,8 +123,8 @@ public sealed class DeliveryOrderIntake(
         DateTimeOffset? dropoff, DateTimeOffset? expectedDelivery, CancellationToken ct)
     {
         var country = destination.Country!.Trim().ToLowerInvariant();
-        var postalCode = PostalCodes.Normalize(country, destination.PostalCode!)!;
-        var zone = await coverage.FindZone(country, postalCode, ct);
+        var postalCode = string.IsNullOrWhiteSpace(destination.PostalCode) ? null : PostalCodes.Normalize(country, destination.PostalCode)!;
+        var zone = await Locate(country, postalCode, T(destination.City), destination.Latitude, destination.Longitude, ct);
         if (zone is null)
         {
             return (null, ErrorKind.Conflict, [OutOfCoverage(destination)]);
@@ -144,8 +150,18 @@ public sealed class DeliveryOrderIntake(
             zone.Id, zone.DefaultCarrierId, promise.DropoffBy, promise.Earliest, promise.Latest), ErrorKind.BadRequest, []);
     }
 
+    /// <summary>The zone of a postal code, or of a destination without one by its coordinates or city.</summary>
+    private Task<CoverageZone?> Locate(string country, string? postalCode, string? city, double? latitude, double? longitude, CancellationToken ct) =>
+        postalCode is not null
+            ? coverage.FindZone(country, postalCode, ct)
+            : coverage.FindZoneByPlace(country, city, latitude, longitude, ct);
+
     private static ErrorDetail OutOfCoverage(RecipientLocationRequest destination) =>
-        new(CoverageFailure, "Out of coverage.", $"There is no coverage for the given postalCode: {destination.PostalCode!.Trim()}", "recipientLocation.postalCode");
+        string.IsNullOrWhiteSpace(destination.PostalCode)
+            ? new(CoverageFailure, "Out of coverage.",
+                $"There is no postalCode, and neither the coordinates nor the city '{destination.City?.Trim()}' resolve to a coverage zone; " +
+                "send the postal code.", "recipientLocation.postalCode")
+            : new(CoverageFailure, "Out of coverage.", $"There is no coverage for the given postalCode: {destination.PostalCode.Trim()}", "recipientLocation.postalCode");
 
     private static List<ErrorDetail> Details(IReadOnlyList<ServiceLevelViolation> violations) =>
         violations.Select(v => new ErrorDetail(v.Code,
@@ -188,7 +204,7 @@ public sealed class DeliveryOrderIntake(
         var country = l.Country!.Trim().ToLowerInvariant();
         return new DeliveryOrder(
             new RecipientLocation(country, T(l.State), T(l.City), T(l.Municipality), T(l.Neighborhood), T(l.Street), T(l.ExteriorNumber),
-                T(l.InteriorNumber), PostalCodes.Normalize(country, l.PostalCode!)!, T(l.Reference), l.Latitude, l.Longitude),
+                T(l.InteriorNumber), string.IsNullOrWhiteSpace(l.PostalCode) ? null : PostalCodes.Normalize(country, l.PostalCode)!, T(l.Reference), l.Latitude, l.Longitude),
             new RecipientInformation(r.RecipientInformation!.Name!.Trim(), T(r.RecipientInformation.Phone), T(r.RecipientInformation.Email)),
             Normalize(r.PackageInformation!),
             DeliveryOrderRequestValidator.ParseDate(r.ShipperDropoffDate)!.Value,

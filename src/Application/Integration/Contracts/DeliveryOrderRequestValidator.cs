@@ -59,15 +59,30 @@ public sealed partial class DeliveryOrderRequestValidator : AbstractValidator<De
     private static partial Regex BarcodeSafe();
 }
 
-/// <summary>Where a parcel goes as far as coverage and prices are concerned: country and postal code (orders and quotes).</summary>
+/// <summary>
+/// Where a parcel goes as far as coverage and prices are concerned: country and postal code (orders and quotes). The
+/// postal code may be absent only when the validation's root context has <see cref="PostalCodeOptional"/> (a VTEX
+/// service: the zone is then found by coordinates or city).
+/// </summary>
 public sealed class DestinationValidator : AbstractValidator<RecipientLocationRequest>
 {
+    public const string PostalCodeOptional = "postalCodeOptional";
+
+    /// <summary>A validation context of <paramref name="instance"/> in which the postal code may be absent.</summary>
+    public static ValidationContext<T> WithoutPostalCode<T>(T instance)
+    {
+        var context = new ValidationContext<T>(instance);
+        context.RootContextData[PostalCodeOptional] = true;
+        return context;
+    }
+
     public DestinationValidator()
     {
         RuleFor(l => l.Country).NotEmpty().WithMessage("country is required.")
             .Must(c => PostalCodes.Countries.Contains(c!.Trim().ToLowerInvariant())).When(l => !string.IsNullOrWhiteSpace(l.Country), ApplyConditionTo.CurrentValidator)
             .WithErrorCode("INVALID_PARAMETER").WithMessage(DeliveryOrderRequestValidator.CountryPermitted);
-        RuleFor(l => l.PostalCode).NotEmpty().WithMessage("postalCode is required.");
+        RuleFor(l => l.PostalCode).NotEmpty().WithMessage("postalCode is required.")
+            .When((_, context) => !context.RootContextData.ContainsKey(PostalCodeOptional));
         RuleFor(l => l.PostalCode)
             .Must((l, code) => PostalCodes.Normalize(l.Country!.Trim().ToLowerInvariant(), code!) is not null)
             .When(l => !string.IsNullOrWhiteSpace(l.PostalCode) && PostalCodes.Countries.Contains(l.Country?.Trim().ToLowerInvariant() ?? ""))

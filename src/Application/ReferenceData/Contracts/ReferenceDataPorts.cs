@@ -8,6 +8,9 @@ public interface ICoverageCatalog
     /// <summary>The zone covering a postal code already normalized with <see cref="PostalCodes.Normalize"/>, or null.</summary>
     Task<CoverageZone?> FindZone(string country, string normalizedPostalCode, CancellationToken ct);
 
+    /// <summary>The zone of a destination without a postal code, by coordinates or city (<see cref="CoverageByPlace"/>), or null.</summary>
+    Task<CoverageZone?> FindZoneByPlace(string country, string? city, double? latitude, double? longitude, CancellationToken ct);
+
     Task<CoverageZone?> Get(string zoneId, CancellationToken ct);
 
     Task<IReadOnlyList<CoverageZone>> List(CancellationToken ct);

@@ -60,7 +60,7 @@ internal sealed record LabelFields(
             address,
             Clean(location?.Reference),
             Clean(order?.RecipientInformation.Phone),
-            location is null ? "" : Join(" ", "CP", location.PostalCode, location.Country.ToUpperInvariant()) ?? "",
+            location is null ? "" : Join(" ", location.PostalCode is null ? null : "CP", location.PostalCode, location.Country.ToUpperInvariant()) ?? "",
             details);
     }
 

@@ -115,8 +115,13 @@ internal static class PdfLabels
 
     private static void Qr(XGraphics gfx, string url, double left, double top)
     {
+        // The QR code's own quiet zone (4 modules, ISO/IEC 18004) lies inside its box, so the details beside it and the
+        // caption under it never touch it: a scanner needs that white border to find the code.
+        const int quietZone = 4;
         var matrix = LabelBarcodes.Qr(url);
-        var cell = QrSize / matrix.Width;
+        var cell = QrSize / (matrix.Width + (2 * quietZone));
+        left += quietZone * cell;
+        top += quietZone * cell;
         for (var y = 0; y < matrix.Height; y++)
         {
             var row = y;
