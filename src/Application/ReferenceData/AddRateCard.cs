@@ -32,7 +32,7 @@ internal sealed class AddRateCardHandler(IAccountDirectory accounts, ICoverageCa
     {
         caller.EnsureOperator();
         var organization = await Shippers.Find(accounts, command.Key, cancellationToken);
-        var unknown = command.Card!.UnknownZones(await catalog.List(cancellationToken));
+        var unknown = command.Card!.ZoneErrors(await catalog.List(cancellationToken));
         if (unknown.Count > 0)
         {
             throw new AppError(ErrorKind.BadRequest, unknown);

@@ -33,9 +33,22 @@ internal sealed record RateCardRequest(
         now,
         createdBy);
 
-    /// <summary>Zones that do not exist (checked by the handler: validators have no I/O).</summary>
-    public IReadOnlyList<ErrorDetail> UnknownZones(IEnumerable<CoverageZone> zones) =>
-        ReferenceDataRules.UnknownZones((Zones ?? []).Select(z => z?.ZoneId), zones, i => $"zones[{i}].zoneId");
+    /// <summary>
+    /// Zones that do not exist, and zones of a country whose deliveries are priced in another currency (checked by the
+    /// handler: validators have no I/O).
+    /// </summary>
+    public IReadOnlyList<ErrorDetail> ZoneErrors(IReadOnlyList<CoverageZone> zones)
+    {
+        var currency = Currency!.Trim();
+        var byId = zones.ToDictionary(z => z.Id, StringComparer.Ordinal);
+        var otherCurrency = (Zones ?? [])
+            .Select((zone, i) => (Zone: byId.GetValueOrDefault(zone?.ZoneId?.Trim() ?? ""), Index: i))
+            .Where(z => z.Zone is not null && RateCard.CurrencyOf(z.Zone.Country) != currency)
+            .Select(z => new ErrorDetail("INVALID_PARAMETER", ValidationErrors.InvalidParameterMessage,
+                $"Zone '{z.Zone!.Id}' is in '{z.Zone.Country}', whose deliveries are priced in {RateCard.CurrencyOf(z.Zone.Country)}, not {currency}: " +
+                "add it to a card in that currency.", $"zones[{z.Index}].zoneId"));
+        return ReferenceDataRules.UnknownZones((Zones ?? []).Select(z => z?.ZoneId), zones, i => $"zones[{i}].zoneId").Concat(otherCurrency).ToList();
+    }
 }
 
 internal sealed record ZoneRateRequest(string? ZoneId, IReadOnlyList<WeightBandRequest?>? Bands, decimal? ExtraKgPrice);

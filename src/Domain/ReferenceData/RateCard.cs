@@ -14,9 +14,11 @@ public sealed record InsuranceTerms(decimal Rate, decimal Minimum = 0);
 
 /// <summary>
 /// One version of a shipper's rate card, part of its contract. Versions are immutable: an operator's change is a new
-/// version, so every price recorded on a shipment can be explained by the card it names. The card in force at a moment
-/// is the highest version whose validity covers it (<see cref="InForce"/>), so a future card can be scheduled while the
-/// current one still applies. Prices are exact decimals in <see cref="Currency"/>.
+/// version, so every price recorded on a shipment can be explained by the card it names. A card prices the zones of
+/// the countries of its <see cref="Currency"/> (a shipper served in Mexico and Colombia has MXN and COP cards); for a
+/// destination, the card in force at a moment is the highest version in the destination country's currency whose
+/// validity covers it (<see cref="InForce"/>), so a future card can be scheduled while the current one still applies.
+/// Version numbers run per shipper across currencies. Prices are exact decimals in <see cref="Currency"/>.
 /// </summary>
 public sealed record RateCard(
     string Id,
@@ -37,7 +39,17 @@ public sealed record RateCard(
 
     public ZoneRate? RateFor(string zoneId) => Zones.FirstOrDefault(z => z.ZoneId == zoneId);
 
-    /// <summary>The card that prices an order at <paramref name="moment"/>: the highest version valid then, or null.</summary>
-    public static RateCard? InForce(IEnumerable<RateCard> cards, DateTimeOffset moment) =>
-        cards.Where(c => c.IsValidAt(moment)).MaxBy(c => c.Version);
+    /// <summary>The card that prices an order in <paramref name="currency"/> at <paramref name="moment"/>: the highest version valid then, or null.</summary>
+    public static RateCard? InForce(IEnumerable<RateCard> cards, string currency, DateTimeOffset moment) =>
+        cards.Where(c => c.Currency == currency && c.IsValidAt(moment)).MaxBy(c => c.Version);
+
+    /// <summary>The currency prices are stated in for deliveries in a country Cargamos serves (mx, co, us, br).</summary>
+    public static string CurrencyOf(string country) => country.ToLowerInvariant() switch
+    {
+        "mx" => "MXN",
+        "co" => "COP",
+        "us" => "USD",
+        "br" => "BRL",
+        _ => throw new ArgumentOutOfRangeException(nameof(country), country, "Not a country Cargamos serves."),
+    };
 }

@@ -17,19 +17,27 @@ internal sealed class ReferenceDataSeeder(
     IServiceScopeFactory scopes, CoverageZoneCache cache, DemoRateCardOption rateCardOption, ILogger<ReferenceDataSeeder> logger)
     : IHostedService
 {
-    /// <summary>The shipper whose demo rate card is seeded (<c>./run.sh</c> only): its Mexican zones, in MXN.</summary>
+    /// <summary>The shipper whose demo rate cards are seeded (<c>./run.sh</c> only): MXN for its Mexican zones, COP for Bogotá.</summary>
     public const string RateCardShipper = "demo-shipper";
 
-    /// <summary>Version 1 of the demo rate card: bands up to 30 kg and 12.50 per extra kg, insurance 1.5 % (at least 10).</summary>
-    public static RateCard DemoRateCard(IEnumerable<CoverageZone> zones, DateTimeOffset now) => new(
-        RateCard.IdOf(RateCardShipper, 1), RateCardShipper, 1, "MXN", 5000m,
-        zones.Where(z => z.Country == "mx").Select(z => new ZoneRate(z.Id,
-            [new WeightBand(1m, 79m), new WeightBand(5m, 99m), new WeightBand(10m, 139m), new WeightBand(30m, 249m)], 12.5m)).ToList(),
-        new InsuranceTerms(0.015m, 10m),
-        new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero),
-        new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero),
-        now,
-        "demo-data");
+    /// <summary>
+    /// The demo rate cards: version 1 in MXN (bands up to 30 kg, then 12.50 per extra kg; insurance 1.5 %, at least 10)
+    /// and version 2 in COP (bands up to 30 kg, then 2,500 per extra kg; insurance 1 %, at least 2,000).
+    /// </summary>
+    public static IReadOnlyList<RateCard> DemoRateCards(IReadOnlyList<CoverageZone> zones, DateTimeOffset now)
+    {
+        var from = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var to = new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        List<ZoneRate> Priced(string country, WeightBand[] bands, decimal extraKg) =>
+            zones.Where(z => z.Country == country).Select(z => new ZoneRate(z.Id, bands, extraKg)).ToList();
+        return
+        [
+            new(RateCard.IdOf(RateCardShipper, 1), RateCardShipper, 1, "MXN", 5000m,
+                Priced("mx", [new(1m, 79m), new(5m, 99m), new(10m, 139m), new(30m, 249m)], 12.5m), new InsuranceTerms(0.015m, 10m), from, to, now, "demo-data"),
+            new(RateCard.IdOf(RateCardShipper, 2), RateCardShipper, 2, "COP", 5000m,
+                Priced("co", [new(1m, 12000m), new(5m, 15000m), new(10m, 21000m), new(30m, 38000m)], 2500m), new InsuranceTerms(0.01m, 2000m), from, to, now, "demo-data"),
+        ];
+    }
 
     public static string CsvPath => Path.Combine(AppContext.BaseDirectory, "ReferenceData", "coverage.csv");
 
@@ -89,7 +97,7 @@ internal sealed class ReferenceDataSeeder(
         // Versions are immutable: the demo card is added once, never replaced.
         if (rateCardOption.Seed && !await session.Query<RateCard>().AnyAsync(c => c.ShipperId == RateCardShipper, cancellationToken))
         {
-            session.Insert(DemoRateCard(demoZones.Where(z => seeded.Contains(z.Id)), DateTimeOffset.UtcNow));
+            session.Insert(DemoRateCards(demoZones.Where(z => seeded.Contains(z.Id)).ToList(), DateTimeOffset.UtcNow).ToArray());
         }
 
         await session.SaveChangesAsync(cancellationToken);
@@ -100,5 +108,5 @@ internal sealed class ReferenceDataSeeder(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>Whether the demo data includes <see cref="ReferenceDataSeeder.DemoRateCard"/> (Development's <c>./run.sh</c>; tests opt in).</summary>
+/// <summary>Whether the demo data includes <see cref="ReferenceDataSeeder.DemoRateCards"/> (Development's <c>./run.sh</c>; tests opt in).</summary>
 internal sealed record DemoRateCardOption(bool Seed);

@@ -285,6 +285,58 @@ public sealed class RateTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Each_destination_is_priced_by_the_card_in_its_countrys_currency()
+    {
+        var (key, shipper, operatorClient) = await PricedShipper(AdminRequests.RateCard("mx-cdmx"));
+        using (var put = await operatorClient.PutContract(key, AdminRequests.Contract(["mx", "co"], AdminRequests.ServiceLevel("mx-cdmx"), AdminRequests.ServiceLevel("co-bog"))))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        var bogota = new JsonObject
+        {
+            ["recipientLocation"] = new JsonObject { ["country"] = "co", ["postalCode"] = "110111" },
+            ["packageInformation"] = Package(2m, 10m, 10m, 10m),
+        };
+        using (var noCop = await shipper.PostAsync("/v1/rates", Orders.Body(bogota)))
+        {
+            var error = (await noCop.AssertEnvelope(HttpStatusCode.Conflict, "CONFLICT")).Error();
+            Assert.Equal("RATE_NOT_AVAILABLE", error.Str("code"));
+            Assert.Contains("no rate card in COP", error.Str("details"), StringComparison.Ordinal);
+        }
+
+        // A COP card must not price Mexican zones.
+        var wrong = AdminRequests.RateCard("co-bog", "mx-gdl");
+        wrong["currency"] = "COP";
+        using (var refused = await operatorClient.AddRateCard(key, wrong))
+        {
+            var body = await refused.AssertEnvelope(HttpStatusCode.BadRequest, "BAD_REQUEST");
+            Assert.Equal("zones[1].zoneId", body.Error().Str("parameter"));
+        }
+
+        var cop = AdminRequests.RateCard("co-bog");
+        cop["currency"] = "COP";
+        cop["zones"]![0]!["bands"]![1]!["price"] = 15000;
+        using (var added = await operatorClient.AddRateCard(key, cop))
+        {
+            Assert.Equal(2, (await Data(added, HttpStatusCode.Created)).GetProperty("version").GetInt32());
+        }
+
+        using (var inCop = await shipper.PostAsync("/v1/rates", Orders.Body(bogota)))
+        {
+            var price = (await Data(inCop)).GetProperty("price");
+            Assert.Equal("COP", price.Str("currency"));
+            Assert.Equal(15000m, Dec(price, "shipping"));
+            Assert.Equal(2, price.GetProperty("rateCardVersion").GetInt32());
+        }
+
+        // The MXN card (version 1) still prices Mexico City, though version 2 is newer.
+        using var inMxn = await shipper.PostAsync("/v1/rates", Orders.Body(Quote("06700", Package(2m, 10m, 10m, 10m))));
+        var mxn = (await Data(inMxn)).GetProperty("price");
+        Assert.Equal(("MXN", 1), (mxn.Str("currency"), mxn.GetProperty("rateCardVersion").GetInt32()));
+    }
+
+    [Fact]
     public async Task A_shipper_without_a_rate_card_is_quoted_and_ships_without_a_price()
     {
         var shipper = await api.LoginAs(DemoUser.Shipper);

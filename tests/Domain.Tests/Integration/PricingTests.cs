@@ -79,10 +79,13 @@ public sealed class PricingTests
     [Fact]
     public void GivenSeveralVersions_WhenInForce_ThenTheHighestValidThen()
     {
-        var cards = new[] { Card(1), Card(2, from: From.AddMonths(6)), Card(3, from: From.AddYears(5), to: From.AddYears(6)) };
-        Assert.Equal(1, RateCard.InForce(cards, From.AddMonths(1))!.Version);
-        Assert.Equal(2, RateCard.InForce(cards, From.AddMonths(7))!.Version);
-        Assert.Null(RateCard.InForce(cards, From.AddYears(2)));
+        var cop = Card(4, from: From.AddMonths(8)) with { Currency = "COP" };
+        var cards = new[] { Card(1), Card(2, from: From.AddMonths(6)), Card(3, from: From.AddYears(5), to: From.AddYears(6)), cop };
+        Assert.Equal(1, RateCard.InForce(cards, "MXN", From.AddMonths(1))!.Version);
+        Assert.Equal(2, RateCard.InForce(cards, "MXN", From.AddMonths(9))!.Version); // a newer card in another currency does not replace it
+        Assert.Equal(4, RateCard.InForce(cards, "COP", From.AddMonths(9))!.Version);
+        Assert.Null(RateCard.InForce(cards, "COP", From.AddMonths(7)));
+        Assert.Null(RateCard.InForce(cards, "MXN", From.AddYears(2)));
     }
 
     [Theory]

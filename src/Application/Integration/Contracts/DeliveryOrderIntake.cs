@@ -183,11 +183,15 @@ public sealed class DeliveryOrderIntake(
         }
 
         var now = clock.GetUtcNow();
-        if (RateCard.InForce(cards, now) is not { } card)
+        var currency = RateCard.CurrencyOf(zone.Country);
+        if (RateCard.InForce(cards, currency, now) is not { } card)
         {
-            return (null, RateNotAvailable(new PricingFailure(
-                $"No rate card of '{shipperId}' is in force on {now:yyyy-MM-dd}; versions: " +
-                string.Join(", ", cards.Select(c => $"{c.Version} ({c.ValidFrom:yyyy-MM-dd} to {c.ValidTo:yyyy-MM-dd})")) + ".", null)));
+            var versions = cards.Where(c => c.Currency == currency).ToList();
+            return (null, RateNotAvailable(new PricingFailure(versions.Count == 0
+                ? $"'{shipperId}' has no rate card in {currency}, the currency of deliveries in '{zone.Country}'."
+                : $"No rate card of '{shipperId}' in {currency} is in force on {now:yyyy-MM-dd}; versions: " +
+                  string.Join(", ", versions.Select(c => $"{c.Version} ({c.ValidFrom:yyyy-MM-dd} to {c.ValidTo:yyyy-MM-dd})")) + ".",
+                "recipientLocation.country")));
         }
 
         var (price, failure) = Pricing.Quote(card, zone.Id, package);
