@@ -70,7 +70,8 @@ public sealed class CargamosExceptionHandler(IProblemDetailsService problemDetai
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, errors) = ExceptionMapper.Map(exception, httpContext);
-        if (status == 503 && DatabaseUnavailability.Is(exception))
+        // The mapper classified the outage (ExceptionMapper.DatabaseUnavailable): not classified a second time here.
+        if (errors is [var only] && ReferenceEquals(only, ExceptionMapper.DatabaseUnavailable))
         {
             // An outage, not a bug: logged once per outage, and the client told when to come back.
             outages.Refused(exception, httpContext);

@@ -17,7 +17,7 @@ public static class AccessModule
         });
         services.AddReferenceDocument<Organization>().AddReferenceDocument<UserAccount>();
         services.AddSingleton<AccountCache>();
-        services.AddScoped<IAccountDirectory, MartenAccountDirectory>();
+        services.AddSingleton<IAccountDirectory, MartenAccountDirectory>();
         services.AddSingleton<IPasswordHashing, PasswordHashing>();
         if (seedDemoData)
         {

@@ -4,14 +4,23 @@ using Cargamos.Modular.Infrastructure.Common;
 
 namespace Cargamos.Modular.Infrastructure.Access;
 
-/// <summary>Organizations and users read from memory (<see cref="AccountCache"/>), unknown keys included.</summary>
-internal sealed class MartenAccountDirectory(IQuerySession session, AccountCache cache) : IAccountDirectory
+/// <summary>
+/// Organizations and users read from memory (<see cref="AccountCache"/>), unknown keys included. A singleton: every
+/// authenticated request asks it (the caller's standing), and a query session is opened only on a cache miss.
+/// </summary>
+internal sealed class MartenAccountDirectory(IDocumentStore store, AccountCache cache) : IAccountDirectory
 {
     public Task<Organization?> FindOrganization(string organizationKey, CancellationToken ct) =>
-        cache.Organizations.Get(organizationKey.Trim().ToLowerInvariant(), (id, token) => session.LoadAsync<Organization>(id, token), ct);
+        cache.Organizations.Get(organizationKey.Trim().ToLowerInvariant(), Load<Organization>, ct);
 
     public Task<UserAccount?> FindUser(string organizationKey, string email, CancellationToken ct) =>
-        cache.Users.Get(UserAccount.IdFor(organizationKey, email), (id, token) => session.LoadAsync<UserAccount>(id, token), ct);
+        cache.Users.Get(UserAccount.IdFor(organizationKey, email), Load<UserAccount>, ct);
+
+    private async Task<T?> Load<T>(string id, CancellationToken ct) where T : notnull
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<T>(id, ct);
+    }
 }
 
 /// <summary>The process-wide caches of organizations and users, invalidated by <see cref="ReferenceDataChanges"/>. A singleton.</summary>
