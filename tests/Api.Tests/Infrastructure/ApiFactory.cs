@@ -62,6 +62,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Tests log in and take carrier tokens far more often than a client would (ThrottlingTests sets real limits).
         builder.UseSetting("RateLimits:LoginPerMinute", "100000");
         builder.UseSetting("RateLimits:TokenPerMinute", "100000");
+        builder.UseSetting("RateLimits:TrackingPagePerMinute", "100000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
