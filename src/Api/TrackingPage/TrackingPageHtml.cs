@@ -30,7 +30,8 @@ internal static class TrackingPageHtml
         h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0}
         h2{font-size:1.125rem;margin:0 0 .5rem}
         section{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:1rem;margin:0 0 1rem}
-        .id{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:1.125rem;letter-spacing:.05em;word-break:break-all;margin:0 0 1rem}
+        .id{margin:0 0 1rem}
+        .id span+span{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:1.125rem;letter-spacing:.05em;word-break:break-all}
         .status{display:inline-block;font-weight:700;font-size:1.25rem;border-radius:.375rem;padding:.25rem .75rem;margin:0 0 .5rem}
         .s-progress{background:#e8eefc;color:#1a3d8f}
         .s-done{background:#e3f4e8;color:#0f5a2a}
@@ -40,9 +41,9 @@ internal static class TrackingPageHtml
         dt{color:var(--muted);font-size:.875rem}
         dd{margin:0 0 .5rem}
         ol{margin:0;padding:0;list-style:none}
-        li{border-left:3px solid var(--line);padding:0 0 .75rem .75rem;margin-left:.25rem}
-        li:first-child{border-left-color:#1a3d8f}
-        li strong{display:block}
+        ol li{border-left:3px solid var(--line);padding:0 0 .75rem .75rem;margin-left:.25rem}
+        ol li:first-child{border-left-color:#1a3d8f}
+        ol li strong{display:block}
         time{color:var(--muted);font-size:.875rem}
         dd time{color:var(--ink);font-size:1rem}
         .note,footer{color:var(--muted);font-size:.875rem}
@@ -59,7 +60,7 @@ internal static class TrackingPageHtml
         var body = new StringBuilder();
         body.Append(CultureInfo.InvariantCulture, $"""
             <h1>{Encode(texts.Title)}</h1>
-            <p class="id"><span class="note">{Encode(texts.TrackingNumber)}:</span> {Encode(t.TrackingId)}</p>
+            <p class="id"><span class="note">{Encode(texts.TrackingNumber)}:</span> <span>{Encode(t.TrackingId)}</span></p>
             <section aria-labelledby="status-heading">
             <h2 id="status-heading">{Encode(texts.StatusHeading)}</h2>
             <p class="status {StatusClass(t.Status)}">{Encode(label)}</p>
