@@ -7,6 +7,7 @@ using Cargamos.Modular.Api.Integration;
 using Cargamos.Modular.Api.ReferenceData;
 using Cargamos.Modular.Api.Shipments;
 using Cargamos.Modular.Api.Spreadsheets;
+using Cargamos.Modular.Api.TrackingPage;
 using Cargamos.Modular.Api.Vtex;
 using Cargamos.Modular.Api.Webhooks;
 using Cargamos.Modular.Application.Common.Behaviors;
@@ -31,7 +32,7 @@ using Cargamos.Modular.Application.Access.Contracts;
 using Cargamos.Modular.Application.ReferenceData.Contracts;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? "http://127.0.0.1:5080");
+builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? LabelOptions.DefaultUrl);
 
 using var startupLogs = LoggerFactory.Create(logging => logging.AddConsole());
 var startupLogger = startupLogs.CreateLogger("Cargamos.Startup");
@@ -133,6 +134,7 @@ app.MapReferenceData();
 app.MapIntegration();
 app.MapShipments();
 app.MapLabels();
+app.MapTrackingPage();
 app.MapVtexCarrierConfig();
 app.MapVtexHooks();
 app.MapVtexService();

@@ -22,6 +22,7 @@ public sealed class ModuleTests
         ["Spreadsheets"] = ["Access", "Integration", "ReferenceData", "Shipments"],
         ["Vtex"] = ["Access", "Integration", "ReferenceData", "Shipments"],
         ["Webhooks"] = ["Access", "Shipments"],
+        ["TrackingPage"] = ["ReferenceData", "Shipments", "Vtex"],
     };
 
     /// <summary>Folders every module may use, which use no module themselves.</summary>

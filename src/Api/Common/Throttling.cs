@@ -13,8 +13,15 @@ public static class ClientAddress
 }
 
 /// <summary>
+/// Endpoint metadata for an endpoint people open in a browser (the public tracking page): its 429 is a page of its own
+/// instead of the error envelope. <see cref="Write"/> gets the time until the next request is accepted.
+/// </summary>
+public sealed record RejectionPage(Func<HttpContext, TimeSpan, CancellationToken, ValueTask> Write);
+
+/// <summary>
 /// The API's limits (<see cref="RateLimitOptions"/>, section <c>RateLimits</c>): ASP.NET Core's rate limiter on the
-/// anonymous credential endpoints, per client address (<see cref="LoginPolicy"/>, <see cref="TokenPolicy"/>), answered
+/// anonymous credential endpoints and the public tracking page, per client address (<see cref="LoginPolicy"/>,
+/// <see cref="TokenPolicy"/>, <see cref="TrackingPagePolicy"/>), answered
 /// 429 with Retry-After in the error envelope; and a concurrency limit on the whole API that sheds load with 503 and
 /// Retry-After instead of letting every request slow down until it times out. The per-user back-off after failed logins
 /// and the bounded password hashing live with the login (<see cref="FailureBackoff"/>).
@@ -23,6 +30,7 @@ public static class Throttling
 {
     public const string LoginPolicy = "login";
     public const string TokenPolicy = "token";
+    public const string TrackingPagePolicy = "tracking-page";
 
     public static IServiceCollection AddCargamosThrottling(this IServiceCollection services, IConfiguration configuration)
     {
@@ -33,9 +41,15 @@ public static class Throttling
         {
             limiter.AddPolicy(LoginPolicy, context => PerAddress(context, options.LoginPerMinute));
             limiter.AddPolicy(TokenPolicy, context => PerAddress(context, options.TokenPerMinute));
-            limiter.OnRejected = (context, _) =>
+            limiter.AddPolicy(TrackingPagePolicy, context => PerAddress(context, options.TrackingPagePerMinute));
+            limiter.OnRejected = (context, token) =>
             {
                 var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+                if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<RejectionPage>() is { } page)
+                {
+                    return page.Write(context.HttpContext, wait, token);
+                }
+
                 throw AppError.TooManyRequests(string.Create(CultureInfo.InvariantCulture,
                     $"Too many attempts from your address; the next one is accepted in {Math.Ceiling(wait.TotalSeconds):0} s (Retry-After)."), wait);
             };

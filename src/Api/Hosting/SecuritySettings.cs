@@ -8,7 +8,7 @@ namespace Cargamos.Modular.Api.Hosting;
 /// <summary>
 /// What a production start requires and what it logs. Outside Development and Testing the API refuses to start without
 /// a connection string and a signing key from configuration or environment (<see cref="DatabaseConnection"/>,
-/// <see cref="JwtSettings"/>), and refuses demo data. The effective settings are logged at start (the webhook URL rules
+/// <see cref="JwtSettings"/>), and refuses demo data and requires the public address (<c>Labels:PublicBaseUrl</c>). The effective settings are logged at start (the webhook URL rules
 /// by the webhooks module: <c>WebhookSecurityLog</c>).
 /// </summary>
 public static class SecuritySettings
@@ -26,6 +26,16 @@ public static class SecuritySettings
             throw new InvalidOperationException(
                 $"Cargamos:SeedDemoData=true is refused in the {environment.EnvironmentName} environment: demo users have published passwords. " +
                 "Demo data is for Development (./run.sh).");
+        }
+
+        // Links that outlive a request (webhook messages, the VTEX service view, label QR codes) cannot take the
+        // request's host, which the caller chooses (docs/tracking-page.md#public-address).
+        if (string.IsNullOrWhiteSpace(configuration["Labels:PublicBaseUrl"]))
+        {
+            throw new InvalidOperationException(
+                $"No public address: set Labels:PublicBaseUrl (env Labels__PublicBaseUrl) in the {environment.EnvironmentName} environment to the " +
+                "address recipients and VTEX reach the API at, e.g. https://api.cargamos.mx: tracking page links in labels, webhook messages " +
+                "and the VTEX service view are built on it.");
         }
     }
 

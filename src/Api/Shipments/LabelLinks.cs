@@ -30,7 +30,33 @@ internal sealed class LabelOptions
                 "Labels:PublicBaseUrl must be an absolute http(s) URL without query or fragment, e.g. https://api.cargamos.mx.")
             .ValidateOnStart();
         services.AddSingleton<ILabelLinks, LabelLinks>();
+        services.AddSingleton<ITrackingPages>(provider => new TrackingPages(
+            provider.GetRequiredService<IOptions<LabelOptions>>().Value.PublicBaseUrl, configuration[WebHostDefaults.ServerUrlsKey]));
         return services;
+    }
+
+    /// <summary>The listening address <c>Program</c> uses when <c>Urls</c> is not set.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+}
+
+/// <summary>
+/// The tracking page address written into webhook messages and the VTEX service view: <c>Labels:PublicBaseUrl</c>
+/// (required by a production start, <c>SecuritySettings</c>), else the first address the API listens on, a wildcard
+/// host read as 127.0.0.1 (Development and Testing). Never a request's <c>Host</c>, which its caller chooses.
+/// </summary>
+internal sealed class TrackingPages(string? publicBaseUrl, string? urls) : ITrackingPages
+{
+    private readonly string baseUrl = (publicBaseUrl ?? Listening(urls)).TrimEnd('/');
+
+    public string Of(string trackingId) => $"{baseUrl}/t/{Uri.EscapeDataString(trackingId)}";
+
+    private static string Listening(string? urls)
+    {
+        var first = (urls ?? LabelOptions.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault() ?? LabelOptions.DefaultUrl;
+        // Kestrel's wildcards (http://*:8080, http://+:8080, 0.0.0.0, [::]) are no address a recipient can open.
+        var wildcard = System.Text.RegularExpressions.Regex.Match(first, @"^(https?://)(\*|\+|0\.0\.0\.0|\[::\])(:\d+)?(/.*)?$");
+        return wildcard.Success ? $"{wildcard.Groups[1].Value}127.0.0.1{wildcard.Groups[3].Value}{wildcard.Groups[4].Value}" : first;
     }
 }
 

@@ -1,4 +1,5 @@
 using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Shipments.Contracts;
 using Cargamos.Modular.Application.Vtex.ReadModels;
 using FluentValidation;
 using Mediator;
@@ -20,7 +21,7 @@ internal sealed class GetVtexServiceValidator : AbstractValidator<GetVtexService
     }
 }
 
-internal sealed class GetVtexServiceHandler(CarrierShipments shipments, IVtexServiceViews views, ICarrierDirectory carriers)
+internal sealed class GetVtexServiceHandler(CarrierShipments shipments, IVtexServiceViews views, ICarrierDirectory carriers, ITrackingPages trackingPages)
     : IQueryHandler<GetVtexService, VtexServiceView>
 {
     public async ValueTask<VtexServiceView> Handle(GetVtexService query, CancellationToken cancellationToken)
@@ -29,8 +30,15 @@ internal sealed class GetVtexServiceHandler(CarrierShipments shipments, IVtexSer
         var view = await views.Get(shipment.Id, cancellationToken)
                    ?? throw AppError.NotFound($"service for carrier '{query.CarrierId}'", query.ServiceId, "serviceId");
 
-        // Name and logo are the carrier's current ones, not the ones it had when the service was created.
+        // Name and logo are the carrier's current ones, not the ones it had when the service was created. The tracking
+        // URL is the one the carrier last reported, else our public tracking page (filled here, not stored: the view
+        // stays a pure function of the events, and a new public address shows on every service).
         var carrier = await carriers.Get(view.CarrierId, cancellationToken);
-        return view with { CarrierName = carrier?.Name ?? view.CarrierId, CarrierLogo = carrier?.Logo };
+        return view with
+        {
+            CarrierName = carrier?.Name ?? view.CarrierId,
+            CarrierLogo = carrier?.Logo,
+            TrackingUrl = view.TrackingUrl ?? trackingPages.Of(shipment.TrackingId),
+        };
     }
 }

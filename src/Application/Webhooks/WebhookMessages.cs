@@ -26,15 +26,19 @@ internal static class WebhookMessages
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>The message for one status transition, caused by <paramref name="event"/> at stream version <paramref name="version"/>.</summary>
+    /// <summary>
+    /// The message for one status transition, caused by <paramref name="event"/> at stream version <paramref name="version"/>;
+    /// <paramref name="trackingUrl"/> is the shipment's public tracking page.
+    /// </summary>
     public static WebhookMessage ForTransition(
-        Guid id, DateTimeOffset now, ShipmentIdentity shipment, StatusTransition transition, IShipmentEvent @event, long version)
+        Guid id, DateTimeOffset now, ShipmentIdentity shipment, StatusTransition transition, IShipmentEvent @event, long version, string trackingUrl)
     {
         var data = new JsonObject
         {
             ["shipmentId"] = shipment.ShipmentId,
             ["trackingId"] = shipment.TrackingId,
             ["shipperTrackingId"] = shipment.ShipperTrackingId,
+            ["trackingUrl"] = trackingUrl,
             ["state"] = transition.Next.Status.ToCode(),
             ["previousState"] = transition.Previous?.ToCode(),
             ["occurredAt"] = @event.At.ToUniversalTime(),

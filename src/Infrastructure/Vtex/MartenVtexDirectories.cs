@@ -1,4 +1,5 @@
 using Cargamos.Modular.Application.Vtex;
+using Cargamos.Modular.Application.Vtex.Contracts;
 using Cargamos.Modular.Infrastructure.Common;
 using Marten;
 
@@ -13,6 +14,12 @@ internal sealed class MartenCarrierDirectory(IQuerySession session, VtexDirector
     public Task<CarrierAccount?> FindByApiKey(string apiKey, CancellationToken ct) =>
         cache.CarriersByApiKeyHash.Get(SecretHashes.Of(apiKey),
             (hash, token) => session.Query<CarrierAccount>().FirstOrDefaultAsync(c => c.ApiKeyHash == hash, token), ct);
+}
+
+/// <summary>Carrier names for other modules (the public tracking page), from the same cached directory.</summary>
+internal sealed class CarrierNames(ICarrierDirectory directory) : ICarrierNames
+{
+    public async Task<string?> NameOf(string carrierId, CancellationToken ct) => (await directory.Get(carrierId, ct))?.Name;
 }
 
 /// <summary>VTEX accounts read from memory (<see cref="VtexDirectoryCache"/>), unknown AppKeys included.</summary>

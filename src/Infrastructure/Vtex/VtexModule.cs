@@ -1,3 +1,4 @@
+using Cargamos.Modular.Application.Vtex.Contracts;
 using Cargamos.Modular.Application.Vtex;
 using Cargamos.Modular.Application.Vtex.ReadModels;
 using JasperFx.Events.Projections;
@@ -28,6 +29,7 @@ public static class VtexModule
         services.AddReferenceDocument<CarrierAccount>().AddReferenceDocument<VtexAccount>();
         services.AddSingleton<VtexDirectoryCache>();
         services.AddScoped<ICarrierDirectory, MartenCarrierDirectory>();
+        services.AddScoped<ICarrierNames, CarrierNames>();
         services.AddScoped<IVtexAccounts, MartenVtexAccounts>();
         services.AddScoped<IVtexOrders, MartenVtexOrders>();
         services.AddScoped<IVtexServiceViews, MartenVtexServiceViews>();

@@ -21,9 +21,11 @@ namespace Cargamos.Modular.Infrastructure.Webhooks;
 /// (<see cref="ShipmentsBeingWritten"/>: no read); for an append made otherwise, the tracking read model, read through a
 /// separate query session so that an identity-map session, which already holds the inline projection's new document,
 /// cannot hide it.
-/// The shippers' webhooks are read from memory (<see cref="WebhookSubscriptionCache"/>).
+/// The shippers' webhooks are read from memory (<see cref="WebhookSubscriptionCache"/>). Each message carries the
+/// shipment's public tracking page (<see cref="ITrackingPages"/>: the configured public address, never a request's host).
 /// </remarks>
-internal sealed class WebhookOutboxListener(TimeProvider clock, WebhookSubscriptionCache subscriptions) : DocumentSessionListenerBase
+internal sealed class WebhookOutboxListener(TimeProvider clock, WebhookSubscriptionCache subscriptions, ITrackingPages trackingPages)
+    : DocumentSessionListenerBase
 {
     private static readonly string Insert =
         $"insert into {WebhookSchema.Messages} (id, shipper_id, shipment_id, version, type, payload) values (?, ?, ?, ?, ?, ?::json)";
@@ -111,7 +113,8 @@ internal sealed class WebhookOutboxListener(TimeProvider clock, WebhookSubscript
                 position = transition.Next;
                 if (webhook.Wants(transition.Next.Status))
                 {
-                    var message = WebhookMessages.ForTransition(Guid.CreateVersion7(), now, plan.Shipment, transition, shipmentEvent, version);
+                    var message = WebhookMessages.ForTransition(Guid.CreateVersion7(), now, plan.Shipment, transition, shipmentEvent, version,
+                        trackingPages.Of(plan.Shipment.TrackingId));
                     session.QueueSqlCommand(Insert, message.Id, plan.ShipperId, plan.Shipment.ShipmentId, version, message.Type, message.Body);
                     recorded++;
                 }

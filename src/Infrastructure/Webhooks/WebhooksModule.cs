@@ -1,3 +1,4 @@
+using Cargamos.Modular.Application.Shipments.Contracts;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection;
 using Cargamos.Modular.Application.Webhooks;
@@ -24,7 +25,8 @@ public static class WebhooksModule
             options.Schema.For<WebhookSubscription>().DocumentAlias("webhook_subscription").UseOptimisticConcurrency(true);
             options.Storage.ExtendedSchemaObjects.Add(WebhookSchema.MessagesTableDefinition());
             options.Storage.ExtendedSchemaObjects.Add(WebhookSchema.AttemptsTableDefinition());
-            options.Listeners.Add(new WebhookOutboxListener(TimeProvider.System, provider.GetRequiredService<WebhookSubscriptionCache>()));
+            options.Listeners.Add(new WebhookOutboxListener(TimeProvider.System, provider.GetRequiredService<WebhookSubscriptionCache>(),
+                provider.GetRequiredService<ITrackingPages>()));
         });
         services.AddReferenceDocument<WebhookSubscription>();
         services.AddSingleton<WebhookSubscriptionCache>();

@@ -34,13 +34,24 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual string DatabasePrefix => "api";
 
+    /// <summary>Serve on Kestrel at a free loopback port (for a real browser) instead of the in-memory test server.</summary>
+    protected virtual bool Kestrel => false;
+
     /// <summary>Starts a factory created outside xunit's fixtures (e.g. a second process on the same database).</summary>
     public Task StartAsync() => InitializeAsync();
 
     public async Task InitializeAsync()
     {
         connectionString = existingDatabase ?? await TestPostgres.CreateDatabaseAsync(DatabasePrefix);
-        _ = Server; // start the host now: schema and demo data are ready before the first test
+        if (Kestrel)
+        {
+            UseKestrel(0);
+            StartServer(); // ClientOptions.BaseAddress becomes the real address
+        }
+        else
+        {
+            _ = Server; // start the host now: schema and demo data are ready before the first test
+        }
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -62,6 +73,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Tests log in and take carrier tokens far more often than a client would (ThrottlingTests sets real limits).
         builder.UseSetting("RateLimits:LoginPerMinute", "100000");
         builder.UseSetting("RateLimits:TokenPerMinute", "100000");
+        builder.UseSetting("RateLimits:TrackingPagePerMinute", "100000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -44,6 +44,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory api, ITestOutputHelper o
         ["GET /v1/delivery-orders/template.xlsx"] = Everyone,
         ["POST /token"] = Everyone,
         ["GET /v1/labels/{token}.{format}"] = Everyone,
+        ["GET /t/{trackingId}"] = Everyone,
 
         ["POST /v1/delivery-orders"] = [Shipper],
         ["POST /v1/rates"] = [Shipper],

@@ -47,6 +47,7 @@ public sealed class ProductionApiFactory(IReadOnlyDictionary<string, string?> se
 public sealed class ProductionModeTests : IAsyncLifetime
 {
     private static readonly string Key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+    private const string PublicBaseUrl = "https://api.cargamos.test";
     private string connectionString = "";
 
     public async Task InitializeAsync() => connectionString = await TestPostgres.CreateDatabaseAsync("production");
@@ -60,13 +61,17 @@ public sealed class ProductionModeTests : IAsyncLifetime
         { "a signing key that is not base64", "Auth:SigningKey is not base64" },
         { "a 16-byte signing key", "Auth:SigningKey must be at least 32 bytes" },
         { "demo data", "Cargamos:SeedDemoData=true is refused in the Production environment" },
+        { "no public address", "No public address: set Labels:PublicBaseUrl (env Labels__PublicBaseUrl) in the Production environment" },
     };
 
     [Theory]
     [MemberData(nameof(Refusals))]
     public async Task It_refuses_to_start_with(string what, string message)
     {
-        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connectionString, ["Auth:SigningKey"] = Key };
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = connectionString, ["Auth:SigningKey"] = Key, ["Labels:PublicBaseUrl"] = PublicBaseUrl,
+        };
         switch (what)
         {
             case "no connection string":
@@ -84,6 +89,9 @@ public sealed class ProductionModeTests : IAsyncLifetime
             case "demo data":
                 settings["Cargamos:SeedDemoData"] = "true";
                 break;
+            case "no public address":
+                settings.Remove("Labels:PublicBaseUrl");
+                break;
         }
 
         await using var api = new ProductionApiFactory(settings);
@@ -99,6 +107,7 @@ public sealed class ProductionModeTests : IAsyncLifetime
         {
             ["ConnectionStrings:Postgres"] = connectionString,
             ["Auth:SigningKey"] = Key,
+            ["Labels:PublicBaseUrl"] = PublicBaseUrl,
         });
         var client = api.CreateClient();
 
@@ -122,6 +131,7 @@ public sealed class ProductionModeTests : IAsyncLifetime
         {
             ["ConnectionStrings:Postgres"] = connectionString,
             ["Auth:SigningKey"] = Key,
+            ["Labels:PublicBaseUrl"] = PublicBaseUrl,
             ["Webhooks:BlockPrivateNetworks"] = "false",
         });
         _ = api.Server;

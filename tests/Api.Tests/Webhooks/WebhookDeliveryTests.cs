@@ -65,11 +65,13 @@ public sealed class WebhookDeliveryTests(WebhookApiFactory api) : IClassFixture<
         Assert.Equal(request.Id, json.GetProperty("id").GetString());
         Assert.Equal("shipment.status_changed", json.GetProperty("type").GetString());
         var data = json.GetProperty("data");
-        Assert.Equal(new[] { "shipmentId", "trackingId", "shipperTrackingId", "state", "previousState", "occurredAt", "version", "details" },
+        Assert.Equal(new[] { "shipmentId", "trackingId", "shipperTrackingId", "trackingUrl", "state", "previousState", "occurredAt", "version", "details" },
             data.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(shipmentId, data.GetProperty("shipmentId").GetGuid());
         Assert.Equal(trackingId, data.GetProperty("trackingId").GetString());
         Assert.Equal(trackingId, data.GetProperty("shipperTrackingId").GetString());
+        // The public tracking page, on the listening address: the test host sets no Labels:PublicBaseUrl.
+        Assert.Equal($"http://127.0.0.1:5080/t/{trackingId}", data.GetProperty("trackingUrl").GetString());
         Assert.Equal("CREATED", data.GetProperty("state").GetString());
         Assert.Equal(JsonValueKind.Null, data.GetProperty("previousState").ValueKind);
         Assert.Equal(1, data.GetProperty("version").GetInt64());

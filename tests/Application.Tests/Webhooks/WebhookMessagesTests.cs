@@ -18,12 +18,12 @@ public sealed class WebhookMessagesTests
             new Actor(ActorKind.Shipper, "demo-shipper/integrations@demo-shipper.mx"), DateTimeOffset.Parse("2026-11-28T04:00:00-06:00", System.Globalization.CultureInfo.InvariantCulture));
         var transition = new StatusTransition(ShipmentStatus.Pending, new StatusPosition(ShipmentStatus.Canceled, null));
 
-        var message = WebhookMessages.ForTransition(id, Now, Shipment, transition, canceled, 3);
+        var message = WebhookMessages.ForTransition(id, Now, Shipment, transition, canceled, 3, "https://api.cargamos.mx/t/CGM7K2Q9XH4TD");
 
         Assert.Equal(id, message.Id);
         Assert.Equal("shipment.status_changed", message.Type);
         Assert.Equal(
-            """{"id":"01a22039-3000-7000-8000-000000000001","type":"shipment.status_changed","timestamp":"2026-11-28T10:00:05+00:00","data":{"shipmentId":"01a22039-26f9-7ede-a540-fb060d22adb4","trackingId":"CGM7K2Q9XH4TD","shipperTrackingId":"ORD-1","state":"CANCELED","previousState":"PENDING","occurredAt":"2026-11-28T10:00:00+00:00","version":3,"details":{"actor":"SHIPPER","type":"END_CLIENT_CANCELED","comment":"El cliente desistió"}}}""",
+            """{"id":"01a22039-3000-7000-8000-000000000001","type":"shipment.status_changed","timestamp":"2026-11-28T10:00:05+00:00","data":{"shipmentId":"01a22039-26f9-7ede-a540-fb060d22adb4","trackingId":"CGM7K2Q9XH4TD","shipperTrackingId":"ORD-1","trackingUrl":"https://api.cargamos.mx/t/CGM7K2Q9XH4TD","state":"CANCELED","previousState":"PENDING","occurredAt":"2026-11-28T10:00:00+00:00","version":3,"details":{"actor":"SHIPPER","type":"END_CLIENT_CANCELED","comment":"El cliente desistió"}}}""",
             message.Body);
     }
 

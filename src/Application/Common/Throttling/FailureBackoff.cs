@@ -13,6 +13,9 @@ public sealed class RateLimitOptions
     /// <summary><c>POST /token</c> attempts per client address per minute.</summary>
     public int TokenPerMinute { get; set; } = 60;
 
+    /// <summary><c>GET /t/{trackingId}</c> (the public tracking page) views per client address per minute.</summary>
+    public int TrackingPagePerMinute { get; set; } = 60;
+
     /// <summary>
     /// Failures of one user (or VTEX AppKey) from one client address accepted before each further attempt from there
     /// waits; a user's failures from all addresses together, and a VTEX caller address's, wait after four times as many.
