@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Telemetry;
 using Cargamos.Modular.Application.Common.Throttling;
+using Cargamos.Modular.Api.Hosting;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Cargamos.Modular.Api.Common;
@@ -35,6 +37,8 @@ public static class Throttling
             limiter.AddPolicy(TokenPolicy, context => PerAddress(context, options.TokenPerMinute));
             limiter.OnRejected = (context, _) =>
             {
+                var policy = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "other";
+                context.HttpContext.RequestServices.GetRequiredService<CargamosMetrics>().RateLimited(policy);
                 var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
                 throw AppError.TooManyRequests(string.Create(CultureInfo.InvariantCulture,
                     $"Too many attempts from your address; the next one is accepted in {Math.Ceiling(wait.TotalSeconds):0} s (Retry-After)."), wait);
@@ -59,6 +63,7 @@ public static class Throttling
     public static IApplicationBuilder UseRequestShedding(this IApplicationBuilder app)
     {
         var options = app.ApplicationServices.GetRequiredService<RateLimitOptions>();
+        var metrics = app.ApplicationServices.GetRequiredService<CargamosMetrics>();
         if (options.MaxConcurrentRequests <= 0)
         {
             return app;
@@ -72,7 +77,8 @@ public static class Throttling
         });
         return app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/health"))
+            // Health checks and the metrics scrape (operator token required further on) show an overloaded process as it is.
+            if (context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments(Telemetry.MetricsPath))
             {
                 await next(context);
                 return;
@@ -81,6 +87,7 @@ public static class Throttling
             using var lease = await limiter.AcquireAsync(1, context.RequestAborted);
             if (!lease.IsAcquired)
             {
+                metrics.RateLimited(CargamosMetrics.Policies.Shedding);
                 throw AppError.Busy("The API is serving as many requests as it can; try again shortly (Retry-After).", TimeSpan.FromSeconds(1));
             }
 
