@@ -57,8 +57,8 @@ public static class MartenStore
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
 
         // A span per session's connection ("marten.connection") only while a tracer listens to "Marten" (an OTLP endpoint is
-        // configured); not Verbose, which adds an event per operation. The counter marten.event.append is one Add per event
-        // after a session commits (a spreadsheet batch's bulk write does not commit through a session: see cargamos.lot.rows).
+        // configured); not Verbose, which adds an event per operation. The counter marten.event.append is one Add per event,
+        // by a session listener after the commit (the spreadsheet bulk writer runs the store's listeners too).
         options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
         options.OpenTelemetry.TrackEventCounters();
     }
