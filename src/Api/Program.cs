@@ -51,6 +51,7 @@ services.AddSingleton<IProblemDetailsWriter, CargamosEnvelopeWriter>();
 services.AddProblemDetails();
 services.AddSingleton<DatabaseOutageLog>();
 services.AddExceptionHandler<CargamosExceptionHandler>();
+services.AddCargamosTelemetry(builder.Configuration);
 services.AddCargamosThrottling(builder.Configuration);
 
 services.AddMediator((MediatorOptions o) =>
@@ -128,6 +129,7 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapCargamosMetrics();
 
 app.MapAccess();
 app.MapReferenceData();

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Telemetry;
 using Cargamos.Modular.Application.Common.Throttling;
+using Cargamos.Modular.Api.Hosting;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Cargamos.Modular.Api.Common;
@@ -44,6 +46,8 @@ public static class Throttling
             limiter.AddPolicy(TrackingPagePolicy, context => PerAddress(context, options.TrackingPagePerMinute));
             limiter.OnRejected = (context, token) =>
             {
+                var policy = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "other";
+                context.HttpContext.RequestServices.GetRequiredService<CargamosMetrics>().RateLimited(policy);
                 var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
                 if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<RejectionPage>() is { } page)
                 {
@@ -73,6 +77,7 @@ public static class Throttling
     public static IApplicationBuilder UseRequestShedding(this IApplicationBuilder app)
     {
         var options = app.ApplicationServices.GetRequiredService<RateLimitOptions>();
+        var metrics = app.ApplicationServices.GetRequiredService<CargamosMetrics>();
         if (options.MaxConcurrentRequests <= 0)
         {
             return app;
@@ -86,7 +91,8 @@ public static class Throttling
         });
         return app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/health"))
+            // Health checks and the metrics scrape (operator token required further on) show an overloaded process as it is.
+            if (context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments(Telemetry.MetricsPath))
             {
                 await next(context);
                 return;
@@ -95,6 +101,7 @@ public static class Throttling
             using var lease = await limiter.AcquireAsync(1, context.RequestAborted);
             if (!lease.IsAcquired)
             {
+                metrics.RateLimited(CargamosMetrics.Policies.Shedding);
                 throw AppError.Busy("The API is serving as many requests as it can; try again shortly (Retry-After).", TimeSpan.FromSeconds(1));
             }
 

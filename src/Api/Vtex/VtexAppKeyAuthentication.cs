@@ -1,3 +1,4 @@
+using Cargamos.Modular.Application.Common.Telemetry;
 using Cargamos.Modular.Application.Common.Throttling;
 using Cargamos.Modular.Api.Common;
 using System.Security.Claims;
@@ -48,7 +49,7 @@ internal static class VtexAppKeyAuthentication
 /// </remarks>
 internal sealed class VtexAppKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IVtexAccounts accounts,
-    IProblemDetailsService problemDetails, FailureBackoff backoff, RateLimitOptions limits)
+    IProblemDetailsService problemDetails, FailureBackoff backoff, RateLimitOptions limits, CargamosMetrics metrics)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private TimeSpan? throttled;
@@ -69,6 +70,7 @@ internal sealed class VtexAppKeyHandler(
         var keyFromHere = $"vtex:{(appKey.Length <= 200 ? appKey : appKey[..200])}@{ClientAddress.Of(Context)}";
         if (backoff.Wait(keyFromHere, address) is { } wait)
         {
+            metrics.RateLimited(CargamosMetrics.Policies.VtexBackoff);
             throttled = wait;
             return AuthenticateResult.Fail("Too many failed VTEX authentications from this address.");
         }

@@ -2,6 +2,7 @@ using Cargamos.Modular.Application.Common.Errors;
 using FluentValidation;
 using Mediator;
 using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Application.Common.Telemetry;
 using Cargamos.Modular.Application.Common.Throttling;
 
 namespace Cargamos.Modular.Application.Access;
@@ -23,7 +24,7 @@ internal sealed class LogInValidator : AbstractValidator<LogIn>
 /// Retry-After, decided before any password is hashed. The hashing itself runs a bounded number at a time.
 /// </remarks>
 internal sealed class LogInHandler(
-    IAccountDirectory accounts, IPasswordHashing passwords, ITokenIssuer tokens, FailureBackoff backoff, RateLimitOptions options)
+    IAccountDirectory accounts, IPasswordHashing passwords, ITokenIssuer tokens, FailureBackoff backoff, RateLimitOptions options, CargamosMetrics metrics)
     : ICommandHandler<LogIn, IssuedToken>
 {
     // One answer for a wrong key, user or password: the caller must not learn which part was wrong.
@@ -37,6 +38,7 @@ internal sealed class LogInHandler(
         var fromHere = $"{user}@{command.ClientAddress}";
         if (backoff.Wait(fromHere, user) is { } wait)
         {
+            metrics.RateLimited(CargamosMetrics.Policies.LoginBackoff);
             throw AppError.TooManyRequests(
                 $"Too many failed logins for this user; the next attempt is accepted in {Math.Ceiling(wait.TotalSeconds):0} s (Retry-After).", wait);
         }

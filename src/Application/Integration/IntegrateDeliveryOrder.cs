@@ -1,5 +1,6 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Common.Telemetry;
 using Cargamos.Modular.Domain.Shipments;
 using Mediator;
 using Cargamos.Modular.Application.Integration.Contracts;
@@ -24,7 +25,8 @@ internal sealed class IntegrateDeliveryOrderHandler(
     AuthorizedShipper shipper,
     IShipmentCreator store,
     IShipmentFinder finder,
-    ICaller caller) : ICommandHandler<IntegrateDeliveryOrder, IntegratedOrder>
+    ICaller caller,
+    CargamosMetrics metrics) : ICommandHandler<IntegrateDeliveryOrder, IntegratedOrder>
 {
     public async ValueTask<IntegratedOrder> Handle(IntegrateDeliveryOrder command, CancellationToken cancellationToken)
     {
@@ -41,12 +43,21 @@ internal sealed class IntegrateDeliveryOrderHandler(
             return new IntegratedOrder(order, order.ShipperTrackingId, null, zone.DefaultCarrierId, zone.Id, null, price);
         }
 
-        var shipment = (await intake.Admit(command.Order, shipper.Contract, new IntakePolicy(shipperId, caller.Actor), cancellationToken)).OrThrow();
+        var admission = await intake.Admit(command.Order, shipper.Contract, new IntakePolicy(shipperId, caller.Actor), cancellationToken);
+        if (admission.Shipment is not { } shipment)
+        {
+            metrics.OrderRejected(CargamosMetrics.Sources.Api, admission.Errors);
+            throw new AppError(admission.Kind, admission.Errors);
+        }
+
         var result = await store.Create(ShipmentCreation.OfOne(shipment, LotSources.Api, caller.ProcessId), cancellationToken);
         if (result.Rows[0] is { Created: false } refused)
         {
+            metrics.OrderRejected(CargamosMetrics.Sources.Api, refused.Errors);
             throw new AppError(ErrorKind.Conflict, refused.Errors);
         }
+
+        metrics.OrderAccepted(CargamosMetrics.Sources.Api);
 
         var created = shipment.Created;
         return new IntegratedOrder(created.Order, created.TrackingId, created.ShipmentId, created.CarrierId, shipment.Accepted.Zone.Id, created.IntegrationLotId, created.Price);

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Telemetry;
 using FluentValidation;
 using Cargamos.Modular.Application.Integration.Contracts;
 using Cargamos.Modular.Application.ReferenceData.Contracts;
@@ -21,7 +23,8 @@ internal sealed class IntegrationLotProcessor(
     DeliveryOrderIntake intake,
     IValidator<DeliveryOrderRequest> validator,
     ShipperStanding standing,
-    SpreadsheetOptions options)
+    SpreadsheetOptions options,
+    CargamosMetrics metrics)
 {
     private static readonly Dictionary<string, int> FieldOrder = DeliveryOrderFields.All
         .Select((f, i) => (f.Path, i)).ToDictionary(x => x.Path, x => x.i, StringComparer.Ordinal);
@@ -29,6 +32,7 @@ internal sealed class IntegrationLotProcessor(
     /// <summary>Processes the lot to its end.</summary>
     public async Task Process(ClaimedLot lot, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         ShipperContract contract;
         try
         {
@@ -37,6 +41,7 @@ internal sealed class IntegrationLotProcessor(
         catch (AppError refused)
         {
             await lots.Finish(lot, LotStatuses.Failed, refused.Errors, ct);
+            metrics.LotFinished(Stopwatch.GetElapsedTime(started), LotStatuses.Failed);
             return;
         }
 
@@ -87,6 +92,7 @@ internal sealed class IntegrationLotProcessor(
         }
 
         await lots.Finish(lot, LotStatuses.Completed, null, ct);
+        metrics.LotFinished(Stopwatch.GetElapsedTime(started), LotStatuses.Completed);
 
         async Task Flush()
         {
@@ -97,7 +103,22 @@ internal sealed class IntegrationLotProcessor(
                 await writes.Dequeue();
             }
 
-            writes.Enqueue(store.Create(new ShipmentCreation(claim, rows, lot.ProcessId), ct));
+            writes.Enqueue(Write(new ShipmentCreation(claim, rows, lot.ProcessId)));
+        }
+
+        async Task Write(ShipmentCreation creation)
+        {
+            var result = await store.Create(creation, ct);
+            metrics.LotRows(result.Created, result.Rejected);
+            if (result.Created > 0)
+            {
+                metrics.OrderAccepted(CargamosMetrics.Sources.Spreadsheet, result.Created);
+            }
+
+            foreach (var rejected in result.Rows.Where(r => !r.Created).GroupBy(r => CargamosMetrics.CodeOf(r.Errors), StringComparer.Ordinal))
+            {
+                metrics.OrderRejected(CargamosMetrics.Sources.Spreadsheet, rejected.Key, rejected.Count());
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
+using Cargamos.Modular.Application.Common.Telemetry;
 using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
@@ -48,7 +49,8 @@ internal sealed class CreateVtexServiceHandler(
     ShipperStanding standing,
     DeliveryOrderIntake intake,
     IShipmentCreator store,
-    ICaller caller) : ICommandHandler<CreateVtexService, CreatedVtexService>
+    ICaller caller,
+    CargamosMetrics metrics) : ICommandHandler<CreateVtexService, CreatedVtexService>
 {
     public const string Pending = "PENDING";
 
@@ -70,6 +72,7 @@ internal sealed class CreateVtexServiceHandler(
         var admission = await intake.Admit(mapped.Order, contract, policy, cancellationToken);
         if (admission.Shipment is not { } shipment)
         {
+            metrics.OrderRejected(CargamosMetrics.Sources.Vtex, admission.Errors);
             throw new AppError(admission.Kind, VtexDeliveryOrders.InVtexTerms(admission.Errors, mapped.Parameters));
         }
 
@@ -85,9 +88,14 @@ internal sealed class CreateVtexServiceHandler(
             return Replay(winner, account.Id);
         }
 
-        return result.Rows[0] is { Created: false } refused
-            ? throw new AppError(ErrorKind.Conflict, refused.Errors)
-            : new CreatedVtexService(Pending, created.TrackingId, created.ShipmentId, created.Order.ExpectedDeliveryDate, false, created.Price);
+        if (result.Rows[0] is { Created: false } refused)
+        {
+            metrics.OrderRejected(CargamosMetrics.Sources.Vtex, refused.Errors);
+            throw new AppError(ErrorKind.Conflict, refused.Errors);
+        }
+
+        metrics.OrderAccepted(CargamosMetrics.Sources.Vtex);
+        return new CreatedVtexService(Pending, created.TrackingId, created.ShipmentId, created.Order.ExpectedDeliveryDate, false, created.Price);
     }
 
     /// <summary>A retry gets the first answer again; the same (carrierId, orderId) from another VTEX account is a conflict.</summary>

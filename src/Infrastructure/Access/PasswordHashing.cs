@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Identity;
 using Cargamos.Modular.Application.Access.Contracts;
 using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Telemetry;
 using Cargamos.Modular.Application.Common.Throttling;
 
 namespace Cargamos.Modular.Infrastructure.Access;
 
 /// <summary>ASP.NET Core Identity's PBKDF2 (HMAC-SHA512, 100,000 iterations, 128-bit salt) format.</summary>
-internal sealed class PasswordHashing(RateLimitOptions limits) : IPasswordHashing, IDisposable
+internal sealed class PasswordHashing(RateLimitOptions limits, CargamosMetrics metrics) : IPasswordHashing, IDisposable
 {
     private readonly SemaphoreSlim slots = new(limits.EffectiveMaxConcurrentHashes, limits.EffectiveMaxConcurrentHashes);
 
@@ -21,6 +22,7 @@ internal sealed class PasswordHashing(RateLimitOptions limits) : IPasswordHashin
     {
         if (!await slots.WaitAsync(limits.HashQueueTimeout, ct))
         {
+            metrics.RateLimited(CargamosMetrics.Policies.PasswordHashing);
             throw AppError.Busy("Too many logins are being checked at once; try again shortly (Retry-After).", TimeSpan.FromSeconds(1));
         }
 

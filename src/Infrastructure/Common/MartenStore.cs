@@ -55,6 +55,12 @@ public static class MartenStore
         });
         options.Events.StreamIdentity = StreamIdentity.AsGuid;
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
+
+        // A span per session's connection ("marten.connection") only while a tracer listens to "Marten" (an OTLP endpoint is
+        // configured); not Verbose, which adds an event per operation. The counter marten.event.append is one Add per event,
+        // by a session listener after the commit (the spreadsheet bulk writer runs the store's listeners too).
+        options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
+        options.OpenTelemetry.TrackEventCounters();
     }
 
     /// <summary>

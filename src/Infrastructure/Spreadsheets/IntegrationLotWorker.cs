@@ -1,3 +1,4 @@
+using Cargamos.Modular.Application.Common.Telemetry;
 using Cargamos.Modular.Application.Spreadsheets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -155,6 +156,10 @@ internal sealed class IntegrationLotWorker(
 
         logger.LogInformation("Processing integration lot {LotId}: {Processed} of {Total} rows done (attempt {Attempt}).",
             lot.Lot.LotId, lot.Lot.ProcessedRows, lot.Lot.TotalRows, lot.Attempts);
+        // One span per lot and processor: its batches' database calls are its children.
+        using var activity = CargamosMetrics.ActivitySource.StartActivity("integration_lot.process");
+        activity?.SetTag("cargamos.lot.id", lot.Lot.LotId);
+        activity?.SetTag("cargamos.lot.total_rows", lot.Lot.TotalRows);
         await using var scope = scopes.CreateAsyncScope();
         try
         {

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using Cargamos.Modular.Application.Common.Telemetry;
 using Cargamos.Modular.Application.Webhooks;
 using JasperFx;
 using Marten;
@@ -25,6 +27,7 @@ internal sealed class WebhookDispatcher(
     IDocumentStore store,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
+    CargamosMetrics metrics,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
@@ -182,6 +185,10 @@ internal sealed class WebhookDispatcher(
             return 0;
         }
 
+        // One span per batch (an empty claim makes none): the sends' HTTP spans and the recording's database spans are its children.
+        var claimedAt = Stopwatch.GetTimestamp();
+        using var activity = CargamosMetrics.ActivitySource.StartActivity("webhook.dispatch");
+        activity?.SetTag("cargamos.webhook.batch_size", batch.Count);
         await using var reader = store.QuerySession();
         var webhooks = (await reader.LoadManyAsync<WebhookSubscription>(stoppingToken, batch.Select(m => m.ShipperId).Distinct().ToArray()))
             .ToDictionary(w => w.Id);
@@ -192,6 +199,11 @@ internal sealed class WebhookDispatcher(
         try
         {
             NextVersionWaits(await outbox.Delivered(delivered, CancellationToken.None));
+            var sinceClaim = Stopwatch.GetElapsedTime(claimedAt);
+            foreach (var (message, _) in delivered)
+            {
+                metrics.WebhookDelivered(message.AgeAtClaim + sinceClaim, message.Attempts > 1);
+            }
         }
         catch (Exception e) when (DatabaseUnavailability.Is(e))
         {
@@ -258,6 +270,7 @@ internal sealed class WebhookDispatcher(
 
         if (result.Gone && await Disable(message, webhook, attempt))
         {
+            metrics.WebhookAttemptFailed(CargamosMetrics.AttemptOutcomes.Gone);
             return;
         }
 
@@ -268,6 +281,7 @@ internal sealed class WebhookDispatcher(
             logger.LogInformation("Webhook message {MessageId} of {ShipperId}: attempt {Attempt} failed ({Error}); next in {Delay}",
                 message.Id, message.ShipperId, message.Attempts, result.Error, next);
             await outbox.RetryLater(message, attempt, next, CancellationToken.None);
+            metrics.WebhookAttemptFailed(CargamosMetrics.AttemptOutcomes.Retry);
         }
         else
         {
@@ -275,6 +289,7 @@ internal sealed class WebhookDispatcher(
                 message.Id, message.ShipperId, message.Attempts, result.Error);
             NextVersionWaits(await outbox.Failed(message, attempt with { Error = $"{result.Error} Last attempt of the schedule: the message failed." },
                 CancellationToken.None));
+            metrics.WebhookAttemptFailed(CargamosMetrics.AttemptOutcomes.Failed);
         }
     }
 

@@ -4,7 +4,9 @@ using NpgsqlTypes;
 namespace Cargamos.Modular.Infrastructure.Webhooks;
 
 /// <summary>A message claimed by this dispatcher for one attempt; <see cref="Token"/> fences its outcome against a lease taken over.</summary>
-internal sealed record ClaimedMessage(Guid Id, string ShipperId, Guid? ShipmentId, long? Version, string Type, string Payload, int Attempts, Guid Token);
+/// <see cref="AgeAtClaim"/>: how long ago the message was recorded when it was claimed (the database's clock), for the delivery lag.
+internal sealed record ClaimedMessage(
+    Guid Id, string ShipperId, Guid? ShipmentId, long? Version, string Type, string Payload, int Attempts, Guid Token, TimeSpan AgeAtClaim = default);
 
 /// <summary>One HTTP attempt as recorded in <c>webhook_attempts</c>.</summary>
 internal sealed record AttemptRecord(Guid MessageId, DateTimeOffset AttemptedAt, string Url, int? HttpStatus, int DurationMs, string? Error);
@@ -55,7 +57,7 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         set state = 'SENDING', locked_until = now() + @lease, lock_token = @token, attempts = m.attempts + 1
         from due
         where m.id = due.id
-        returning m.id, m.shipper_id, m.shipment_id, m.version, m.type, m.payload::text, m.attempts
+        returning m.id, m.shipper_id, m.shipment_id, m.version, m.type, m.payload::text, m.attempts, now() - m.created_at
         """;
 
     // The later versions of a shipment wait for this one: a retry moves them to its own next attempt at the earliest...
@@ -95,7 +97,7 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         {
             claimed.Add(new ClaimedMessage(reader.GetGuid(0), reader.GetString(1),
                 reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                reader.GetString(4), reader.GetString(5), reader.GetInt32(6), token));
+                reader.GetString(4), reader.GetString(5), reader.GetInt32(6), token, reader.GetFieldValue<TimeSpan>(7)));
         }
 
         return claimed;

@@ -64,6 +64,7 @@ public static class WebhooksModule
         WebhookSender.AddHttpClient(services);
         services.AddSingleton<WebhookSender>();
         services.AddHostedService<WebhookDispatcher>();
+        services.AddHostedService<WebhookBacklog>();
         return services;
     }
 }

@@ -74,6 +74,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory api, ITestOutputHelper o
         ["GET /v1/webhook/deliveries"] = [Shipper],
         ["POST /v1/webhook/deliveries/{id}/redeliver"] = [Shipper],
 
+        ["GET /metrics"] = [Operator],
         ["GET /v1/admin/coverage-zones"] = [Operator],
         ["GET /v1/admin/coverage-zones/{zoneId}"] = [Operator],
         ["PUT /v1/admin/coverage-zones/{zoneId}"] = [Operator],

@@ -67,6 +67,7 @@ public sealed class ThrottlingTests : IAsyncLifetime
     [Fact]
     public async Task The_fourth_login_from_one_address_in_a_minute_is_429_with_retry_after()
     {
+        using var rejections = api.Collect<long>("cargamos.rate_limit.rejections");
         for (var i = 0; i < 3; i++)
         {
             await api.LoginAs(DemoUser.Shipper);
@@ -78,11 +79,14 @@ public sealed class ThrottlingTests : IAsyncLifetime
         Assert.Equal("TOO_MANY_REQUESTS", body.Error().Str("code"));
         Assert.InRange(fourth.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
         Assert.StartsWith("Too many attempts from your address", body.Error().Str("details"), StringComparison.Ordinal);
+        Assert.Equal(1, rejections.Sum(("policy", "login")));
+        Assert.Equal(1, rejections.Sum());
     }
 
     [Fact]
     public async Task After_two_wrong_passwords_the_user_waits_even_with_the_right_one()
     {
+        using var rejections = api.Collect<long>("cargamos.rate_limit.rejections");
         using (var first = await Login("wrong-1"))
         using (var second = await Login("wrong-2"))
         {
@@ -95,11 +99,13 @@ public sealed class ThrottlingTests : IAsyncLifetime
         var body = await right.AssertEnvelope(HttpStatusCode.TooManyRequests, "TOO_MANY_REQUESTS");
         Assert.Equal(TimeSpan.FromSeconds(1), right.Headers.RetryAfter!.Delta);
         Assert.StartsWith("Too many failed logins for this user", body.Error().Str("details"), StringComparison.Ordinal);
+        Assert.Equal(1, rejections.Sum(("policy", "login_backoff")));
     }
 
     [Fact]
     public async Task The_fourth_carrier_token_from_one_address_in_a_minute_is_429()
     {
+        using var rejections = api.Collect<long>("cargamos.rate_limit.rejections");
         var client = api.CreateClient();
         for (var i = 0; i < 3; i++)
         {
@@ -111,11 +117,13 @@ public sealed class ThrottlingTests : IAsyncLifetime
 
         await fourth.AssertEnvelope(HttpStatusCode.TooManyRequests, "TOO_MANY_REQUESTS");
         Assert.NotNull(fourth.Headers.RetryAfter?.Delta);
+        Assert.Equal(1, rejections.Sum(("policy", "token")));
     }
 
     [Fact]
     public async Task After_two_failed_vtex_authentications_the_address_waits_before_any_secret_is_compared()
     {
+        using var rejections = api.Collect<long>("cargamos.rate_limit.rejections");
         using (var wrong1 = await Vtex(VtexServices.AppKey, "wrong"))
         using (var wrong2 = await Vtex(VtexServices.AppKey, "wrong-again"))
         {
@@ -128,11 +136,13 @@ public sealed class ThrottlingTests : IAsyncLifetime
         var body = await right.AssertEnvelope(HttpStatusCode.TooManyRequests, "TOO_MANY_REQUESTS");
         Assert.Equal(TimeSpan.FromSeconds(1), right.Headers.RetryAfter!.Delta);
         Assert.Equal("X-VTEX-API-AppKey", body.Error().Str("parameter"));
+        Assert.Equal(1, rejections.Sum(("policy", "vtex_backoff")));
     }
 
     [Fact]
     public async Task Beyond_the_concurrency_limit_a_request_is_shed_with_503_and_retry_after_and_health_still_answers()
     {
+        using var rejections = api.Collect<long>("cargamos.rate_limit.rejections");
         var client = api.CreateClient();
         var holding = client.GetAsync("/test/block");
         await api.Blocked.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -145,6 +155,7 @@ public sealed class ThrottlingTests : IAsyncLifetime
             Assert.Equal(TimeSpan.FromSeconds(1), shed.Headers.RetryAfter!.Delta);
             using var health = await client.GetAsync("/health/live");
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.Equal(1, rejections.Sum(("policy", "shedding")));
         }
         finally
         {

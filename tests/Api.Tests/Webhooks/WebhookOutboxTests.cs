@@ -157,6 +157,41 @@ public sealed class WebhookOutboxTests(QuietOutboxFactory api) : IClassFixture<Q
         Assert.Equal(0, await Outbox.Purge(TimeSpan.FromDays(7), TimeSpan.FromDays(30), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task The_backlog_gauges_read_the_claim_indexes_only_each_state_counted_up_to_its_cap()
+    {
+        var (shipper, client) = await api.NewShipper();
+        await client.Register("http://127.0.0.1:9/backlog");
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+
+        // Beyond the cap: waiting retries and parked messages; and history the gauges must not read (delivered, failed).
+        await Execute(connection, """
+            insert into cargamos.webhook_messages (id, shipper_id, type, payload, state, attempts, next_attempt_at, delivered_at)
+            select gen_random_uuid(), @shipper, 'webhook.test', '{}', s.state, 1, s.next_at, s.delivered_at
+            from generate_series(1, 12000) i,
+                 (values ('PENDING', now() + interval '1 hour', null::timestamptz), ('PENDING', 'infinity'::timestamptz, null),
+                         ('DELIVERED', now(), now()), ('FAILED', now(), null)) as s(state, next_at, delivered_at)
+            """, ("shipper", shipper));
+        await Execute(connection, "analyze cargamos.webhook_messages");
+
+        await using (var command = new NpgsqlCommand($"explain (analyze, format json) {WebhookBacklog.BacklogSql}", connection))
+        {
+            var plan = JsonDocument.Parse((string)(await command.ExecuteScalarAsync())!).RootElement[0].GetProperty("Plan").Clone();
+            var scans = Nodes(plan).Where(n => n.TryGetProperty("Relation Name", out var r) && r.GetString() == WebhookSchema.MessagesTable).ToList();
+            Assert.NotEmpty(scans);
+            Assert.All(scans, n => Assert.True(n.GetProperty("Node Type").GetString() != "Seq Scan", $"the backlog query scans webhook_messages: {plan}"));
+            var read = scans.Sum(n => (n.GetProperty("Actual Rows").GetDouble() + Removed(n)) * n.GetProperty("Actual Loops").GetDouble());
+            Assert.True(read <= 4 * WebhookBacklog.Cap + 100, $"the backlog query read {read} rows of webhook_messages: {plan}");
+        }
+
+        var backlog = await api.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<WebhookBacklog>().Single().Read(CancellationToken.None);
+        Assert.Equal(WebhookBacklog.Cap, backlog.Waiting);
+        Assert.Equal(WebhookBacklog.Cap, backlog.Parked);
+        Assert.InRange(backlog.Due, 0, WebhookBacklog.Cap);
+        Assert.True(backlog.OldestDueSeconds >= 0);
+    }
+
     private static AttemptRecord Attempt(ClaimedMessage message, int status) =>
         new(message.Id, DateTimeOffset.UtcNow, "http://127.0.0.1:9/", status, 1, status == 200 ? null : $"HTTP {status}");
 

@@ -2,6 +2,8 @@ using Cargamos.Modular.Application.Access;
 using Cargamos.Modular.Application.Common.Errors;
 using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Application.Access.Contracts;
+using System.Diagnostics.Metrics;
+using Cargamos.Modular.Application.Common.Telemetry;
 using Cargamos.Modular.Application.Common.Throttling;
 using Microsoft.Extensions.Time.Testing;
 
@@ -22,7 +24,7 @@ public sealed class LogInHandlerTests
         accounts.Users.Add(new UserAccount(UserAccount.IdFor("acme", "gone@acme.mx"), "acme", "gone@acme.mx", hashing.Hash("secret"), [Roles.Shipper], false));
         accounts.Users.Add(new UserAccount(UserAccount.IdFor("suspended", "ops@s.mx"), "suspended", "ops@s.mx", hashing.Hash("secret"), [Roles.Shipper], true));
         var limits = new RateLimitOptions();
-        handler = new LogInHandler(accounts, hashing, new FakeTokens(), new FailureBackoff(clock, limits), limits);
+        handler = new LogInHandler(accounts, hashing, new FakeTokens(), new FailureBackoff(clock, limits), limits, new CargamosMetrics(new PlainMeterFactory()));
     }
 
     [Fact]
@@ -105,5 +107,15 @@ public sealed class LogInHandlerTests
 
         clock.Advance(TimeSpan.FromMinutes(15));
         Assert.Equal("token-for-acme/ops@acme.mx", (await handler.Handle(new LogIn("acme", "ops@acme.mx", "secret", "10.9.9.9"), default)).Token);
+    }
+}
+
+/// <summary>Meters nobody listens to (the handler records its refusals; these tests do not read them).</summary>
+internal sealed class PlainMeterFactory : IMeterFactory
+{
+    public Meter Create(MeterOptions options) => new(options);
+
+    public void Dispose()
+    {
     }
 }
