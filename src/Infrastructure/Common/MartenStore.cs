@@ -55,6 +55,9 @@ public static class MartenStore
         });
         options.Events.StreamIdentity = StreamIdentity.AsGuid;
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
+
+        // Declared, not created on first use, so db-apply/db-assert know its table (docs/operations.md).
+        options.Schema.For<IdempotencyRecord>();
     }
 
     /// <summary>
