@@ -21,6 +21,8 @@ public static partial class CommandLine
     /// <summary>Commands whose standard output is data (JSON): JasperFx's own messages go to standard error.</summary>
     private static readonly string[] DataCommands = ["replay"];
 
+    // `run` serves HTTP here, never through JasperFx: a command's caller is the command line's auditor
+    // (CommandLineCaller), which must never answer an HTTP request.
     public static bool IsCommand(IReadOnlyList<string> args) => args.Count > 0 && !args[0].StartsWith('-') && args[0] != "run";
 
     /// <summary>During a command every log line goes to standard error, keeping standard output for what it prints.</summary>

@@ -13,6 +13,17 @@ namespace Cargamos.Modular.Api.Tests.Operations;
 /// </summary>
 public sealed class OperationsCommandTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
+    [Theory]
+    [InlineData(true, "replay", "CGM7K2Q9XH4TD")]
+    [InlineData(true, "db-assert")]
+    [InlineData(true, "projections", "--rebuild")]
+    [InlineData(false)]
+    [InlineData(false, "--urls", "http://127.0.0.1:6000")]
+    [InlineData(false, "--environment=Testing", "--contentRoot=/tmp")]
+    [InlineData(false, "run")]
+    public void Only_a_command_word_first_runs_a_command_anything_else_serves_http(bool command, params string[] args) =>
+        Assert.Equal(command, Hosting.CommandLine.IsCommand(args));
+
     [Fact]
     public async Task Db_assert_fails_on_an_empty_database_and_passes_after_db_apply()
     {
