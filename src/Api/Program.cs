@@ -31,10 +31,13 @@ using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Application.Access.Contracts;
 using Cargamos.Modular.Application.ReferenceData.Contracts;
 
+// `<api> <command>` runs an operations command instead of serving HTTP (Hosting/CommandLine, docs/operations.md).
+var command = CommandLine.IsCommand(args);
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? LabelOptions.DefaultUrl);
+CommandLine.ConfigureLogging(builder.Logging, command);
 
-using var startupLogs = LoggerFactory.Create(logging => logging.AddConsole());
+using var startupLogs = LoggerFactory.Create(logging => CommandLine.ConfigureLogging(logging, command));
 var startupLogger = startupLogs.CreateLogger("Cargamos.Startup");
 SecuritySettings.Check(builder.Configuration, builder.Environment);
 var dataDirectory = DatabaseConnection.DataDirectory(builder.Configuration, builder.Environment);
@@ -61,7 +64,15 @@ services.AddMediator((MediatorOptions o) =>
     o.PipelineBehaviors = [typeof(ShipperAuthorizationBehavior<,>), typeof(ValidationBehavior<,>)];
 });
 services.AddValidatorsFromAssemblyContaining<GetShipmentEvents>(ServiceLifetime.Singleton, includeInternalTypes: true);
-services.AddScoped<ICaller, HttpCaller>();
+if (command)
+{
+    services.AddScoped<ICaller, CommandLineCaller>();
+}
+else
+{
+    services.AddScoped<ICaller, HttpCaller>();
+}
+
 LabelOptions.Add(services, builder.Configuration);
 
 // The modules, each registering its ports' adapters, Marten schema, options and workers (docs/architecture.md).
@@ -143,4 +154,4 @@ app.MapVtexService();
 app.MapSpreadsheets();
 app.MapWebhooks();
 
-await app.RunAsync();
+return await CommandLine.RunAsync(app, args);

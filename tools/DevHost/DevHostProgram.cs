@@ -26,23 +26,39 @@ internal static class DevHostProgram
             .AddCommandLine(args)
             .Build();
 
-        var apiArgs = new List<string>
+        var settings = new List<(string Key, string Value)>
         {
-            "--environment", "Development",
-            "--contentRoot", contentRoot,
-            "--applicationName", typeof(Program).Assembly.GetName().Name!,
+            ("environment", "Development"),
+            ("contentRoot", contentRoot),
+            ("applicationName", typeof(Program).Assembly.GetName().Name!),
         };
 
+        var command = CommandLine.IsCommand(args);
         if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Postgres")))
         {
-            using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+            // A command's standard output is its answer (replay's JSON): the DevHost's own log lines go to standard error.
+            using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
+                .AddConsole(o => o.LogToStandardErrorThreshold = command ? LogLevel.Trace : o.LogToStandardErrorThreshold));
             var dataDirectory = DatabaseConnection.DataDirectory(configuration, contentRoot);
             var connectionString = await DevelopmentDatabase.ProvideAsync(configuration, dataDirectory, logs.CreateLogger("Cargamos.DevHost"));
-            apiArgs.Add($"--{DatabaseConnection.Setting}={connectionString}");
+            settings.Add((DatabaseConnection.Setting, connectionString));
         }
 
-        apiArgs.AddRange(args);
-        return await RunApiAsync([.. apiArgs]);
+        if (command)
+        {
+            // `./run.sh <command>`: JasperFx reads every argument of a command as its own, so the settings go through
+            // this process's environment (read by the API's WebApplication.CreateBuilder) and the arguments stay the user's.
+            foreach (var (key, value) in settings)
+            {
+                // Host settings (environment, contentRoot, applicationName) as ASPNETCORE_*, the others as Section__Key.
+                var name = key.Contains(':', StringComparison.Ordinal) ? key.Replace(":", "__", StringComparison.Ordinal) : $"ASPNETCORE_{key.ToUpperInvariant()}";
+                Environment.SetEnvironmentVariable(name, value);
+            }
+
+            return await RunApiAsync(args);
+        }
+
+        return await RunApiAsync([.. settings.Select(s => $"--{s.Key}={s.Value}"), .. args]);
     }
 
     // The API's generated entry point, as `dotnet Cargamos.Modular.Api.dll` would run it (WebApplicationFactory does the same).

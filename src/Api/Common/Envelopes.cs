@@ -12,9 +12,10 @@ public static class Envelopes
 
     public static IResult Created<T>(HttpContext http, string location, T data) => TypedResults.Created(location, Wrap(http, 201, data));
 
-    public static ApiEnvelope<T> Wrap<T>(HttpContext http, int status, T data)
-    {
-        var clock = http.RequestServices.GetRequiredService<TimeProvider>();
-        return new ApiEnvelope<T>(StatusNames.ApiVersion, StatusNames.For(status), ProcessId.Of(http), clock.GetUtcNow().ToUnixTimeMilliseconds(), data);
-    }
+    public static ApiEnvelope<T> Wrap<T>(HttpContext http, int status, T data) =>
+        Wrap(ProcessId.Of(http), http.RequestServices.GetRequiredService<TimeProvider>(), status, data);
+
+    /// <summary>The envelope outside a request (the operations commands print what the endpoints answer).</summary>
+    public static ApiEnvelope<T> Wrap<T>(string processId, TimeProvider clock, int status, T data) =>
+        new(StatusNames.ApiVersion, StatusNames.For(status), processId, clock.GetUtcNow().ToUnixTimeMilliseconds(), data);
 }

@@ -22,10 +22,18 @@ public static partial class ExceptionMapper
     public static readonly ErrorItem DatabaseUnavailable = new("SERVICE_UNAVAILABLE", "The service is temporarily unavailable.",
         $"The database cannot be reached; nothing was changed. Retry after {DatabaseUnavailability.RetryAfter.TotalSeconds:0} seconds (Retry-After).", "server", null);
 
-    public static (int Status, IReadOnlyList<ErrorItem> Errors) Map(Exception exception, HttpContext context) => exception switch
+    public static (int Status, IReadOnlyList<ErrorItem> Errors) Map(Exception exception, HttpContext context) =>
+        Map(exception, ProcessId.Of(context),
+            HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsDelete(context.Request.Method) ? "request.query" : "request.body");
+
+    /// <summary>
+    /// As <see cref="Map(Exception, HttpContext)"/> for a request with that processId, whose validated input arrived at
+    /// <paramref name="validationLocation"/> (<c>request.query</c>, <c>request.body</c>); also used outside HTTP (the operations commands).
+    /// </summary>
+    public static (int Status, IReadOnlyList<ErrorItem> Errors) Map(Exception exception, string processId, string validationLocation) => exception switch
     {
         AppError e => (StatusOf(e.Kind), e.Errors.Select(d => new ErrorItem(d.Code, d.Message, d.Details, d.Location, d.Parameter)).ToList()),
-        ValidationException e => (400, e.Errors.Select(f => FromValidation(f, context)).ToList()),
+        ValidationException e => (400, e.Errors.Select(f => FromValidation(f, validationLocation)).ToList()),
         DomainRuleViolation e => (409, [new ErrorItem(e.Code, e.Message, e.Details, "request.body", null)]),
         BadHttpRequestException e => FromBadRequest(e),
         JsonException e => (400, [FromJson(e)]),
@@ -33,7 +41,7 @@ public static partial class ExceptionMapper
             $"{e.Message} Send the JSON encoded as UTF-8.", "request.body", null)]),
         _ when DatabaseUnavailability.Is(exception) => (503, [DatabaseUnavailable]),
         _ => (500, [new ErrorItem("INTERNAL_ERROR", "An unexpected error occurred.",
-            $"The error was recorded with processId {ProcessId.Of(context)}; quote it when contacting Cargamos.", "server", null)]),
+            $"The error was recorded with processId {processId}; quote it when contacting Cargamos.", "server", null)]),
     };
 
     public static int StatusOf(ErrorKind kind) => kind switch
@@ -51,9 +59,8 @@ public static partial class ExceptionMapper
         _ => 500,
     };
 
-    private static ErrorItem FromValidation(ValidationFailure failure, HttpContext context)
+    private static ErrorItem FromValidation(ValidationFailure failure, string location)
     {
-        var location = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsDelete(context.Request.Method) ? "request.query" : "request.body";
         var d = ValidationErrors.ToDetail(failure, location);
         return new ErrorItem(d.Code, d.Message, d.Details, d.Location, d.Parameter);
     }

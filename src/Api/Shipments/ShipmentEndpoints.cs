@@ -134,12 +134,26 @@ internal static class ShipmentEndpoints
 
     private static async Task<IResult> GetEvents(string id, ISender mediator, HttpContext http, CancellationToken ct)
     {
+        return Envelopes.Ok(http, await Events(mediator, id, ct));
+    }
+
+    /// <summary>The stream as auditors read it: <c>GET /v1/shipments/{id}/events</c> and the <c>replay</c> command.</summary>
+    public static async Task<EventsView> Events(ISender mediator, string id, CancellationToken ct)
+    {
         var view = await mediator.Send(new GetShipmentEvents(id), ct);
         var events = view.Events.Select(e => new EventView(e.Sequence, e.Version, e.EventType, e.Timestamp, e.Data.By, e.ProcessId, e.Data)).ToList();
-        return Envelopes.Ok(http, new EventsView(view.ShipmentId, view.TrackingId, events));
+        return new EventsView(view.ShipmentId, view.TrackingId, events);
     }
 
     private static async Task<IResult> GetState(string id, string? version, string? at, ISender mediator, HttpContext http, CancellationToken ct)
+    {
+        var state = await State(mediator, id, version, at, ct);
+        http.Response.Headers.ETag = $"\"{state.Version}\"";
+        return Envelopes.Ok(http, state);
+    }
+
+    /// <summary>The shipment at a version or a time, both as given in text: <c>GET /v1/shipments/{id}/state</c> and <c>replay --version/--at</c>.</summary>
+    public static async Task<Shipment> State(ISender mediator, string id, string? version, string? at, CancellationToken ct)
     {
         long? parsedVersion = null;
         if (version is not null)
@@ -148,9 +162,7 @@ internal static class ShipmentEndpoints
                 : throw AppError.InvalidParameter($"'{version}' is not a version: give a positive whole number.", "version");
         }
 
-        var state = await mediator.Send(new GetShipmentState(id, parsedVersion, QueryDate(at, "at")), ct);
-        http.Response.Headers.ETag = $"\"{state.Version}\"";
-        return Envelopes.Ok(http, state);
+        return await mediator.Send(new GetShipmentState(id, parsedVersion, QueryDate(at, "at")), ct);
     }
 
     private static async Task<IResult> Cancel(string id, [FromBody] CancelRequest? body, HttpContext http, ISender mediator, CancellationToken ct)

@@ -61,6 +61,8 @@ public static class MartenStore
         // by a session listener after the commit (the spreadsheet bulk writer runs the store's listeners too).
         options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
         options.OpenTelemetry.TrackEventCounters();
+        // Declared, not created on first use, so db-apply/db-assert know its table (docs/operations.md).
+        options.Schema.For<IdempotencyRecord>();
     }
 
     /// <summary>

@@ -5,7 +5,11 @@ using System.Xml.Linq;
 using Cargamos.Modular.Application.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Cargamos.Modular.Infrastructure.Common;
 using Npgsql;
+using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
 
 namespace Cargamos.Modular.Infrastructure.Webhooks;
 
@@ -61,6 +65,20 @@ internal sealed class PostgresKeyRing(string connectionString) : IXmlRepository
 {
     public const string Table = "cargamos.data_protection_keys";
     private volatile bool created;
+
+    /// <summary>
+    /// The table as Weasel applies and asserts it with the rest of the schema (db-apply, db-assert): exactly what
+    /// <see cref="Open"/> creates when the key ring is used before the schema is applied (the store's serialization needs it).
+    /// </summary>
+    public static Table TableDefinition()
+    {
+        var table = new Table(new PostgresqlObjectName(MartenStore.Schema, "data_protection_keys", SchemaUtils.IdentifierUsage.General));
+        table.AddColumn("friendly_name", "text").AsPrimaryKey();
+        table.AddColumn("xml", "text").NotNull();
+        table.AddColumn("created_at", "timestamp with time zone").NotNull().DefaultValueByExpression("now()");
+        table.PrimaryKeyName = "data_protection_keys_pkey";
+        return table;
+    }
 
     public IReadOnlyCollection<XElement> GetAllElements()
     {

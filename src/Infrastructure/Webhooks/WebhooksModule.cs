@@ -25,6 +25,7 @@ public static class WebhooksModule
             options.Schema.For<WebhookSubscription>().DocumentAlias("webhook_subscription").UseOptimisticConcurrency(true);
             options.Storage.ExtendedSchemaObjects.Add(WebhookSchema.MessagesTableDefinition());
             options.Storage.ExtendedSchemaObjects.Add(WebhookSchema.AttemptsTableDefinition());
+            options.Storage.ExtendedSchemaObjects.Add(PostgresKeyRing.TableDefinition());
             options.Listeners.Add(new WebhookOutboxListener(TimeProvider.System, provider.GetRequiredService<WebhookSubscriptionCache>(),
                 provider.GetRequiredService<ITrackingPages>()));
         });

@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using JasperFx;
+using Microsoft.Extensions.Logging.Console;
+using Spectre.Console;
+
+// Our own commands (replay) live in this assembly, which is not the entry assembly when ./run.sh's DevHost runs the API.
+[assembly: JasperFxAssembly]
+
+namespace Cargamos.Modular.Api.Hosting;
+
+/// <summary>
+/// The API's operations command line (docs/operations.md): when the first argument is a command word, the API does
+/// not serve HTTP but runs that command through Marten's JasperFx command line (<c>db-apply</c>, <c>db-assert</c>,
+/// <c>describe</c>, <c>projections</c>, <c>help</c>, … and our <c>replay</c>) with its own configuration and services, none of
+/// its hosted services started. Anything else, no argument or arguments that start with <c>-</c> (the settings
+/// <c>./run.sh</c>, <c>--production</c> and <c>WebApplicationFactory</c> pass), or <c>run</c>, serves HTTP as always:
+/// JasperFx would read those settings as flags of its own and refuse them.
+/// </summary>
+public static partial class CommandLine
+{
+    /// <summary>Commands whose standard output is data (JSON): JasperFx's own messages go to standard error.</summary>
+    private static readonly string[] DataCommands = ["replay"];
+
+    // `run` serves HTTP here, never through JasperFx: a command's caller is the command line's auditor
+    // (CommandLineCaller), which must never answer an HTTP request.
+    public static bool IsCommand(IReadOnlyList<string> args) => args.Count > 0 && !args[0].StartsWith('-') && args[0] != "run";
+
+    /// <summary>During a command every log line goes to standard error, keeping standard output for what it prints.</summary>
+    public static void ConfigureLogging(ILoggingBuilder logging, bool command)
+    {
+        logging.AddConsole();
+        if (command)
+        {
+            logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+    }
+
+    /// <summary>Serves HTTP, or runs the command and returns its exit code (0 when it succeeded).</summary>
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        if (!IsCommand(args))
+        {
+            await app.RunAsync();
+            return 0;
+        }
+
+        if (DataCommands.Contains(args[0], StringComparer.OrdinalIgnoreCase))
+        {
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        }
+
+        if (args[0] == "describe")
+        {
+            HideSecrets(app.Configuration);
+        }
+
+        // The optionsFile overload: the other one serves HTTP instead when it sees --urls anywhere in the arguments.
+        return await app.RunJasperFxCommands(Normalize(args), optionsFile: null);
+    }
+
+    /// <summary>
+    /// JasperFx's <c>describe</c> prints every configuration value with where it came from, the environment included:
+    /// the connection string's password and the token signing key would end up in a terminal or a CI log. By then
+    /// everything that needs them has read them (the store, the key ring, the token settings), so the configuration's
+    /// secrets (by name, or a value holding a password) are replaced where they are set.
+    /// </summary>
+    internal static void HideSecrets(IConfiguration configuration)
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in root.AsEnumerable().ToList())
+        {
+            if (value is not null && (SecretName().IsMatch(key) || value.Contains("password=", StringComparison.OrdinalIgnoreCase)))
+            {
+                foreach (var provider in root.Providers.Where(p => p.TryGet(key, out _)))
+                {
+                    provider.Set(key, Hidden);
+                }
+            }
+        }
+    }
+
+    public const string Hidden = "(hidden)";
+
+    [GeneratedRegex("password|secret|token|key|credential|connectionstring", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretName();
+
+    /// <summary>
+    /// Marten 9 spells a rebuild <c>projections rebuild</c> (an argument); <c>projections --rebuild</c>, the spelling of
+    /// earlier Marten versions and of our issue tracker, means the same.
+    /// </summary>
+    private static string[] Normalize(string[] args) =>
+        args[0] == "projections" ? args.Select(a => a == "--rebuild" ? "rebuild" : a).ToArray() : args;
+}
