@@ -118,6 +118,7 @@ services.AddOpenApi(options =>
     TextLimits.Describe(options);
     VtexDocs.Describe(options);
     RequiredFromValidation.Describe(options);
+    OpenApiConventions.Describe(options);
 });
 
 var app = builder.Build();

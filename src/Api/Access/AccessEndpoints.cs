@@ -12,15 +12,20 @@ internal static class AccessEndpoints
 {
     public sealed record LoginData(string Token, string ExpiresIn);
 
+    /// <summary>The login answer of the Cargamos document: the success envelope without a processId (it is in <c>X-Process-Id</c>).</summary>
+    public sealed record LoginAnswer(string Version, string Status, long Timestamp, LoginData Data);
+
     public static IEndpointRouteBuilder MapAccess(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/login", LogIn)
+            .WithName("LogIn")
             .WithTags("Access")
             .WithSummary("Exchange an organization key and HTTP Basic credentials for a bearer token")
             .WithDescription("Send `Authorization: Basic base64(user:password)` and `?key={organizationKey}`. " +
                              "Use the returned token as `Authorization: Bearer <token>` on every other call. A wrong key, user or password answers 401, the same whichever was wrong.")
-            .Produces<ApiEnvelope<LoginData>>()
+            .Produces<LoginAnswer>()
             .Produces<ErrorEnvelope>(401)
+            .Produces<ErrorEnvelope>(403)
             .Produces<ErrorEnvelope>(429)
             .Produces<ErrorEnvelope>(503)
             .RequireRateLimiting(Throttling.LoginPolicy)
@@ -32,7 +37,7 @@ internal static class AccessEndpoints
     {
         var (user, password) = ReadBasic(http.Request.Headers.Authorization.ToString());
         var token = await mediator.Send(new LogIn(key ?? "", user, password, ClientAddress.Of(http)), ct);
-        return TypedResults.Ok(new ApiEnvelope<LoginData>(StatusNames.ApiVersion, "OK", null,
+        return TypedResults.Ok(new LoginAnswer(StatusNames.ApiVersion, "OK",
             clock.GetUtcNow().ToUnixTimeMilliseconds(), new LoginData(token.Token, token.ExpiresInSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))));
     }
 

@@ -17,6 +17,9 @@ public sealed class IdempotencyFilter(IIdempotencyStore keys, ICaller caller, IL
 {
     public const string Header = "Idempotency-Key";
 
+    /// <summary>Statuses whose answer is kept for a key and replayed: successes and refusals (a 5xx releases the key).</summary>
+    internal static readonly int[] ReplayedStatuses = [200, 201, 400, 403, 404, 409];
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -119,4 +122,16 @@ public sealed class IdempotencyFilter(IIdempotencyStore keys, ICaller caller, IL
             return httpContext.Response.WriteAsync(response.Body, httpContext.RequestAborted);
         }
     }
+}
+
+public static class IdempotencyKeys
+{
+    /// <summary>The endpoint honours <c>Idempotency-Key</c>: the filter, and the header in the OpenAPI document.</summary>
+    public static RouteHandlerBuilder WithIdempotencyKey(this RouteHandlerBuilder builder) => builder
+        .AddEndpointFilter<IdempotencyFilter>()
+        .WithRequestHeader(IdempotencyFilter.Header,
+            "Up to 255 printable characters (a UUID): a retry with the same key and request gets the first answer again (kept 24 hours), " +
+            "with `Idempotent-Replayed: true`; the same key with another request is 422 `IDEMPOTENCY_KEY_REUSED`, while the first still runs 409 " +
+            "`IDEMPOTENCY_REQUEST_IN_PROGRESS`.", "5f0c6a57-3f0e-4b61-9d1c-2d0c8a1f7e42", 255)
+        .WithResponseHeader(OpenApiConventions.IdempotentReplayed, null, IdempotencyFilter.ReplayedStatuses);
 }

@@ -50,13 +50,8 @@ public sealed class ProtocolErrors(Func<RouteValueDictionary, ProtocolNotFound?>
     }
 }
 
-/// <summary>The Cargamos success envelope. Login has no processId in the document, so it may be omitted.</summary>
-public sealed record ApiEnvelope<T>(
-    string Version,
-    string Status,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ProcessId,
-    long Timestamp,
-    T Data);
+/// <summary>The Cargamos success envelope (login has its own, without a processId, as in the Cargamos document).</summary>
+public sealed record ApiEnvelope<T>(string Version, string Status, string ProcessId, long Timestamp, T Data);
 
 public static class StatusNames
 {

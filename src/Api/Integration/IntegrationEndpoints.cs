@@ -29,9 +29,10 @@ internal static class IntegrationEndpoints
     public static IEndpointRouteBuilder MapIntegration(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/delivery-orders", Integrate)
+            .WithName("IntegrateDeliveryOrder")
             .WithTags("Integration")
             .RequireAuthorization()
-            .AddEndpointFilter<IdempotencyFilter>()
+            .WithIdempotencyKey()
             .WithSummary("Integrate a delivery order: validate it and create the shipment")
             .WithDescription(DeliveryOrderDocs.Description)
             .Accepts<DeliveryOrderRequest>("application/json")
@@ -45,6 +46,7 @@ internal static class IntegrationEndpoints
             .AddOpenApiOperationTransformer(DeliveryOrderDocs.AddExamples);
 
         app.MapPost("/v1/rates", Quote)
+            .WithName("QuoteDelivery")
             .WithTags("Integration")
             .RequireAuthorization()
             .WithSummary("Quote a delivery: price, insurance and promised window, without creating anything")

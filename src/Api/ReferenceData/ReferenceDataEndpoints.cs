@@ -61,6 +61,7 @@ internal static class ReferenceDataEndpoints
     public static IEndpointRouteBuilder MapReferenceData(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/coverage/{country}/{postalCode}", GetCoverage)
+            .WithName("GetCoverage")
             .WithTags("Coverage")
             .RequireAuthorization()
             .WithSummary("Is a postal code covered, by which zone and carrier, with which lead times")
@@ -77,12 +78,14 @@ internal static class ReferenceDataEndpoints
             .RequireAuthorization(p => p.RequireRole(Roles.Operator));
 
         zones.MapGet("", ListZones)
+            .WithName("ListCoverageZones")
             .WithSummary("Every coverage zone")
             .WithDescription("Operators only. Ordered by country and zone id.")
             .Produces<ApiEnvelope<IReadOnlyList<CoverageZone>>>()
             .Produces<ErrorEnvelope>(403);
 
         zones.MapGet("/{zoneId}", GetZone)
+            .WithName("GetCoverageZone")
             .WithSummary("One coverage zone")
             .WithDescription("Operators only.")
             .Produces<ApiEnvelope<CoverageZone>>()
@@ -90,6 +93,7 @@ internal static class ReferenceDataEndpoints
             .Produces<ErrorEnvelope>(404);
 
         zones.MapPut("/{zoneId}", PutZone)
+            .WithName("PutCoverageZone")
             .WithSummary("Create or replace a coverage zone")
             .WithDescription("Operators only. 201 when the zone is new, 200 when it replaced one; effective for the next coverage lookup " +
                              "(other API instances within 30 s). `zoneId`: a-z, 0-9 and '-' (e.g. `mx-pue`). Body:\n\n" + ZoneExample + "\n\n" +
@@ -104,6 +108,7 @@ internal static class ReferenceDataEndpoints
             .Produces<ErrorEnvelope>(409);
 
         zones.MapDelete("/{zoneId}", DeleteZone)
+            .WithName("DeleteCoverageZone")
             .WithSummary("Delete a coverage zone")
             .WithDescription("Operators only. Its postal codes are no longer covered from the next lookup. " +
                              "409 ZONE_IN_USE while a shipper contract has a service level for the zone: remove it from those contracts first.")
@@ -117,6 +122,7 @@ internal static class ReferenceDataEndpoints
             .RequireAuthorization(p => p.RequireRole(Roles.Operator));
 
         shippers.MapPost("", CreateShipper)
+            .WithName("CreateShipper")
             .WithSummary("Create a shipper: organization, first user and contract")
             .WithDescription("Operators only. `key` is the organization key its users log in with (3 to 50 of a-z, 0-9, '-'); " +
                              "the user gets the shipper role; the password (12 to 128 characters) is stored hashed. Body:\n\n" +
@@ -139,6 +145,7 @@ internal static class ReferenceDataEndpoints
             .Produces<ErrorEnvelope>(409);
 
         shippers.MapGet("/{key}", GetShipper)
+            .WithName("GetShipper")
             .WithSummary("A shipper: organization, users and contract")
             .WithDescription("Operators only. Users are listed without their password hashes; `contract` is null when none was signed.")
             .Produces<ApiEnvelope<ShipperView>>()
@@ -146,6 +153,7 @@ internal static class ReferenceDataEndpoints
             .Produces<ErrorEnvelope>(404);
 
         shippers.MapPut("/{key}/contract", PutContract)
+            .WithName("PutShipperContract")
             .WithSummary("Replace a shipper's contract")
             .WithDescription("Operators only. Body:\n\n" + ContractExample + "\n\n" +
                              "`allowedCountries` among mx, co, us, br; one service level per existing zone (`minDays` 0 or more, " +
@@ -158,6 +166,7 @@ internal static class ReferenceDataEndpoints
             .Produces<ErrorEnvelope>(404);
 
         shippers.MapPost("/{key}/rate-cards", AddRateCard)
+            .WithName("AddRateCard")
             .WithSummary("Add a version of a shipper's rate card")
             .WithDescription("Operators only. The new version is the next number; versions are never changed, so the price recorded on " +
                              "a shipment is explained by the version it names. Body:\n\n" + RateCardExample + "\n\n" +
@@ -176,6 +185,7 @@ internal static class ReferenceDataEndpoints
             .Produces<ErrorEnvelope>(409);
 
         shippers.MapGet("/{key}/rate-cards", ListRateCards)
+            .WithName("ListRateCards")
             .WithSummary("Every version of a shipper's rate card, newest first")
             .WithDescription("Operators only. Empty when the shipper has none (its shipments are then unpriced).")
             .Produces<ApiEnvelope<IReadOnlyList<RateCard>>>()
@@ -183,6 +193,7 @@ internal static class ReferenceDataEndpoints
             .Produces<ErrorEnvelope>(404);
 
         shippers.MapGet("/{key}/rate-cards/{version}", GetRateCard)
+            .WithName("GetRateCard")
             .WithSummary("One version of a shipper's rate card")
             .WithDescription("Operators only. The version a shipment's `price.rateCardVersion` names.")
             .Produces<ApiEnvelope<RateCard>>()
@@ -190,6 +201,7 @@ internal static class ReferenceDataEndpoints
             .Produces<ErrorEnvelope>(404);
 
         shippers.MapPost("/{key}/suspend", Suspend)
+            .WithName("SuspendShipper")
             .WithSummary("Suspend a shipper")
             .WithDescription("Operators only. Its users then get 403 ACCOUNT_SUSPENDED at login. No body. Idempotent.")
             .Produces<ApiEnvelope<ShipperView>>()
@@ -197,6 +209,7 @@ internal static class ReferenceDataEndpoints
             .Produces<ErrorEnvelope>(404);
 
         shippers.MapPost("/{key}/activate", Activate)
+            .WithName("ActivateShipper")
             .WithSummary("Lift a shipper's suspension")
             .WithDescription("Operators only. No body. Idempotent.")
             .Produces<ApiEnvelope<ShipperView>>()

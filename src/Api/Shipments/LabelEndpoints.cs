@@ -1,3 +1,4 @@
+using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Api.Errors;
 using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Application.Shipments.Contracts;
@@ -18,6 +19,7 @@ internal static class LabelEndpoints
     public static IEndpointRouteBuilder MapLabels(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/shipments/{id}/label", Get)
+            .WithName("GetShipmentLabel")
             .WithTags("Labels")
             .RequireAuthorization()
             .WithSummary("A shipment's 4x6 in shipping label, as PDF or ZPL")
@@ -28,6 +30,7 @@ internal static class LabelEndpoints
             .ProducesLabels(400, 404, 409);
 
         app.MapPost("/v1/labels", Batch)
+            .WithName("GetShipmentLabels")
             .WithTags("Labels")
             .RequireAuthorization()
             .WithSummary("The labels of many shipments in one file: one PDF page (or ZPL label) per shipment, in the order given")
@@ -39,6 +42,7 @@ internal static class LabelEndpoints
             .ProducesLabels(400, 404, 409);
 
         app.MapGet("/v1/labels/{token}.{format}", Linked)
+            .WithName("GetLinkedLabel")
             .WithTags("Labels")
             .AllowAnonymous()
             .WithSummary("A label through a signed link (the links of the VTEX service creation answer): no credentials")
@@ -52,7 +56,8 @@ internal static class LabelEndpoints
     /// <summary>200 with a PDF or ZPL file, and the envelope for each error status.</summary>
     private static RouteHandlerBuilder ProducesLabels(this RouteHandlerBuilder endpoint, params int[] errors)
     {
-        endpoint.Produces(200, contentType: LabelMedia.Pdf, additionalContentTypes: [LabelMedia.Zpl]);
+        endpoint.Produces(200, contentType: LabelMedia.Pdf, additionalContentTypes: [LabelMedia.Zpl])
+            .WithResponseHeader(OpenApiConventions.ContentDisposition);
         foreach (var status in errors)
         {
             endpoint.Produces<ErrorEnvelope>(status);

@@ -43,6 +43,7 @@ internal static class ShipmentEndpoints
     public static IEndpointRouteBuilder MapShipments(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/shipment-tracking/{trackingId}", GetTracking)
+            .WithName("GetShipmentTracking")
             .WithTags("Shipments")
             .RequireAuthorization()
             .WithSummary("Track a shipment by its trackingId")
@@ -51,6 +52,7 @@ internal static class ShipmentEndpoints
             .Produces<ErrorEnvelope>(404);
 
         app.MapGet("/v1/shipments", List)
+            .WithName("ListShipments")
             .WithTags("Shipments")
             .RequireAuthorization()
             .WithSummary("List your shipments, newest first")
@@ -64,25 +66,31 @@ internal static class ShipmentEndpoints
             .RequireAuthorization();
 
         group.MapGet("", Get)
+            .WithName("GetShipment")
             .WithSummary("A shipment: its order, status, history and where it is going")
             .WithDescription("`{id}` is a shipmentId or a trackingId. The ETag header is the shipment's version (use it as If-Match to cancel).")
             .Produces<ApiEnvelope<ShipmentView>>()
-            .Produces<ErrorEnvelope>(404);
+            .Produces<ErrorEnvelope>(404)
+            .WithResponseHeader(OpenApiConventions.ETag);
 
         group.MapGet("/events", GetEvents)
+            .WithName("GetShipmentEvents")
             .WithSummary("The shipment's raw event stream, in order")
             .WithDescription("`{id}` is a shipmentId or a trackingId. Auditors see every shipment; a shipper only its own (404 otherwise).")
             .Produces<ApiEnvelope<EventsView>>()
             .Produces<ErrorEnvelope>(404);
 
         group.MapGet("/state", GetState)
+            .WithName("GetShipmentState")
             .WithSummary("The shipment as it was at a stream version (?version=N) or at a moment (?at=ISO 8601), or now")
             .WithDescription("Replays the stream up to the version or time. The ETag header is the version of the state returned.")
             .Produces<ApiEnvelope<Shipment>>()
             .Produces<ErrorEnvelope>(400)
-            .Produces<ErrorEnvelope>(404);
+            .Produces<ErrorEnvelope>(404)
+            .WithResponseHeader(OpenApiConventions.ETag, "The version of the state returned, quoted (`\"3\"`).");
 
         group.MapPost("/cancel", Cancel)
+            .WithName("CancelShipment")
             .WithSummary("Cancel a shipment that no courier has picked yet")
             .WithDescription("Shipper (own shipments) or operator. Optional `If-Match: \"<version>\"` refuses the cancel if the shipment changed (409). " +
                              "A picked parcel cannot be canceled (409 INVALID_STATUS_TRANSITION). Cancelling a canceled shipment is accepted and records nothing.")
@@ -90,7 +98,9 @@ internal static class ShipmentEndpoints
             .Produces<ApiEnvelope<VersionView>>()
             .Produces<ErrorEnvelope>(400)
             .Produces<ErrorEnvelope>(404)
-            .Produces<ErrorEnvelope>(409);
+            .Produces<ErrorEnvelope>(409)
+            .WithResponseHeader(OpenApiConventions.ETag, "The shipment's version after the cancel, quoted.")
+            .WithRequestHeader("If-Match", "The shipment's version as its `ETag` gave it (`\"3\"`): the cancel is refused with 409 `VERSION_CONFLICT` if the shipment changed since.", "\"3\"");
         return app;
     }
 

@@ -47,49 +47,61 @@ internal static class SpreadsheetEndpoints
     public static IEndpointRouteBuilder MapSpreadsheets(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/delivery-orders/template.csv", (ISender mediator, CancellationToken ct) => Template(mediator, SpreadsheetFormat.Csv, ct))
+            .WithName("GetCsvTemplate")
             .WithTags("Spreadsheets")
             .AllowAnonymous()
             .WithSummary("CSV template for spreadsheet integration: every column of a delivery order and one example row")
-            .Produces(200, contentType: "text/csv");
+            .Produces(200, contentType: "text/csv")
+            .WithResponseHeader(OpenApiConventions.ContentDisposition);
         app.MapGet("/v1/delivery-orders/template.xlsx", (ISender mediator, CancellationToken ct) => Template(mediator, SpreadsheetFormat.Xlsx, ct))
+            .WithName("GetXlsxTemplate")
             .WithTags("Spreadsheets")
             .AllowAnonymous()
             .WithSummary("XLSX template: sheet 'orders' (header and example row) and sheet 'columns' (required, format, description, example of each column)")
-            .Produces(200, contentType: XlsxContentType);
+            .Produces(200, contentType: XlsxContentType)
+            .WithResponseHeader(OpenApiConventions.ContentDisposition);
 
         var lots = app.MapGroup("/v1/integration-lots").WithTags("Spreadsheets").RequireAuthorization();
         lots.MapPost("", Upload)
+            .WithName("UploadIntegrationLot")
             .WithOwnBodyLimit() // Spreadsheets:MaxFileBytes, checked in MultipartFile.Read
             .WithSummary("Upload a spreadsheet of delivery orders (an integration lot)")
             .WithDescription(UploadDescription)
             .Accepts<IFormFile>("multipart/form-data")
             .Produces<ApiEnvelope<AcceptedLotView>>(StatusCodes.Status202Accepted)
+            .WithResponseHeader(OpenApiConventions.Location, "The lot to follow: /v1/integration-lots/{lotId}.", 202)
             .Produces<ErrorEnvelope>(400)
             .Produces<ErrorEnvelope>(403)
             .Produces<ErrorEnvelope>(413)
             .Produces<ErrorEnvelope>(415);
         lots.MapGet("", List)
+            .WithName("ListIntegrationLots")
             .WithSummary("Your spreadsheet integration lots, newest first")
             .WithDescription("Keyset pagination: pass the page's nextCursor as cursor; limit 1..200 (default 50). Staff see every shipper's lots. " +
                              "An order integrated through POST /v1/delivery-orders or VTEX is a lot of one: not listed here, readable by its id.")
             .Produces<ApiEnvelope<LotPageView>>();
         lots.MapGet("/{lotId}", Get)
+            .WithName("GetIntegrationLot")
             .WithSummary("A lot's progress: status (RECEIVED, PROCESSING, COMPLETED, FAILED), processed/total rows, created and rejected counts, times")
             .WithDescription("Any integration lot, e.g. the one an ALREADY_EXISTS names. A lot of one (an API or VTEX order) is COMPLETED with its row 1, " +
                              "and has no fileName nor format.")
             .Produces<ApiEnvelope<LotView>>()
             .Produces<ErrorEnvelope>(404);
         lots.MapGet("/{lotId}/results", Results)
+            .WithName("GetIntegrationLotResults")
             .WithSummary("Each processed row's outcome: CREATED with trackingId and shipmentId, or REJECTED with its errors")
             .WithDescription("JSON pages by row number (cursor = nextCursor, limit 1..1000, default 100). With `Accept: text/csv`, or at /results.csv, " +
                              "the whole result as CSV: one line per created row and per error of a rejected row.")
             .Produces<ApiEnvelope<LotResultsView>>()
             .Produces(200, contentType: "text/csv")
-            .Produces<ErrorEnvelope>(404);
+            .Produces<ErrorEnvelope>(404)
+            .WithResponseHeader(OpenApiConventions.ContentDisposition, "`attachment` with the CSV's file name, when the answer is CSV.", 200);
         lots.MapGet("/{lotId}/results.csv", (string lotId, HttpContext http, ISender mediator, CancellationToken ct) => ResultsCsv(LotId(lotId), http, mediator, ct))
+            .WithName("GetIntegrationLotResultsCsv")
             .WithSummary("A lot's results as CSV")
             .Produces(200, contentType: "text/csv")
-            .Produces<ErrorEnvelope>(404);
+            .Produces<ErrorEnvelope>(404)
+            .WithResponseHeader(OpenApiConventions.ContentDisposition, "`attachment` with the CSV's file name, when the answer is CSV.", 200);
         return app;
     }
 

@@ -33,6 +33,7 @@ internal static class VtexCarrierConfigEndpoints
             .RequireAuthorization(VtexAppKeyAuthentication.Policy);
 
         group.MapPost("", Create)
+            .WithName("CreateVtexService")
             .WithSummary("VTEX service creation: validate it, map it to a delivery order and create the shipment")
             .WithDescription("Headers X-VTEX-API-AppKey and X-VTEX-API-AppToken. The seller must be linked to the VTEX account, the carrierId " +
                              "must be a Cargamos carrier. The same orderId for the same carrier answers the first service again (serviceId is our trackingId). " +
@@ -47,6 +48,7 @@ internal static class VtexCarrierConfigEndpoints
             .Produces<ProtocolErrorEnvelope>(409);
 
         app.MapPost("/vtex/rates", Rates)
+            .WithName("QuoteVtexService")
             .WithVtexErrors()
             .WithTags("VTEX carrier configuration")
             .RequireAuthorization(VtexAppKeyAuthentication.Policy)
@@ -66,6 +68,7 @@ internal static class VtexCarrierConfigEndpoints
             .Produces<ProtocolErrorEnvelope>(409);
 
         group.MapPost("/cancel", Cancel)
+            .WithName("CancelVtexService")
             .WithSummary("VTEX cancel service: cancel the shipment (END_CLIENT_CANCELED) unless a courier picked it")
             .Accepts<VtexCancelRequest>("application/json")
             .Produces<VtexJson.Answer<VtexCancelRequest>>()
@@ -75,6 +78,7 @@ internal static class VtexCarrierConfigEndpoints
             .Produces<ProtocolErrorEnvelope>(409);
 
         group.MapPost("/pause", Pause)
+            .WithName("PauseVtexService")
             .WithSummary("VTEX pause service: pause: true puts it ON_HOLD (END_CLIENT_PAUSE), pause: false resumes it")
             .Accepts<VtexPauseRequest>("application/json")
             .Produces<VtexJson.Answer<VtexPauseRequest>>()

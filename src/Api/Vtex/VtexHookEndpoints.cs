@@ -18,6 +18,7 @@ internal static class VtexHookEndpoints
     public static IEndpointRouteBuilder MapVtexHooks(this IEndpointRouteBuilder app)
     {
         app.MapPost("/token", Token)
+            .WithName("IssueCarrierToken")
             .WithVtexErrors()
             .WithTags("VTEX carriers")
             .AllowAnonymous()
@@ -35,28 +36,34 @@ internal static class VtexHookEndpoints
             .RequireAuthorization(CarrierAuthentication.Policy);
 
         hooks.MapPatch("/{carrierId}/{serviceId}", Update)
+            .WithName("UpdateService")
             .WithSummary("Update a service: status, courier, tracking details")
             .WithDescription("status: PENDING | ASSIGNED | PICKED | ON_ROUTE | INCIDENT | RETURNED | DELIVERED, through the transition table (README). Repeating the current status with new details records the details.")
             .Produces<VtexJson.Answer<UpdateServiceRequest>>()
             .WithHookErrors();
         hooks.MapPost("/notes/{carrierId}/{serviceId}", Notes)
+            .WithName("AddServiceNotes")
             .WithSummary("Add notes (an array of {type: ERROR|COMMENT, note, author})")
             .Produces<VtexJson.Answer<IReadOnlyList<NoteRequest>>>()
             .WithHookErrors();
         hooks.MapPost("/evidences/{carrierId}/{serviceId}", Evidences)
+            .WithName("AddServiceEvidences")
             .WithSummary("Add evidences (an array of {type: IMAGE|TEXT, content, author})")
             .Produces<VtexJson.Answer<IReadOnlyList<EvidenceRequest>>>()
             .WithHookErrors();
         hooks.MapPost("/labels/{carrierId}/{serviceId}", Label)
+            .WithName("AddServiceLabel")
             .WithSummary("Add a label {id, url, name, type: PDF|BASE64|TEXT|ZPL}; BASE64 and TEXT at most 180 KB (413 beyond)")
             .Produces<VtexJson.Answer<LabelRequest>>()
             .Produces<ProtocolErrorEnvelope>(413)
             .WithHookErrors();
         hooks.MapPost("/cancel/{carrierId}/{serviceId}", Cancel)
+            .WithName("CancelServiceByCarrier")
             .WithSummary("Cancel a service {comment, type: ERROR_CREATE_SERVICE|END_CLIENT_CANCELED|NO_THERE_DELIVERY_MAN_ASSIGN|OTHER}")
             .Produces<VtexJson.Answer<CarrierCancelRequest>>()
             .WithHookErrors();
         hooks.MapPost("/on-hold/{carrierId}/{serviceId}", OnHold)
+            .WithName("PutServiceOnHold")
             .WithSummary("Put a service on hold {comment, type: ERROR_CREATE_SERVICE|END_CLIENT_PAUSE|NO_THERE_DELIVERY_MAN_ASSIGN|OTHER}")
             .Produces<VtexJson.Answer<CarrierHoldRequest>>()
             .WithHookErrors();

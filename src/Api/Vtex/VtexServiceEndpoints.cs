@@ -11,6 +11,7 @@ internal static class VtexServiceEndpoints
     public static IEndpointRouteBuilder MapVtexService(this IEndpointRouteBuilder app)
     {
         app.MapGet("/tracking/hook/{carrierId}/{serviceId}", Get)
+            .WithName("GetVtexService")
             .WithVtexErrors()
             .WithTags("VTEX carriers")
             .RequireAuthorization(CarrierAuthentication.Policy)

@@ -19,7 +19,7 @@ internal static class WebhookEndpoints
         string Url, IReadOnlyList<ShipmentStatus> States, string? Description, WebhookStatus Status, string? DisabledReason,
         DateTimeOffset? PreviousSecretExpiresAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Secret);
 
-    public sealed record DeletedView(bool Deleted);
+    public sealed record WebhookDeletedView(bool Deleted);
 
     public sealed record DeliveryView(
         Guid Id, string Type, Guid? ShipmentId, long? Version, DeliveryStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? NextAttemptAt,
@@ -44,6 +44,7 @@ internal static class WebhookEndpoints
             .RequireAuthorization(p => p.RequireRole(Roles.Shipper));
 
         group.MapPut("", Put)
+            .WithName("PutWebhook")
             .WithSummary("Register or replace your webhook")
             .WithDescription("One webhook per shipper. Every status transition of your shipments whose state you chose is POSTed to `url`, " +
                              "signed (Standard Webhooks) and retried for about 3 days. Body:\n\n" + PutExample + "\n\n" +
@@ -58,6 +59,7 @@ internal static class WebhookEndpoints
             .Produces<ErrorEnvelope>(403);
 
         group.MapGet("", Get)
+            .WithName("GetWebhook")
             .WithSummary("Your webhook (without its secret)")
             .WithDescription("`status`: ACTIVE, SUSPENDED (by you) or DISABLED (the endpoint answered 410 Gone; `disabledReason` says when). " +
                              "`previousSecretExpiresAt`: until then messages are also signed with the secret before the last rotation.")
@@ -65,12 +67,14 @@ internal static class WebhookEndpoints
             .Produces<ErrorEnvelope>(404);
 
         group.MapDelete("", Delete)
+            .WithName("DeleteWebhook")
             .WithSummary("Delete your webhook")
             .WithDescription("Undelivered messages fail (they stay in the deliveries log).")
-            .Produces<ApiEnvelope<DeletedView>>()
+            .Produces<ApiEnvelope<WebhookDeletedView>>()
             .Produces<ErrorEnvelope>(404);
 
         group.MapPost("/suspend", Suspend)
+            .WithName("SuspendWebhook")
             .WithSummary("Suspend deliveries")
             .WithDescription("While suspended, status changes produce no message, and resuming does not replay them. Messages recorded before " +
                              "the suspension wait and are sent after resume.")
@@ -78,18 +82,21 @@ internal static class WebhookEndpoints
             .Produces<ErrorEnvelope>(404);
 
         group.MapPost("/resume", Resume)
+            .WithName("ResumeWebhook")
             .WithSummary("Resume deliveries")
             .WithDescription("Status changes from now on are delivered again (also for a webhook disabled after a 410).")
             .Produces<ApiEnvelope<WebhookView>>()
             .Produces<ErrorEnvelope>(404);
 
         group.MapPost("/rotate-secret", Rotate)
+            .WithName("RotateWebhookSecret")
             .WithSummary("Rotate the signing secret")
             .WithDescription("Answers the new secret once. For 24 hours every message carries two signatures, with the new and the previous secret.")
             .Produces<ApiEnvelope<RotatedSecret>>()
             .Produces<ErrorEnvelope>(404);
 
         group.MapPost("/test", Test)
+            .WithName("SendTestWebhook")
             .WithSummary("Send a test event")
             .WithDescription("Queues a `webhook.test` message, delivered like any other (signed, retried, in the deliveries log). 409 WEBHOOK_NOT_ACTIVE when suspended or disabled.")
             .Produces<ApiEnvelope<DeliveryView>>(StatusCodes.Status202Accepted)
@@ -97,6 +104,7 @@ internal static class WebhookEndpoints
             .Produces<ErrorEnvelope>(409);
 
         group.MapGet("/deliveries", Deliveries)
+            .WithName("ListWebhookDeliveries")
             .WithSummary("Your webhook messages and their delivery attempts, newest first")
             .WithDescription("`status`: PENDING, SENDING, DELIVERED or FAILED. Each message has its exact payload and every attempt " +
                              "(time, HTTP status, duration, error). Keyset pagination: pass `nextCursor` as `cursor`; `limit` 1..200 (default 50).")
@@ -104,6 +112,7 @@ internal static class WebhookEndpoints
             .Produces<ErrorEnvelope>(400);
 
         group.MapPost("/deliveries/{id}/redeliver", Redeliver)
+            .WithName("RedeliverWebhookMessage")
             .WithSummary("Send a message again")
             .WithDescription("Delivered or failed: queued for an attempt now, with the same webhook-id and body, its retry schedule started again. " +
                              "409 DELIVERY_IN_PROGRESS while an attempt is in flight.")
@@ -126,7 +135,7 @@ internal static class WebhookEndpoints
         Envelopes.Ok(http, await mediator.Send(new GetWebhook(), ct));
 
     private static async Task<IResult> Delete(HttpContext http, ISender mediator, CancellationToken ct) =>
-        Envelopes.Ok(http, new DeletedView(await mediator.Send(new DeleteWebhook(), ct)));
+        Envelopes.Ok(http, new WebhookDeletedView(await mediator.Send(new DeleteWebhook(), ct)));
 
     private static async Task<IResult> Suspend(HttpContext http, ISender mediator, CancellationToken ct) =>
         Envelopes.Ok(http, await mediator.Send(new SuspendWebhook(), ct));

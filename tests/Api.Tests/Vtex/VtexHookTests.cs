@@ -74,9 +74,9 @@ public sealed class VtexHookTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var client = api.CreateClient();
 
-        using var ok = await client.PostAsync("/token", Json(new JsonObject { ["apiKey"] = ServientregaKey }));
-        using var wrong = await client.PostAsync("/token", Json(new JsonObject { ["apiKey"] = "nope" }));
-        using var missing = await client.PostAsync("/token", Json(new JsonObject()));
+        using var ok = await client.PostAsync("/token", CarrierClient.Json(new JsonObject { ["apiKey"] = ServientregaKey }));
+        using var wrong = await client.PostAsync("/token", CarrierClient.Json(new JsonObject { ["apiKey"] = "nope" }));
+        using var missing = await client.PostAsync("/token", CarrierClient.Json(new JsonObject()));
 
         var body = await ok.Content.ReadFromJsonAsync<JsonObject>();
         Assert.Equal(new[] { "message", "data" }, body!.Select(p => p.Key).ToArray());

@@ -188,7 +188,7 @@ public sealed partial class VtexServiceViewTests(ApiFactory api) : IClassFixture
     public async Task A_vtex_service_shows_every_key_of_the_documents_example_and_its_request_verbatim()
     {
         var service = ServiceRequest(BlueExpress);
-        using (var created = await Vtex().PostAsync("/vtex/services", Json(service)))
+        using (var created = await Vtex().PostAsync("/vtex/services", CarrierClient.Json(service)))
         {
             Assert.Equal(HttpStatusCode.OK, created.StatusCode);
             service["serviceId"] = (await created.Content.ReadFromJsonAsync<JsonObject>())!["serviceId"]!.GetValue<string>();
