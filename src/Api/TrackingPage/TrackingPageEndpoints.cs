@@ -19,7 +19,9 @@ internal static class TrackingPageEndpoints
 
     public static IEndpointRouteBuilder MapTrackingPage(this IEndpointRouteBuilder app)
     {
+        // A page for people, not an API operation: kept out of the OpenAPI document (and so of generated clients).
         app.MapGet("/t/{trackingId}", Show)
+            .ExcludeFromDescription()
             .WithTags("Tracking page")
             .AllowAnonymous()
             .RequireRateLimiting(Throttling.TrackingPagePolicy)

@@ -214,14 +214,12 @@ public sealed class TrackingPageTests(TrackingPageFactory api) : IClassFixture<T
     }
 
     [Fact]
-    public async Task The_page_is_in_the_openapi_document_as_html()
+    public async Task The_page_is_for_people_and_kept_out_of_the_openapi_document()
     {
         var document = await (await api.CreateClient().GetAsync("/openapi/v1.json")).Body();
 
-        var operation = document.GetProperty("paths").GetProperty("/t/{trackingId}").GetProperty("get");
-        Assert.True(operation.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/html", out _));
-        Assert.True(operation.GetProperty("responses").GetProperty("404").GetProperty("content").TryGetProperty("text/html", out _));
-        Assert.False(operation.TryGetProperty("security", out _));
+        Assert.False(document.GetProperty("paths").TryGetProperty("/t/{trackingId}", out _));
+        Assert.True(document.GetProperty("paths").TryGetProperty("/v1/shipment-tracking/{trackingId}", out _));
     }
 
     private static void AssertPageHeaders(HttpResponseMessage response, string language)
