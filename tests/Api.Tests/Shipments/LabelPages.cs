@@ -43,13 +43,45 @@ public static partial class LabelPages
     /// <summary>The text of the decoded barcode of <paramref name="format"/> on one page (1-based), or null if none decodes.</summary>
     public static async Task<string?> Decode(byte[] pdf, BarcodeFormat format, int page = 1)
     {
-        var (width, height, gray) = ParsePgm(await Run("pdftoppm", pdf, $"-r 200 -gray -f {page} -l {page} {{0}}"));
+        // 203 dpi without anti-aliasing: the label as a thermal printer prints it (crisp dots), which a scanner then reads.
+        var (width, height, gray) = ParsePgm(await Run("pdftoppm", pdf, $"-r 203 -aa no -aaVector no -gray -f {page} -l {page} {{0}}"));
         var reader = new BarcodeReaderGeneric
         {
             AutoRotate = false,
             Options = { PossibleFormats = [format], TryHarder = true },
         };
-        return reader.Decode(new RGBLuminanceSource(gray, width, height, RGBLuminanceSource.BitmapFormat.Gray8))?.Text;
+        return reader.Decode(new RGBLuminanceSource(gray, width, height, RGBLuminanceSource.BitmapFormat.Gray8))?.Text
+            ?? (format == BarcodeFormat.QR_CODE ? await Zbar(width, height, gray) : null);
+    }
+
+    /// <summary>
+    /// A second, independent QR decoder (zbarimg, Debian's zbar-tools) where installed: ZXing.Net 0.16.11 fails on a few
+    /// valid codes (CGME2681C55D8's, even drawn perfectly from its own matrix) that zbar reads. Null without zbarimg.
+    /// </summary>
+    private static async Task<string?> Zbar(int width, int height, byte[] gray)
+    {
+        if (!File.Exists("/usr/bin/zbarimg"))
+        {
+            return null;
+        }
+
+        var image = Path.Combine(Path.GetTempPath(), $"label-{Guid.NewGuid():N}.pgm");
+        await File.WriteAllBytesAsync(image, [.. System.Text.Encoding.ASCII.GetBytes($"P5\n{width} {height}\n255\n"), .. gray]);
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("/usr/bin/zbarimg", $"-q --raw -Sdisable -Sqrcode.enable {image}")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            var text = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return process.ExitCode == 0 ? text.TrimEnd('\n') : null;
+        }
+        finally
+        {
+            File.Delete(image);
+        }
     }
 
     /// <summary>A binary PGM (P5, 8 bits): its size and one byte per pixel.</summary>

@@ -80,12 +80,19 @@ public sealed partial class LabelRenderingTests
     [SkippableFact]
     public async Task The_codes_of_many_different_tracking_ids_all_decode_from_the_printed_page()
     {
-        // Each trackingId gives other QR and Code 128 patterns: every one must scan, not just a lucky one.
+        // Each trackingId gives other QR and Code 128 patterns: every one must scan, not just a lucky one. A fixed set: a
+        // test must not pass or fail by chance. Random ids found CGME2681C55D8, whose QR code ZXing.Net 0.16.11 cannot
+        // decode even drawn perfectly from its own matrix, while zbarimg reads it off the printed page (a decoder quirk,
+        // not a label fault): Decode falls back to zbar where installed (.ci/run installs it).
         Skip.IfNot(LabelPages.PopplerAvailable, LabelPages.Missing);
-        var ids = Enumerable.Range(0, 12).Select(_ => "CGM" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant()).ToList();
+        string[] ids =
+        [
+            "CGME2681C55D8", "CGM7K2Q9XH4TD", "CGMHZR7ASZE87", "CGM0000000000", "CGMZZZZZZZZZZ", "CGM4F7KQ2MZ9X0", "CGMA1B2C3D4E5",
+            "CGM9Y8X7W6V5U", "CGMQWERTYUIOP", "CGM1234567890", "CGMJDJK6M9E4E", "CGMM3N4B5V6C7",
+        ];
         var pdf = new LabelRenderer().Render(ids.Select(id => Label(trackingId: id)).ToList(), LabelFormat.Pdf);
 
-        for (var page = 1; page <= ids.Count; page++)
+        for (var page = 1; page <= ids.Length; page++)
         {
             Assert.Equal(ids[page - 1], await LabelPages.Decode(pdf, BarcodeFormat.CODE_128, page));
             Assert.Equal($"https://api.cargamos.test/t/{ids[page - 1]}", await LabelPages.Decode(pdf, BarcodeFormat.QR_CODE, page));
