@@ -108,7 +108,7 @@ public sealed class DeliveryOrderIntake(
             return IntakeOutcome.Refused(ErrorKind.Conflict, Details(violations));
         }
 
-        var (price, failure) = await Price(contract.ShipperId, zone, order.PackageInformation, ct);
+        var (price, _, failure) = await Price(contract.ShipperId, zone, order.PackageInformation, ct);
         return failure is null
             ? new IntakeOutcome(new AcceptedOrder(order, zone, price), ErrorKind.BadRequest, [])
             : IntakeOutcome.Refused(ErrorKind.Conflict, [failure]);
@@ -138,14 +138,13 @@ public sealed class DeliveryOrderIntake(
             return (null, ErrorKind.Conflict, Details(violations));
         }
 
-        var (price, failure) = await Price(contract.ShipperId, zone, parcel, ct);
+        var (price, card, failure) = await Price(contract.ShipperId, zone, parcel, ct);
         if (failure is not null)
         {
             return (null, ErrorKind.Conflict, [failure]);
         }
 
         var promise = ServiceLevelPolicy.Promise(contract.ServiceLevelFor(zone.Id)!, zone, dropoff, now);
-        var card = price is null ? null : (await rateCards.For(contract.ShipperId, ct)).First(c => c.Version == price.RateCardVersion);
         return (new DeliveryQuote(price, card is null ? null : new RateCardReference(card.Version, card.ValidFrom, card.ValidTo),
             zone.Id, zone.DefaultCarrierId, promise.DropoffBy, promise.Earliest, promise.Latest), ErrorKind.BadRequest, []);
     }
@@ -171,15 +170,16 @@ public sealed class DeliveryOrderIntake(
             v.Details, v.Parameter)).ToList();
 
     /// <summary>
-    /// The price of a parcel under the shipper's rate card in force now. A shipper without any rate card ships unpriced
-    /// (null, no failure); one that has a card must be priced by the card in force, else RATE_NOT_AVAILABLE.
+    /// The price of a parcel under the shipper's rate card in force now, and that card. A shipper without any rate card
+    /// ships unpriced (nulls, no failure); one that has a card must be priced by the card in force, else RATE_NOT_AVAILABLE.
     /// </summary>
-    public async Task<(ShipmentPrice? Price, ErrorDetail? Failure)> Price(string shipperId, CoverageZone zone, PackageInformation package, CancellationToken ct)
+    private async Task<(ShipmentPrice? Price, RateCard? Card, ErrorDetail? Failure)> Price(
+        string shipperId, CoverageZone zone, PackageInformation package, CancellationToken ct)
     {
         var cards = await rateCards.For(shipperId, ct);
         if (cards.Count == 0)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         var now = clock.GetUtcNow();
@@ -187,7 +187,7 @@ public sealed class DeliveryOrderIntake(
         if (RateCard.InForce(cards, currency, now) is not { } card)
         {
             var versions = cards.Where(c => c.Currency == currency).ToList();
-            return (null, RateNotAvailable(new PricingFailure(versions.Count == 0
+            return (null, null, RateNotAvailable(new PricingFailure(versions.Count == 0
                 ? $"'{shipperId}' has no rate card in {currency}, the currency of deliveries in '{zone.Country}'."
                 : $"No rate card of '{shipperId}' in {currency} is in force on {now:yyyy-MM-dd}; versions: " +
                   string.Join(", ", versions.Select(c => $"{c.Version} ({c.ValidFrom:yyyy-MM-dd} to {c.ValidTo:yyyy-MM-dd})")) + ".",
@@ -195,7 +195,7 @@ public sealed class DeliveryOrderIntake(
         }
 
         var (price, failure) = Pricing.Quote(card, zone.Id, package);
-        return failure is null ? (price, null) : (null, RateNotAvailable(failure));
+        return failure is null ? (price, card, null) : (null, null, RateNotAvailable(failure));
     }
 
     private static ErrorDetail RateNotAvailable(PricingFailure failure) =>
