@@ -51,6 +51,7 @@ services.AddHttpContextAccessor();
 services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
 services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 services.AddSingleton<IProblemDetailsWriter, CargamosEnvelopeWriter>();
+services.AddSingleton<ProtocolRoutes>();
 services.AddProblemDetails();
 services.AddSingleton<DatabaseOutageLog>();
 services.AddExceptionHandler<CargamosExceptionHandler>();
@@ -118,7 +119,9 @@ services.AddOpenApi(options =>
     TextLimits.Describe(options);
     VtexDocs.Describe(options);
     RequiredFromValidation.Describe(options);
+    ConditionalRequirements.Describe(options);
     OpenApiConventions.Describe(options);
+    OpenApiExamples.Describe(options); // after the conventions: their error answers get examples too
 });
 
 var app = builder.Build();

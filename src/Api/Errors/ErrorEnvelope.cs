@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Routing.Template;
 
 namespace Cargamos.Modular.Api.Errors;
 
@@ -40,13 +41,46 @@ public sealed class ProtocolErrors(Func<RouteValueDictionary, ProtocolNotFound?>
 
     /// <summary>
     /// The shape of the request's endpoint, with its route values: from the exception handler's feature when an exception
-    /// is being answered (the handler has cleared the endpoint and route values by then), else from the request.
+    /// is being answered (the handler has cleared the endpoint and route values by then), else from the request. When routing
+    /// answered for itself (its 415 for a body that is not JSON, its 405) the endpoint is routing's own: the request's path is
+    /// then matched against the routes that answer in the protocol's shape (<see cref="ProtocolRoutes"/>).
     /// </summary>
     public static (ProtocolErrors Shape, RouteValueDictionary RouteValues)? Of(HttpContext http)
     {
         var failed = http.Features.Get<IExceptionHandlerFeature>();
         var endpoint = failed?.Endpoint ?? http.GetEndpoint();
-        return endpoint?.Metadata.GetMetadata<ProtocolErrors>() is { } shape ? (shape, failed?.RouteValues ?? http.Request.RouteValues) : null;
+        if (endpoint?.Metadata.GetMetadata<ProtocolErrors>() is { } shape)
+        {
+            return (shape, failed?.RouteValues ?? http.Request.RouteValues);
+        }
+
+        // Routing's own answers (its 415 and 405) come from endpoints that are no RouteEndpoint; none when nothing matched.
+        return endpoint is not RouteEndpoint ? http.RequestServices.GetService<ProtocolRoutes>()?.Match(http.Request.Path) : null;
+    }
+}
+
+/// <summary>The routes whose errors have the protocol's shape, matched by path (for answers routing gives before any of them runs).</summary>
+public sealed class ProtocolRoutes(EndpointDataSource endpoints)
+{
+    private readonly Lazy<IReadOnlyList<(TemplateMatcher Matcher, ProtocolErrors Shape)>> routes = new(() =>
+        endpoints.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<ProtocolErrors>() is not null)
+            .Select(e => (new TemplateMatcher(
+                new RouteTemplate(e.RoutePattern), new RouteValueDictionary()), e.Metadata.GetMetadata<ProtocolErrors>()!))
+            .ToList());
+
+    public (ProtocolErrors Shape, RouteValueDictionary RouteValues)? Match(PathString path)
+    {
+        foreach (var (matcher, shape) in routes.Value)
+        {
+            var values = new RouteValueDictionary();
+            if (matcher.TryMatch(path, values))
+            {
+                return (shape, values);
+            }
+        }
+
+        return null;
     }
 }
 

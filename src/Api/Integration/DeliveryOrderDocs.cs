@@ -32,26 +32,6 @@ internal static class DeliveryOrderDocs
         .Select(f => new Field(f.DeclaringType, f.Property, f.Required, f.Description, f.Example is null ? null : JsonSerializer.SerializeToNode(f.Example)))
         .ToArray();
 
-    public const string ExampleJson = """
-        {
-          "recipientLocation": {
-            "country": "mx", "state": "Ciudad de México", "city": "Ciudad de México", "municipality": "Cuauhtémoc",
-            "neighborhood": "Roma Norte", "street": "Calle Orizaba", "exteriorNumber": "101", "interiorNumber": "Depto. 4",
-            "postalCode": "06700", "reference": "Portón verde, frente al parque", "latitude": 19.4194, "longitude": -99.1617
-          },
-          "recipientInformation": { "name": "María Pérez", "phone": "+52 55 1234 5678", "email": "maria.perez@example.mx" },
-          "packageInformation": {
-            "weight": 1.5, "dimensions": { "length": 30, "width": 20, "height": 12 },
-            "declaredValue": 1200, "currency": "MXN", "description": "Caja con zapatos", "contents": "1 par de tenis",
-            "cartaPorte": { "productKey": "53111600", "unitKey": "H87", "quantity": 1, "hazardousMaterial": false, "packagingKey": "4G" }
-          },
-          "shipperDropoffDate": "2026-12-01T10:00:00-06:00",
-          "expectedDeliveryDate": "2026-12-03T18:00:00-06:00",
-          "shipperTrackingId": "ACME-000123",
-          "lotId": "wave-2026-12-01-am"
-        }
-        """;
-
     /// <summary>Descriptions, examples and required lists on the request schemas.</summary>
     public static void Describe(OpenApiOptions options) => options.AddSchemaTransformer((schema, context, _) =>
     {
@@ -88,15 +68,4 @@ internal static class DeliveryOrderDocs
 
     private static Type? ObjectType(Field field) =>
         field.Type.GetProperties().FirstOrDefault(p => string.Equals(p.Name, field.Property, StringComparison.OrdinalIgnoreCase))?.PropertyType;
-
-    /// <summary>A complete, valid request body as the example of the operation.</summary>
-    public static Task AddExamples(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
-    {
-        if (operation.RequestBody?.Content?.TryGetValue("application/json", out var media) == true && media is OpenApiMediaType concrete)
-        {
-            concrete.Example = JsonNode.Parse(ExampleJson);
-        }
-
-        return Task.CompletedTask;
-    }
 }

@@ -42,8 +42,7 @@ internal static class IntegrationEndpoints
             .Produces<ErrorEnvelope>(401)
             .Produces<ErrorEnvelope>(403)
             .Produces<ErrorEnvelope>(409)
-            .Produces<ErrorEnvelope>(422)
-            .AddOpenApiOperationTransformer(DeliveryOrderDocs.AddExamples);
+            .Produces<ErrorEnvelope>(422);
 
         app.MapPost("/v1/rates", Quote)
             .WithName("QuoteDelivery")

@@ -13,51 +13,6 @@ internal static class ReferenceDataEndpoints
 {
     public sealed record DeletedView(string Id, bool Deleted);
 
-    private const string ZoneExample = """
-        ```json
-        {
-          "country": "mx",
-          "name": "Puebla",
-          "timeZone": "America/Mexico_City",
-          "distributionCenter": "PUE-CENTRO",
-          "defaultCarrierId": "servientrega-50461c9f3335",
-          "postalCodeRanges": [{ "from": "72000", "to": "72999" }],
-          "postalCodes": ["73310"]
-        }
-        ```
-        """;
-
-    private const string ContractExample = """
-        ```json
-        {
-          "allowedCountries": ["mx", "co"],
-          "serviceLevels": [
-            { "zoneId": "mx-cdmx", "minDays": 1, "maxDays": 3, "dropoffCutoffHour": 18,
-              "operatingDays": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY"] }
-          ],
-          "packageLimits": { "maxWeightKg": 30, "maxSideCm": 150, "maxSumOfSidesCm": 300, "maxDeclaredValue": 100000 },
-          "validFrom": "2024-01-01T00:00:00Z",
-          "validTo": "2031-01-01T00:00:00Z"
-        }
-        ```
-        """;
-
-    private const string RateCardExample = """
-        ```json
-        {
-          "currency": "MXN",
-          "volumetricDivisor": 5000,
-          "zones": [
-            { "zoneId": "mx-cdmx", "bands": [ { "upToKg": 1, "price": 79 }, { "upToKg": 5, "price": 99 }, { "upToKg": 10, "price": 139 } ],
-              "extraKgPrice": 12.5 }
-          ],
-          "insurance": { "rate": 0.015, "minimum": 10 },
-          "validFrom": "2026-01-01T00:00:00Z",
-          "validTo": "2027-01-01T00:00:00Z"
-        }
-        ```
-        """;
-
     public static IEndpointRouteBuilder MapReferenceData(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/coverage/{country}/{postalCode}", GetCoverage)
@@ -96,7 +51,7 @@ internal static class ReferenceDataEndpoints
             .WithName("PutCoverageZone")
             .WithSummary("Create or replace a coverage zone")
             .WithDescription("Operators only. 201 when the zone is new, 200 when it replaced one; effective for the next coverage lookup " +
-                             "(other API instances within 30 s). `zoneId`: a-z, 0-9 and '-' (e.g. `mx-pue`). Body:\n\n" + ZoneExample + "\n\n" +
+                             "(other API instances within 30 s). `zoneId`: a-z, 0-9 and '-' (e.g. `mx-pue`). The request example is a complete body.\n\n" +
                              "`country` one of mx, co, us, br; `timeZone` an IANA id; `postalCodeRanges` (inclusive) and `postalCodes` in the " +
                              "country's format, at least one of them. All field errors come at once (400). A range or code already covered by " +
                              "another zone of the country is 409 COVERAGE_OVERLAP naming that zone and its range.")
@@ -155,7 +110,7 @@ internal static class ReferenceDataEndpoints
         shippers.MapPut("/{key}/contract", PutContract)
             .WithName("PutShipperContract")
             .WithSummary("Replace a shipper's contract")
-            .WithDescription("Operators only. Body:\n\n" + ContractExample + "\n\n" +
+            .WithDescription("Operators only. The request example is a complete body.\n\n" +
                              "`allowedCountries` among mx, co, us, br; one service level per existing zone (`minDays` 0 or more, " +
                              "`maxDays` at least `minDays`, `dropoffCutoffHour` 0 to 23 in the zone's local time, at least one of MONDAY..SUNDAY); " +
                              "every package limit greater than 0; `validFrom` before `validTo`. All field errors come at once (400).")
@@ -169,7 +124,7 @@ internal static class ReferenceDataEndpoints
             .WithName("AddRateCard")
             .WithSummary("Add a version of a shipper's rate card")
             .WithDescription("Operators only. The new version is the next number; versions are never changed, so the price recorded on " +
-                             "a shipment is explained by the version it names. Body:\n\n" + RateCardExample + "\n\n" +
+                             "a shipment is explained by the version it names. The request example is a complete body.\n\n" +
                              "`currency` MXN, COP, USD or BRL; `volumetricDivisor` in cm³ per kg (1000 to 10000); per existing zone, weight bands " +
                              "(`upToKg` > 0, distinct; a band prices billable weights above the previous band's `upToKg` up to its own) and an optional " +
                              "`extraKgPrice` per started kg past the last band (without it, heavier parcels are RATE_NOT_AVAILABLE); optional `insurance` " +

@@ -4,6 +4,7 @@ using Cargamos.Modular.Application.Shipments;
 using Cargamos.Modular.Application.Shipments.Contracts;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
+using Cargamos.Modular.Application.Common;
 
 namespace Cargamos.Modular.Api.Shipments;
 
@@ -11,6 +12,7 @@ namespace Cargamos.Modular.Api.Shipments;
 internal static class LabelEndpoints
 {
     /// <summary>The shipments of a pick-up batch, by shipmentId or trackingId, and the format of the one file.</summary>
+    [RequiredFields("shipmentIds")]
     public sealed record LabelsRequest(IReadOnlyList<string>? ShipmentIds, string? Format);
 
     private const string FormatDescription =

@@ -53,7 +53,8 @@ internal static class VtexCarrierConfigEndpoints
             .WithTags("VTEX carrier configuration")
             .RequireAuthorization(VtexAppKeyAuthentication.Policy)
             .WithSummary("VTEX calculate rates: what the service would cost, without creating it")
-            .WithDescription("Headers X-VTEX-API-AppKey and X-VTEX-API-AppToken; the body of a service creation, checked and mapped the same way. " +
+            .WithDescription("Headers X-VTEX-API-AppKey and X-VTEX-API-AppToken; the body of a service creation, checked and mapped the same way, except " +
+                             "what a price does not depend on: the receiver's `phone` and `location` may be left out (the schema is the creation's). " +
                              "The protocol's 200 schema for /rates points at the service object, which cannot be meant: the answer follows the " +
                              "endpoint's description and the protocol's `rate` objects: `{ carrierId, rate: { shippingPrice: { value, currency }, " +
                              "insurancePrice: { value, currency } }, shippingEstimatedDate, transitTime }`, values in cents (integer), `rate` null when " +

@@ -3,6 +3,7 @@ using Cargamos.Modular.Api.Errors;
 using Cargamos.Modular.Application.Vtex;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
+using Cargamos.Modular.Application.Common;
 
 namespace Cargamos.Modular.Api.Vtex;
 
@@ -13,6 +14,7 @@ namespace Cargamos.Modular.Api.Vtex;
 /// </summary>
 internal static class VtexHookEndpoints
 {
+    [RequiredFields("apiKey")]
     public sealed record TokenRequest(string? ApiKey);
 
     public static IEndpointRouteBuilder MapVtexHooks(this IEndpointRouteBuilder app)

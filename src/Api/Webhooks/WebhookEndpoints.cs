@@ -6,12 +6,14 @@ using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Domain.Shipments;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
+using Cargamos.Modular.Application.Common;
 
 namespace Cargamos.Modular.Api.Webhooks;
 
 /// <summary>A shipper's webhook: registration, suspension, secret rotation, test events and the deliveries log (docs/webhooks.md).</summary>
 internal static class WebhookEndpoints
 {
+    [RequiredFields("url", "states")]
     public sealed record PutWebhookRequest(string? Url, IReadOnlyList<ShipmentStatus>? States, string? Description);
 
     /// <summary>The webhook with its signing secret: only in the answer that created the webhook (null when it replaced one).</summary>
@@ -27,16 +29,6 @@ internal static class WebhookEndpoints
 
     public sealed record DeliveryPageView(IReadOnlyList<DeliveryView> Items, string? NextCursor);
 
-    private const string PutExample = """
-        ```json
-        {
-          "url": "https://hooks.example.mx/cargamos",
-          "states": ["CREATED", "ON_ROUTE", "DELIVERED", "CANCELED"],
-          "description": "Customer service notifications"
-        }
-        ```
-        """;
-
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/webhook")
@@ -47,7 +39,7 @@ internal static class WebhookEndpoints
             .WithName("PutWebhook")
             .WithSummary("Register or replace your webhook")
             .WithDescription("One webhook per shipper. Every status transition of your shipments whose state you chose is POSTed to `url`, " +
-                             "signed (Standard Webhooks) and retried for about 3 days. Body:\n\n" + PutExample + "\n\n" +
+                             "signed (Standard Webhooks) and retried for about 3 days. The request example is a complete body.\n\n" +
                              "`states`: at least one of CREATED, PENDING, ASSIGNED, PICKED, ON_ROUTE, INCIDENT, RETURNED, DELIVERED, CANCELED, ON_HOLD. " +
                              "201 when created, with the signing secret (`whsec_…`): it is shown this once. 200 when it replaced your webhook: " +
                              "the secret is kept (`secret` null) and so is a suspension; a webhook disabled after a 410 becomes active again. " +

@@ -1,6 +1,7 @@
 using Cargamos.Modular.Application.Common.Errors;
 using FluentValidation;
 using Cargamos.Modular.Domain.ReferenceData;
+using Cargamos.Modular.Application.Common;
 
 namespace Cargamos.Modular.Application.ReferenceData;
 
@@ -55,6 +56,7 @@ internal sealed record ZoneRateRequest(string? ZoneId, IReadOnlyList<WeightBandR
 
 internal sealed record WeightBandRequest(decimal? UpToKg, decimal? Price);
 
+[RequiredFields("rate")]
 internal sealed record InsuranceRequest(decimal? Rate, decimal? Minimum);
 
 internal sealed class RateCardRequestValidator : AbstractValidator<RateCardRequest>

@@ -9,6 +9,7 @@ using Cargamos.Modular.Application.Shipments.Contracts;
 namespace Cargamos.Modular.Application.Vtex;
 
 // An inline BASE64 or TEXT label travels in url: bounded by the body limit, its 180 KB rule answers 413 LABEL_TOO_LARGE.
+[RequiredFields("id", "url", "name", "type")]
 internal sealed record LabelRequest(string? Id, [property: TextLimit(256 * 1024)] string? Url, string? Name, LabelType? Type);
 
 /// <summary>A carrier attaches a shipping label. BASE64 and TEXT labels travel inline and may not exceed 180 KB.</summary>

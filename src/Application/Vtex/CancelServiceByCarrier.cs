@@ -2,9 +2,11 @@ using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
 using Cargamos.Modular.Application.Shipments.Contracts;
+using Cargamos.Modular.Application.Common;
 
 namespace Cargamos.Modular.Application.Vtex;
 
+[RequiredFields("type")]
 internal sealed record CarrierCancelRequest(string? Comment, CancelType? Type);
 
 /// <summary>A carrier cancels a service (refused once the parcel was picked: it is returned instead).</summary>

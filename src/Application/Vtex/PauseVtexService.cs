@@ -3,11 +3,13 @@ using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
 using Cargamos.Modular.Application.Shipments.Contracts;
+using Cargamos.Modular.Application.Common;
 
 namespace Cargamos.Modular.Application.Vtex;
 
 /// <summary>The VTEX "pause service" body, as VTEX sends it.</summary>
 /// <summary>VTEX's pause body; <c>settings</c> and <c>metaData</c> (the current protocol's) are accepted and not stored.</summary>
+[RequiredFields("serviceId", "carrierId", "pause")]
 internal sealed record VtexPauseRequest(
     string? ServiceId, string? CarrierId, bool? Pause, string? Reason, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<VtexSettingRequest?>? Settings = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] System.Text.Json.JsonElement? MetaData = null);

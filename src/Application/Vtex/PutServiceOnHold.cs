@@ -2,9 +2,11 @@ using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
 using Cargamos.Modular.Application.Shipments.Contracts;
+using Cargamos.Modular.Application.Common;
 
 namespace Cargamos.Modular.Application.Vtex;
 
+[RequiredFields("type")]
 internal sealed record CarrierHoldRequest(string? Comment, HoldType? Type);
 
 /// <summary>A carrier temporarily pauses a service; a later status update (or VTEX's pause:false) resumes it.</summary>

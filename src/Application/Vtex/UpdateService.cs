@@ -2,10 +2,12 @@ using Cargamos.Modular.Domain.Shipments;
 using FluentValidation;
 using Mediator;
 using Cargamos.Modular.Application.Shipments.Contracts;
+using Cargamos.Modular.Application.Common;
 
 namespace Cargamos.Modular.Application.Vtex;
 
 /// <summary>The courier as a carrier reports it (VTEX <c>agent</c>).</summary>
+[RequiredFields("id", "name")]
 internal sealed record AgentRequest(string? Id, string? Name, string? Identification, string? Phone, string? Email, Vehicle? Vehicle);
 
 /// <summary>The body of <c>PATCH /tracking/hook/{carrierId}/{serviceId}</c>.</summary>

@@ -4,6 +4,7 @@ using FluentValidation;
 using Cargamos.Modular.Application.Common.Behaviors;
 using Cargamos.Modular.Domain.ReferenceData;
 using Cargamos.Modular.Application.Integration.Contracts;
+using Cargamos.Modular.Application.Common;
 
 namespace Cargamos.Modular.Application.Vtex;
 
@@ -58,6 +59,7 @@ internal abstract record VtexAddressRequest
 internal sealed record VtexSenderRequest(string? PickupDate) : VtexAddressRequest;
 
 /// <summary>Who receives the parcels, and where.</summary>
+[RequiredFields("phone")] // the intake's rule: the courier calls the recipient when the address cannot be found
 internal sealed record VtexReceiverRequest(string? Identification, string? DeliveryDate, string? ContactName) : VtexAddressRequest;
 
 internal sealed record VtexDimensionsRequest(string? Width, string? Height, string? Length);

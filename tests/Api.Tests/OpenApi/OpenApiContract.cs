@@ -80,17 +80,9 @@ public sealed class OpenApiContract(JsonObject document)
             return problems;
         }
 
-        var root = new JsonObject
+        var errors = SchemaErrors(schema, JsonDocument.Parse(body).RootElement);
+        if (errors.Count > 0)
         {
-            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["$defs"] = definitions.DeepClone(),
-            ["allOf"] = new JsonArray(Closed(Rewrite(schema.DeepClone()))),
-        };
-        var evaluated = JsonSchema.FromText(root.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() })
-            .Evaluate(JsonDocument.Parse(body).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
-        if (!evaluated.IsValid)
-        {
-            var errors = Failures(evaluated).Distinct().Take(12);
             if (Environment.GetEnvironmentVariable("CARGAMOS_CONTRACT_DUMP") is { Length: > 0 } folder)
             {
                 await File.WriteAllBytesAsync(Path.Combine(folder, $"{operation["operationId"]}-{status}.json"), body);
@@ -100,6 +92,20 @@ public sealed class OpenApiContract(JsonObject document)
         }
 
         return problems;
+    }
+
+    /// <summary>Why <paramref name="instance"/> is not valid under <paramref name="schema"/> (a schema of this document, objects closed); empty when it is.</summary>
+    public List<string> SchemaErrors(JsonNode schema, JsonElement instance)
+    {
+        var root = new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$defs"] = definitions.DeepClone(),
+            ["allOf"] = new JsonArray(Closed(Rewrite(schema.DeepClone()))),
+        };
+        var evaluated = JsonSchema.FromText(root.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() })
+            .Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
+        return evaluated.IsValid ? [] : Failures(evaluated).Distinct().Take(12).ToList();
     }
 
     /// <summary>The errors along the failing branches only (a passing oneOf's failed alternatives are no failure).</summary>
@@ -123,6 +129,25 @@ public sealed class OpenApiContract(JsonObject document)
         var problems = await Problems(response, method, path);
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         return response;
+    }
+
+    /// <summary>The object schema <paramref name="schema"/> stands for: references followed, a nullable <c>oneOf</c> unwrapped; null for other schemas.</summary>
+    public JsonObject? ObjectSchema(JsonNode schema)
+    {
+        var resolved = Resolve(schema);
+        if (resolved["oneOf"] is JsonArray alternatives)
+        {
+            return alternatives.OfType<JsonNode>().Select(ObjectSchema).FirstOrDefault(a => a is not null);
+        }
+
+        return resolved["properties"] is JsonObject ? resolved.AsObject() : null;
+    }
+
+    /// <summary>The item schema of the array schema <paramref name="schema"/> stands for (references followed, a nullable <c>oneOf</c> unwrapped).</summary>
+    public JsonNode ItemSchema(JsonNode schema)
+    {
+        var resolved = Resolve(schema);
+        return resolved["items"] ?? resolved["oneOf"]!.AsArray().OfType<JsonNode>().Select(a => Resolve(a)["items"]).First(i => i is not null)!;
     }
 
     private JsonNode Resolve(JsonNode node) =>

@@ -42,7 +42,9 @@ public sealed class SdkEndToEndTests(SdkApiFactory api) : IClassFixture<SdkApiFa
         var order = Order(Orders.Unique("SDK"));
         var quote = await cargamos.Api.V1.Rates.PostAsync(new RateRequest
         {
-            RecipientLocation = order.RecipientLocation, PackageInformation = order.PackageInformation, ShipperDropoffDate = order.ShipperDropoffDate,
+            // A quote needs only where the parcel goes: country and postal code.
+            RecipientLocation = new RateRequest_recipientLocation { Country = order.RecipientLocation!.Country, PostalCode = order.RecipientLocation.PostalCode },
+            PackageInformation = order.PackageInformation, ShipperDropoffDate = order.ShipperDropoffDate,
         });
         Assert.Equal("MXN", quote!.Data!.Price!.Currency);
         Assert.True(quote.Data.Price.Total > 0);

@@ -208,7 +208,8 @@ public sealed partial class VtexCarrierConfigTests(ApiFactory api) : IClassFixtu
         var schema = (await document.Body()).GetProperty("components").GetProperty("schemas").GetProperty(schemaName);
         var required = schema.TryGetProperty("required", out var list) ? list.EnumerateArray().Select(r => r.GetString()!).Order(StringComparer.Ordinal).ToArray() : [];
         Assert.NotEmpty(missing);
-        Assert.Equal(missing, required);
+        // The receiver's phone is the intake's rule, checked after this first stage: OpenApiRequiredTests send a body without it.
+        Assert.Equal(member == "receiver" ? missing.Append("phone").Order(StringComparer.Ordinal).ToArray() : missing, required);
     }
 
     [Fact]

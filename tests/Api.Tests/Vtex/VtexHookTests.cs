@@ -270,6 +270,32 @@ public sealed class VtexHookTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task What_routing_answers_before_a_hook_runs_has_the_protocols_shape_too()
+    {
+        // Routing answers a body that is not JSON (415) and a method the route lacks (405) with endpoints of its own; the
+        // path still names a VTEX-facing route, so the answer carries message and requestId, and a 405 the route's values.
+        var carrier = await api.AsCarrier(ServientregaKey);
+        using var text = await carrier.PostAsync($"/tracking/hook/notes/{Servientrega}/CGM-NOPE", new StringContent("a note", System.Text.Encoding.UTF8, "text/plain"));
+        using var vtexText = await api.Vtex().PostAsync("/vtex/services", new StringContent("orderId=1", System.Text.Encoding.UTF8, "text/plain"));
+        using var method = await carrier.DeleteAsync($"/tracking/hook/{Servientrega}/CGM-NOPE");
+        using var unknown = await carrier.GetAsync("/tracking/hook/no/such/route/here");
+
+        foreach (var answer in new[] { text, vtexText })
+        {
+            var body = await answer.AssertEnvelope(HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
+            Assert.Equal(body.Error().Str("details"), body.Str("message"));
+            Assert.Equal(body.Str("processId"), body.Str("requestId"));
+        }
+
+        var notAllowed = await method.AssertEnvelope(HttpStatusCode.MethodNotAllowed, "METHOD_NOT_ALLOWED");
+        Assert.Equal(notAllowed.Str("processId"), notAllowed.Str("requestId"));
+        // A path no route has is no route of the protocol: the Cargamos envelope.
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var notFound = JsonDocument.Parse(await unknown.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(["version", "status", "processId", "timestamp", "errors"], notFound.EnumerateObject().Select(p => p.Name).ToArray());
+    }
+
+    [Fact]
     public async Task Every_hook_route_accepts_the_serviceId_the_view_shows_carrierId_and_trackingId()
     {
         var (id, trackingId) = await Service();

@@ -1,4 +1,5 @@
 using Cargamos.Modular.Domain.Shipments;
+using Cargamos.Modular.Application.Common;
 
 namespace Cargamos.Modular.Application.Integration.Contracts;
 
@@ -41,6 +42,7 @@ public sealed record PackageInformationRequest(
     string? Contents,
     CartaPorteRequest? CartaPorte);
 
+[RequiredFields("length", "width", "height")]
 public sealed record DimensionsRequest(decimal? Length, decimal? Width, decimal? Height);
 
 public sealed record CartaPorteRequest(

@@ -46,13 +46,13 @@ namespace Cargamos.Sdk.Client.Models
 #else
         public global::Cargamos.Sdk.Client.Models.RecipientInformationRequest RecipientInformation { get; set; }
 #endif
-        /// <summary>The recipientLocation property</summary>
+        /// <summary>Where the parcel goes: a delivery order&apos;s `recipientLocation`, of which a quote needs only `country` and `postalCode` (the other fields are read and ignored).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Cargamos.Sdk.Client.Models.RecipientLocationRequest? RecipientLocation { get; set; }
+        public global::Cargamos.Sdk.Client.Models.RateRequest_recipientLocation? RecipientLocation { get; set; }
 #nullable restore
 #else
-        public global::Cargamos.Sdk.Client.Models.RecipientLocationRequest RecipientLocation { get; set; }
+        public global::Cargamos.Sdk.Client.Models.RateRequest_recipientLocation RecipientLocation { get; set; }
 #endif
         /// <summary>The shipperDropoffDate property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -99,7 +99,7 @@ namespace Cargamos.Sdk.Client.Models
                 { "lotId", n => { LotId = n.GetStringValue(); } },
                 { "packageInformation", n => { PackageInformation = n.GetObjectValue<global::Cargamos.Sdk.Client.Models.PackageInformationRequest>(global::Cargamos.Sdk.Client.Models.PackageInformationRequest.CreateFromDiscriminatorValue); } },
                 { "recipientInformation", n => { RecipientInformation = n.GetObjectValue<global::Cargamos.Sdk.Client.Models.RecipientInformationRequest>(global::Cargamos.Sdk.Client.Models.RecipientInformationRequest.CreateFromDiscriminatorValue); } },
-                { "recipientLocation", n => { RecipientLocation = n.GetObjectValue<global::Cargamos.Sdk.Client.Models.RecipientLocationRequest>(global::Cargamos.Sdk.Client.Models.RecipientLocationRequest.CreateFromDiscriminatorValue); } },
+                { "recipientLocation", n => { RecipientLocation = n.GetObjectValue<global::Cargamos.Sdk.Client.Models.RateRequest_recipientLocation>(global::Cargamos.Sdk.Client.Models.RateRequest_recipientLocation.CreateFromDiscriminatorValue); } },
                 { "shipperDropoffDate", n => { ShipperDropoffDate = n.GetStringValue(); } },
                 { "shipperTrackingId", n => { ShipperTrackingId = n.GetStringValue(); } },
             };
@@ -115,7 +115,7 @@ namespace Cargamos.Sdk.Client.Models
             writer.WriteStringValue("lotId", LotId);
             writer.WriteObjectValue<global::Cargamos.Sdk.Client.Models.PackageInformationRequest>("packageInformation", PackageInformation);
             writer.WriteObjectValue<global::Cargamos.Sdk.Client.Models.RecipientInformationRequest>("recipientInformation", RecipientInformation);
-            writer.WriteObjectValue<global::Cargamos.Sdk.Client.Models.RecipientLocationRequest>("recipientLocation", RecipientLocation);
+            writer.WriteObjectValue<global::Cargamos.Sdk.Client.Models.RateRequest_recipientLocation>("recipientLocation", RecipientLocation);
             writer.WriteStringValue("shipperDropoffDate", ShipperDropoffDate);
             writer.WriteStringValue("shipperTrackingId", ShipperTrackingId);
             writer.WriteAdditionalData(AdditionalData);
