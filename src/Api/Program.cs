@@ -119,7 +119,9 @@ services.AddOpenApi(options =>
     TextLimits.Describe(options);
     VtexDocs.Describe(options);
     RequiredFromValidation.Describe(options);
-    ConditionalRequirements.Describe(options);
+    DeliveryOrderDocs.DescribeConditions(options); // after RequiredFromValidation: they amend what it set
+    VtexDocs.DescribeConditions(options);
+    ReferenceDataDocs.Describe(options);
     OpenApiConventions.Describe(options);
     OpenApiExamples.Describe(options); // after the conventions: their error answers get examples too
 });

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Application.Integration.Contracts;
 
 namespace Cargamos.Modular.Api.Integration;
@@ -64,6 +65,37 @@ internal static class DeliveryOrderDocs
 
         schema.Required = fields.Where(f => f.Required).Select(f => f.Property).ToHashSet();
         return Task.CompletedTask;
+    });
+
+    /// <summary>
+    /// What the validators require that <c>required</c> cannot say (after RequiredFromValidation): coordinates go together,
+    /// a declared value needs its currency, and a quote's destination is a recipient location of which only the country and
+    /// the postal code are needed (an inline schema: the type's component is the order's).
+    /// </summary>
+    public static void DescribeConditions(OpenApiOptions options) => options.AddSchemaTransformer(async (schema, context, ct) =>
+    {
+        var type = context.JsonTypeInfo.Type;
+        if (type == typeof(RecipientLocationRequest))
+        {
+            ConditionalRequirements.Together(schema, "latitude", "longitude");
+        }
+
+        if (type == typeof(PackageInformationRequest))
+        {
+            ConditionalRequirements.Needs(schema, "declaredValue", "currency");
+        }
+
+        if (type == typeof(RateRequest) && schema.Properties is not null)
+        {
+            // A copy without the type's schema id, which would turn it back into a reference to the order's component.
+            var order = await context.GetOrCreateSchemaAsync(typeof(RecipientLocationRequest), null, ct);
+            var destination = (OpenApiSchema)order.CreateShallowCopy();
+            destination.Metadata = order.Metadata?.Where(m => m.Key != "x-schema-id").ToDictionary(m => m.Key, m => m.Value);
+            destination.Required = new HashSet<string>(StringComparer.Ordinal) { "country", "postalCode" };
+            destination.Description = "Where the parcel goes: a delivery order's `recipientLocation`, of which a quote needs only " +
+                                      "`country` and `postalCode` (the other fields are read and ignored).";
+            schema.Properties["recipientLocation"] = destination;
+        }
     });
 
     private static Type? ObjectType(Field field) =>

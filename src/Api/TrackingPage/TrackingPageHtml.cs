@@ -77,7 +77,15 @@ internal static class TrackingPageHtml
             body.Append(CultureInfo.InvariantCulture, $"<dt>{Encode(texts.For)}</dt><dd>{Encode(recipient)}</dd>\n");
         }
 
-        if (t.PromisedDate is { } promised)
+        if (t.Window is { } window)
+        {
+            // The days promised at creation, as the recipient plans for them (zone local dates).
+            var days = window.Earliest == window.Latest
+                ? Day(window.Earliest, language)
+                : string.Format(language.Culture, Encode(texts.Between), Day(window.Earliest, language), Day(window.Latest, language));
+            body.Append(CultureInfo.InvariantCulture, $"<dt>{Encode(texts.PromisedDelivery)}</dt><dd>{days}</dd>\n");
+        }
+        else if (t.PromisedDate is { } promised)
         {
             var local = Local(promised, zone);
             var by = string.Format(language.Culture, texts.By, Clock(local, language, zone));
@@ -196,6 +204,10 @@ internal static class TrackingPageHtml
     /// <summary>A <c>time</c> element: the machine-readable instant with its offset, the text as shown.</summary>
     private static string Time(DateTimeOffset at, string text) =>
         $"<time datetime=\"{at.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)}\">{Encode(text)}</time>";
+
+    /// <summary>A <c>time</c> element for a day: the ISO date, the language's long date as shown.</summary>
+    private static string Day(DateOnly day, PageLanguage language) =>
+        $"<time datetime=\"{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}\">{Encode(day.ToString("D", language.Culture))}</time>";
 
     private static DateTimeOffset Local(DateTimeOffset at, TimeZoneInfo? zone) =>
         zone is null ? at.ToUniversalTime() : TimeZoneInfo.ConvertTime(at, zone);

@@ -19,8 +19,8 @@ public static class ShipmentDecisions
 
     public static ShipmentCreated Create(
         Guid shipmentId, string trackingId, string shipperId, string carrierId, DeliveryOrder order, Actor by, DateTimeOffset now,
-        long? integrationLotId = null, string? zoneId = null, VtexService? vtex = null, ShipmentPrice? price = null) =>
-        new(shipmentId, trackingId, shipperId, carrierId, order, by, now, integrationLotId, zoneId, vtex, price);
+        long? integrationLotId = null, string? zoneId = null, VtexService? vtex = null, ShipmentPrice? price = null, DeliveryWindow? window = null) =>
+        new(shipmentId, trackingId, shipperId, carrierId, order, by, now, integrationLotId, zoneId, vtex, price, window);
 
     public static IReadOnlyList<IShipmentEvent> ReportStatus(Shipment state, StatusReport report, Actor by, DateTimeOffset now)
     {

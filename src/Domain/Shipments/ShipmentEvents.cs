@@ -31,7 +31,14 @@ public sealed record ShipmentCreated(
     long? IntegrationLotId = null,
     string? ZoneId = null,
     VtexService? Vtex = null,
-    ShipmentPrice? Price = null) : IShipmentEvent;
+    ShipmentPrice? Price = null,
+    DeliveryWindow? Window = null) : IShipmentEvent;
+
+/// <summary>
+/// The days the shipment was promised for at creation (zone local dates, both included): the shipper's contract's service
+/// level in the zone from the dropoff day (<c>ServiceLevelPolicy.Promise</c>). Null on shipments created before it was recorded.
+/// </summary>
+public sealed record DeliveryWindow(DateOnly Earliest, DateOnly Latest);
 
 /// <summary>The carrier accepted the service: PENDING (waiting for a courier).</summary>
 public sealed record ShipmentAccepted(Actor By, DateTimeOffset At) : IShipmentEvent;

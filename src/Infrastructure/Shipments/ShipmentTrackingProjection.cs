@@ -19,7 +19,7 @@ internal sealed partial class ShipmentTrackingProjection : SingleStreamProjectio
                 created.ShipmentId, created.TrackingId, created.ShipperId, created.CarrierId, created.Order.ShipperTrackingId,
                 ShipmentStatus.Created, null, created.At, created.At, 1,
                 created.IntegrationLotId, created.Order.LotId, created.ZoneId, created.Order.ExpectedDeliveryDate, null, 0,
-                [new StatusChange(ShipmentStatus.Created, created.At)], created.Order, Price: created.Price);
+                [new StatusChange(ShipmentStatus.Created, created.At)], created.Order, Price: created.Price, Window: created.Window);
         }
 
         if (snapshot is null || e.Data is not IShipmentEvent shipmentEvent)

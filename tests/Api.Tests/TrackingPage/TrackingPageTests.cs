@@ -118,6 +118,34 @@ public sealed class TrackingPageTests(TrackingPageFactory api) : IClassFixture<T
     }
 
     [Fact]
+    public async Task The_promised_window_is_the_days_the_contract_promised_at_creation_in_the_recipients_language()
+    {
+        var shipper = await api.LoginAs(DemoUser.Shipper);
+        var order = Orders.Valid();
+        var (shipmentId, trackingId) = await shipper.IntegrateOk(order);
+
+        // The demo contract promises 1 to 7 days in mx-cdmx from the dropoff day (zone local date).
+        // shipperDropoffDate is written with the zone's offset: its clock date is the zone's.
+        var dropoffDay = DateOnly.FromDateTime(DateTimeOffset.Parse(order["shipperDropoffDate"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture).DateTime);
+        var (earliest, latest) = (dropoffDay.AddDays(1), dropoffDay.AddDays(7));
+        await using (var session = api.Services.GetRequiredService<IDocumentStore>().QuerySession())
+        {
+            var created = (ShipmentCreated)(await session.Events.FetchStreamAsync(shipmentId))[0].Data;
+            Assert.Equal(new DeliveryWindow(earliest, latest), created.Window); // recorded: a later contract does not move it
+        }
+
+        static string Day(DateOnly day, string culture) =>
+            $"<time datetime=\"{day:yyyy-MM-dd}\">{day.ToString("D", new System.Globalization.CultureInfo(culture))}</time>";
+        Assert.Contains($"<dd>Entre el {Day(earliest, "es-MX")} y el {Day(latest, "es-MX")}</dd>", await Html(trackingId, "es"), StringComparison.Ordinal);
+        Assert.Contains($"<dd>Entre {Day(earliest, "pt-BR")} e {Day(latest, "pt-BR")}</dd>", await Html(trackingId, "pt"), StringComparison.Ordinal);
+        Assert.Contains($"<dd>Between {Day(earliest, "en-US")} and {Day(latest, "en-US")}</dd>", await Html(trackingId, "en"), StringComparison.Ordinal);
+
+        // A shipment recorded before windows were: its promised date, as before.
+        var (_, older) = await api.Shipment();
+        Assert.Contains("<dt>Promised delivery</dt><dd><time datetime=", await Html(older, "en"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_carrier_and_the_count_of_proofs_of_delivery_are_shown()
     {
         var shipper = await api.LoginAs(DemoUser.Shipper);

@@ -72,8 +72,9 @@ public sealed class DeliveryOrderIntake(
         var now = clock.GetUtcNow();
         var lotId = policy.LotId ?? await lots.NextId(ct);
         var trackingId = order.ShipperTrackingId ?? policy.FallbackTrackingId ?? TrackingIds.New();
+        var promise = ServiceLevelPolicy.Promise(contract.ServiceLevelFor(zone.Id)!, zone, order.ShipperDropoffDate, now);
         var created = ShipmentDecisions.Create(Guid.CreateVersion7(), trackingId, policy.ShipperId, policy.CarrierId ?? zone.DefaultCarrierId,
-            order, policy.By, now, lotId, zone.Id, policy.Vtex, price);
+            order, policy.By, now, lotId, zone.Id, policy.Vtex, price, new DeliveryWindow(promise.Earliest, promise.Latest));
         IReadOnlyList<IShipmentEvent> events = policy.Vtex is null
             ? [created]
             : [created, .. ShipmentDecisions.ReportStatus(Shipment.Evolve(null, created)!, new StatusReport(ShipmentStatus.Pending), policy.By, now)];

@@ -30,7 +30,8 @@ public sealed record ShipmentTracking(
     IReadOnlyList<StatusChange>? History = null,
     DeliveryOrder? Order = null,
     ShipmentStatus? IncidentFrom = null,
-    ShipmentPrice? Price = null)
+    ShipmentPrice? Price = null,
+    DeliveryWindow? Window = null)
 {
     /// <summary>Where the shipment stands, as <see cref="ShipmentStatusRule"/> folds it (a method: not a stored field).</summary>
     public StatusPosition Position() => new(Status, HeldFrom, IncidentFrom);
