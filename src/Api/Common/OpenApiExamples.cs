@@ -78,10 +78,7 @@ public static class OpenApiExamples
         }
 
         var envelope = new ErrorEnvelope(StatusNames.ApiVersion, StatusNames.For(code), processId, 1796140730690, errors);
-        object shaped = protocol
-            ? new ProtocolErrorEnvelope(envelope.Version, envelope.Status, envelope.ProcessId, envelope.Timestamp, envelope.Errors,
-                null, null, null, null, errors[0].Details, processId)
-            : envelope;
+        object shaped = protocol ? ProtocolErrorEnvelope.Of(envelope) : envelope;
         return JsonSerializer.SerializeToNode(shaped, shaped.GetType(), ApiJson.Options);
     }
 }

@@ -29,11 +29,7 @@ public sealed class CargamosEnvelopeWriter : IProblemDetailsWriter
         if (ProtocolErrors.Of(http) is var (protocol, routeValues))
         {
             var notFound = status == StatusCodes.Status404NotFound ? protocol.NotFound(routeValues) : null;
-            var date = notFound is null ? null
-                : DateTimeOffset.FromUnixTimeMilliseconds(envelope.Timestamp).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-            await http.Response.WriteAsJsonAsync(new ProtocolErrorEnvelope(envelope.Version, envelope.Status, envelope.ProcessId, envelope.Timestamp,
-                envelope.Errors, notFound is null ? null : "exception", notFound?.Code, notFound?.Data, date, notFound?.Message ?? errors[0].Details,
-                envelope.ProcessId), ApiJson.Options, "application/json", http.RequestAborted);
+            await http.Response.WriteAsJsonAsync(ProtocolErrorEnvelope.Of(envelope, notFound), ApiJson.Options, "application/json", http.RequestAborted);
             return;
         }
 

@@ -26,7 +26,17 @@ public sealed record ProtocolErrorEnvelope(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Data,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Date,
     string Message,
-    string RequestId);
+    string RequestId)
+{
+    /// <summary>The protocol's shape of <paramref name="envelope"/>: its first error's details (or a not-found's own text) as <c>message</c>, its processId as <c>requestId</c>.</summary>
+    public static ProtocolErrorEnvelope Of(ErrorEnvelope envelope, ProtocolNotFound? notFound = null)
+    {
+        var date = notFound is null ? null
+            : DateTimeOffset.FromUnixTimeMilliseconds(envelope.Timestamp).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        return new ProtocolErrorEnvelope(envelope.Version, envelope.Status, envelope.ProcessId, envelope.Timestamp, envelope.Errors,
+            notFound is null ? null : "exception", notFound?.Code, notFound?.Data, date, notFound?.Message ?? envelope.Errors[0].Details, envelope.ProcessId);
+    }
+}
 
 /// <summary>A protocol's own answer to a not-found: its code, message and the identifiers it names (<c>data</c>).</summary>
 public sealed record ProtocolNotFound(string Code, string Message, IReadOnlyDictionary<string, string> Data);

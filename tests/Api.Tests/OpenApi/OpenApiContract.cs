@@ -150,7 +150,8 @@ public sealed class OpenApiContract(JsonObject document)
         return resolved["items"] ?? resolved["oneOf"]!.AsArray().OfType<JsonNode>().Select(a => Resolve(a)["items"]).First(i => i is not null)!;
     }
 
-    private JsonNode Resolve(JsonNode node) =>
+    /// <summary>The node a <c>$ref</c> points at (followed to the end), or the node itself.</summary>
+    public JsonNode Resolve(JsonNode node) =>
         node["$ref"]?.GetValue<string>() is { } reference && reference.StartsWith("#/", StringComparison.Ordinal)
             ? Resolve(reference[2..].Split('/').Aggregate((JsonNode)document, (n, part) => n[part.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)]!))
             : node;

@@ -27,16 +27,11 @@ public sealed class OpenApiExampleTests(OpenApiDocumentFactory api) : IClassFixt
             var what = $"{o.Operation["operationId"]} ({o.Method} {o.Path})";
             var request = o.Operation["requestBody"]?["content"]?["application/json"] is JsonObject body ? [($"{what} request", body)] : Array.Empty<(string, JsonObject)>();
             var answers = o.Operation["responses"]!.AsObject()
-                .Select(r => (Status: r.Key, Media: Resolve(contract.Document, r.Value!)["content"]?["application/json"] as JsonObject))
+                .Select(r => (Status: r.Key, Media: contract.Resolve(r.Value!)["content"]?["application/json"] as JsonObject))
                 .Where(r => r.Media is not null)
                 .Select(r => ($"{what} {r.Status}", r.Media!));
             return request.Concat(answers);
         });
-
-    private static JsonNode Resolve(JsonObject document, JsonNode node) =>
-        node["$ref"]?.GetValue<string>() is { } reference
-            ? Resolve(document, reference[2..].Split('/').Aggregate((JsonNode)document, (n, part) => n[part]!))
-            : node;
 
     [Fact]
     public async Task Every_json_request_body_and_every_json_answer_has_an_example()
