@@ -83,7 +83,7 @@ services.AddCargamosStore(database.ConnectionString)
     .AddReferenceData(seedDemoData,
         builder.Configuration.GetValue<bool?>("Cargamos:SeedDemoRateCard") ?? builder.Environment.IsDevelopment())
     .AddShipments()
-    .AddIntegration()
+    .AddIntegration(builder.Configuration)
     .AddVtex(seedDemoData)
     .AddWebhooks(builder.Configuration)
     .AddSpreadsheets();

@@ -10,9 +10,12 @@ using JasperFx.MultiTenancy;
 using Marten;
 using Marten.Events;
 using Marten.Events.Aggregation;
+using Marten.Internal;
+using Marten.Internal.Operations;
 using Marten.Schema;
 using Npgsql;
 using NpgsqlTypes;
+using Weasel.Postgresql;
 
 namespace Cargamos.Modular.Infrastructure.Integration;
 
@@ -154,15 +157,25 @@ internal sealed class BulkStreamWriter
     /// Prepares the streams <paramref name="session"/> started (as its save would: ids, versions, timestamps, tenant and
     /// correlation id) and adds to <paramref name="batch"/> the statements that write them with their projected documents.
     /// False when a projection answers something other than a new document with the stream's id or none (a delete, a
-    /// document without its id): write through a session then.
+    /// document without its id): write through a session then. <paramref name="correlationOf"/>, when given, is each
+    /// stream's own correlation id (streams of several requests written together), in place of the session's.
     /// </summary>
-    public async Task<bool> Append(NpgsqlBatch batch, IDocumentSession session, IReadOnlyList<StreamAction> streams, CancellationToken ct)
+    public async Task<bool> Append(NpgsqlBatch batch, IDocumentSession session, IReadOnlyList<StreamAction> streams, CancellationToken ct,
+        Func<StreamAction, string?>? correlationOf = null)
     {
         var metadata = (IMetadataContext)session;
         foreach (var stream in streams)
         {
             stream.TenantId ??= session.TenantId;
             stream.PrepareEvents(0, events, NoSequences, metadata);
+            if (correlationOf is not null)
+            {
+                var correlation = correlationOf(stream);
+                foreach (var e in stream.Events)
+                {
+                    e.CorrelationId = correlation;
+                }
+            }
         }
 
         var documents = new List<IReadOnlyList<(object Document, StreamAction Stream)>>(projections.Count);
@@ -199,6 +212,44 @@ internal sealed class BulkStreamWriter
 
         return true;
     }
+
+    /// <summary>
+    /// Adds to <paramref name="batch"/> the SQL the store's listeners queued on <paramref name="session"/>
+    /// (<c>QueueSqlCommand</c>: the webhook outbox's messages and its NOTIFY), as Marten's save would send it. False, with
+    /// nothing added, when anything else is queued: a document operation's results are read back by Marten's save, so such
+    /// a session must be saved.
+    /// </summary>
+    public static bool AddQueuedSql(NpgsqlBatch batch, IDocumentSession session)
+    {
+        var queued = session.PendingChanges.Operations().ToList();
+        if (!queued.All(o => o is IStorageOperation && o.GetType().FullName == QueuedSqlOperation))
+        {
+            return false;
+        }
+
+        if (queued.Count == 0)
+        {
+            return true;
+        }
+
+        // One command per operation: a new one is started between two (StartNewCommand adds it at once), Compile closes the last.
+        var builder = new BatchBuilder(batch);
+        for (var i = 0; i < queued.Count; i++)
+        {
+            if (i > 0)
+            {
+                builder.StartNewCommand();
+            }
+
+            ((IStorageOperation)queued[i]).ConfigureCommand(builder, (IMartenSession)session);
+        }
+
+        builder.Compile();
+        return true;
+    }
+
+    // What QueueSqlCommand queues (internal to Marten, so known by name: a renamed one is saved through a session).
+    private const string QueuedSqlOperation = "Marten.Internal.Operations.ExecuteSqlStorageOperation";
 
     private static readonly Queue<long> NoSequences = new();
 

@@ -1,6 +1,7 @@
 using Cargamos.Modular.Application.Integration.Contracts;
 using Cargamos.Modular.Infrastructure.Common;
 using Marten;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Weasel.Core;
 using Weasel.Postgresql;
@@ -11,8 +12,12 @@ namespace Cargamos.Modular.Infrastructure.Integration;
 /// <summary>The Integration module: delivery orders checked by the four layers and their integration lots.</summary>
 public static class IntegrationModule
 {
-    public static IServiceCollection AddIntegration(this IServiceCollection services)
+    public static IServiceCollection AddIntegration(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<OrderWriteOptions>()
+            .Bind(configuration.GetSection(OrderWriteOptions.Section))
+            .Validate(o => o.Writers >= 1 && o.MaxOrdersPerCommit >= 1, "Integration:Writers and Integration:MaxOrdersPerCommit must be at least 1.")
+            .ValidateOnStart();
         services.ConfigureMarten(options =>
         {
             IntegrationLotSchema.Configure(options);

@@ -4,6 +4,8 @@ using Cargamos.Modular.Domain.Shipments;
 using Marten;
 using Marten.Services;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using JasperFx.Events;
 using Npgsql;
 using NpgsqlTypes;
 using Cargamos.Modular.Application.Integration.Contracts;
@@ -23,11 +25,24 @@ namespace Cargamos.Modular.Infrastructure.Integration;
 /// unique index refuses the transaction, the trackingIds found used become their rows' ALREADY_EXISTS (or the VTEX key found
 /// stored is returned) and the rest is written again.
 /// </summary>
-internal sealed class MartenShipmentCreator(IDocumentStore documentStore, ILogger<MartenShipmentCreator> logger) : IShipmentCreator, IDisposable
+internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
 {
+    private readonly IDocumentStore documentStore;
+    private readonly ILogger<MartenShipmentCreator> logger;
+    private readonly CommitGroups<GroupedOrder, bool> orders;
     private readonly SemaphoreSlim bulkCheck = new(1, 1);
     private BulkStreamWriter? bulkWriter;
     private volatile bool bulkChecked;
+
+    public MartenShipmentCreator(IDocumentStore documentStore, IOptions<OrderWriteOptions> options, ILogger<MartenShipmentCreator> logger)
+    {
+        this.documentStore = documentStore;
+        this.logger = logger;
+        orders = new CommitGroups<GroupedOrder, bool>(WriteTogether, options.Value.Writers, options.Value.MaxOrdersPerCommit);
+    }
+
+    /// <summary>An order (a lot of one without an order key) waiting to be written with the others that came at the same time.</summary>
+    private sealed record GroupedOrder(ShipmentCreation Creation, LotOfOne Lot, NewShipment Shipment, CreatedRow Row);
 
     // A row that lost a race is refused on the next attempt; more attempts are needed only if new races are lost meanwhile.
     private const int CreationAttempts = 3;
@@ -76,8 +91,15 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore, ILogge
 
         if (creation.Lot is LotOfOne one)
         {
-            // The common case (an API order, a VTEX service) in one batched commit: the key, the stream with its inline
-            // projections and outbox rows, and the lot of one with its row.
+            // The common case, an API order: written with the orders that arrive meanwhile, in one statement per table.
+            if (creation.OrderKey is null
+                && await orders.Submit(new GroupedOrder(creation, one, rows.Select(r => r.Shipment).OfType<NewShipment>().Single(), result.Rows[0])))
+            {
+                return result;
+            }
+
+            // An order with a key (a VTEX service), or one the group could not take: one batched commit of the key, the
+            // stream with its inline projections and outbox rows, and the lot of one with its row.
             await using var session = documentStore.LightweightSession();
             Stage(session, creation, rows);
             var created = result.Rows[0];
@@ -147,6 +169,7 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore, ILogge
             await listener.BeforeSaveChangesAsync(pending, ct);
         }
 
+        var queuedInBatch = BulkStreamWriter.AddQueuedSql(batch, pending);
         AddLotCommands(batch, lot, result);
 
         // The same statements for every batch: prepared once per connection, not planned for each batch.
@@ -154,7 +177,7 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore, ILogge
         await batch.ExecuteNonQueryAsync(ct);
         CheckLease(batch, lot);
 
-        if (pending.PendingChanges.Operations().ToList() is { Count: > 0 } queued)
+        if (!queuedInBatch && pending.PendingChanges.Operations().ToList() is { Count: > 0 } queued)
         {
             await using var session = documentStore.LightweightSession(SessionOptions.ForTransaction(transaction));
             foreach (var operation in queued)
@@ -171,6 +194,101 @@ internal sealed class MartenShipmentCreator(IDocumentStore documentStore, ILogge
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Orders that arrived together (<see cref="CommitGroups{TItem,TOutcome}"/>, docs/adr/004-group-commit.md) in one round
+    /// trip: their streams, events and projected documents in one multi-row statement per table (<see cref="BulkStreamWriter"/>),
+    /// the outbox rows the listeners record, and their lots of one with their rows, sent as one batch without an explicit
+    /// transaction (PostgreSQL runs a batch as one implicit transaction: all of it or nothing). Each event carries its own
+    /// order's process id. False for every order (each is then written through its own session, where a trackingId found used
+    /// becomes ALREADY_EXISTS) when a unique index refused the group or a projection, a listener or the store's tables need a
+    /// session; any other failure (an outage) is every order's.
+    /// </summary>
+    private async Task<IReadOnlyList<bool>> WriteTogether(IReadOnlyList<GroupedOrder> group)
+    {
+        // Not one request's token: the group is several requests' write.
+        var ct = CancellationToken.None;
+        var separately = new bool[group.Count];
+        await using var connection = documentStore.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        var bulk = await BulkWriter(connection, ct);
+        if (bulk is null)
+        {
+            return separately;
+        }
+
+        await using var pending = documentStore.LightweightSession();
+        var processIds = new Dictionary<Guid, string>(group.Count);
+        var streams = new List<StreamAction>(group.Count);
+        foreach (var order in group)
+        {
+            var created = order.Shipment.Created;
+            streams.Add(pending.Events.StartStream<Shipment>(created.ShipmentId, order.Shipment.Events.Cast<object>().ToArray()));
+            processIds[created.ShipmentId] = order.Creation.ProcessId;
+        }
+
+        await using var batch = new NpgsqlBatch(connection);
+        if (!await bulk.Append(batch, pending, streams, ct, s => processIds[s.Id]))
+        {
+            return separately;
+        }
+
+        var listeners = ((DocumentStore)documentStore).Options.Listeners;
+        foreach (var listener in listeners)
+        {
+            await listener.BeforeSaveChangesAsync(pending, ct);
+        }
+
+        if (!BulkStreamWriter.AddQueuedSql(batch, pending))
+        {
+            return separately;
+        }
+
+        AddLotsOfOne(batch, group);
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        catch (Exception e) when (IsUniqueViolation(e))
+        {
+            return separately;
+        }
+
+        foreach (var listener in listeners)
+        {
+            await listener.AfterCommitAsync(pending, (IChangeSet)pending.PendingChanges, ct);
+        }
+
+        return Enumerable.Repeat(true, group.Count).ToArray();
+    }
+
+    /// <summary>Each order's lot of one, COMPLETED with its one CREATED row: two multi-row inserts.</summary>
+    private static void AddLotsOfOne(NpgsqlBatch batch, IReadOnlyList<GroupedOrder> group)
+    {
+        var lots = new NpgsqlBatchCommand($"""
+            insert into {IntegrationLotSchema.Lots} (lot_id, source, shipper_id, status, shipper_lot_id, total_rows, processed_rows, last_row,
+                created, rejected, process_id, created_at, started_at, finished_at)
+            select l.id, l.source, l.shipper, '{LotStatuses.Completed}', l.shipper_lot, 1, 1, 1, 1, 0, l.process, l.at, l.at, l.at
+            from unnest($1, $2, $3, $4, $5, $6) as l(id, source, shipper, shipper_lot, process, at)
+            """);
+        lots.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = group.Select(o => o.Lot.LotId).ToArray() });
+        lots.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = group.Select(o => o.Lot.Source).ToArray() });
+        lots.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = group.Select(o => o.Lot.ShipperId).ToArray() });
+        lots.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = group.Select(o => o.Lot.ShipperLotId).ToArray() });
+        lots.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = group.Select(o => o.Creation.ProcessId).ToArray() });
+        lots.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = group.Select(o => o.Lot.At).ToArray() });
+
+        var rows = new NpgsqlBatchCommand($"""
+            insert into {IntegrationLotSchema.Rows} (lot_id, row_number, outcome, tracking_id, shipment_id, errors)
+            select r.lot, r.n, '{RowOutcomes.Created}', r.t, r.s, null from unnest($1, $2, $3, $4) as r(lot, n, t, s)
+            """);
+        rows.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = group.Select(o => o.Lot.LotId).ToArray() });
+        rows.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = group.Select(o => o.Row.Row).ToArray() });
+        rows.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = group.Select(o => o.Row.TrackingId).ToArray() });
+        rows.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = group.Select(o => o.Row.ShipmentId!.Value).ToArray() });
+        batch.BatchCommands.Add(lots);
+        batch.BatchCommands.Add(rows);
     }
 
     /// <summary>
