@@ -59,8 +59,9 @@ public sealed class RoundTripTests(ApiFactory api) : IClassFixture<ApiFactory>, 
     internal const int MaxCarrierUpdateRoundTrips = 3;
 
     /// <summary>
-    /// Commands sent (COMMIT is not traced, it adds one): the one batch (events, inline projections, outbox rows, lot of
-    /// one). Organization, contract, coverage and webhook subscription come from memory; lot ids come 50 at a time.
+    /// Commands sent: the one batch of the order's group (streams, events, inline projections, outbox rows, lots of one),
+    /// run as one implicit transaction, so no COMMIT follows (docs/adr/004-group-commit.md). Organization, contract,
+    /// coverage and webhook subscription come from memory; lot ids come 50 at a time.
     /// </summary>
     internal const int MaxOrderRoundTrips = 1;
 
