@@ -67,7 +67,6 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
         await batch.Execute(ct);
         var stream = await fetched;
         var shipment = stream.Aggregate ?? throw AppError.NotFound("shipment", shipmentId.ToString());
-        ShipmentsBeingWritten.Record(session, shipment);
         var events = decide(shipment);
         if (events.Count == 0)
         {
@@ -75,7 +74,16 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
         }
 
         stream.AppendMany(events.Cast<object>().ToArray());
-        await session.SaveChangesAsync(ct);
+        ShipmentsBeingWritten.Record(session, shipment);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            ShipmentsBeingWritten.Forget(session);
+        }
+
         return new ShipmentVersion(shipmentId, shipment.Version + events.Count);
     }
 

@@ -16,6 +16,12 @@ public static class ShipmentsBeingWritten
 
     internal static void Record(IDocumentSession session, Shipment shipment) => Sessions.GetOrCreateValue(session)[shipment.Id] = shipment;
 
+    /// <summary>
+    /// Drops what <paramref name="session"/> recorded, once its save is over: an entry left to the garbage collector
+    /// outlives its session until the session's generation is collected, and every collection walks the table's entries.
+    /// </summary>
+    internal static void Forget(IDocumentSession session) => Sessions.Remove(session);
+
     /// <summary>The shipment as loaded by this session's writer before its append, or null when it was not loaded so.</summary>
     public static Shipment? Find(IDocumentSession session, Guid shipmentId) =>
         Sessions.TryGetValue(session, out var shipments) && shipments.TryGetValue(shipmentId, out var shipment) ? shipment : null;
