@@ -46,14 +46,43 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
         }
     }
 
+    public async Task<ShipmentVersion?> DecideIfStillService(
+        Guid shipmentId, string carrierId, string serviceId, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
+    {
+        // A service id that is a shipment's id names that shipment (FindByAnyId loads by id first); any other is a trackingId,
+        // looked up again in the decision's own batch.
+        var byTrackingId = !Guid.TryParse(serviceId, out var asId) || asId != shipmentId;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DecideOnce(shipmentId, null, decide, ct, (carrierId, byTrackingId ? serviceId : null));
+            }
+            catch (ServiceMovedException)
+            {
+                return null;
+            }
+            catch (ConcurrencyException) when (attempt < Attempts)
+            {
+                // decided again, in a new session
+            }
+            catch (ConcurrencyException)
+            {
+                throw AppError.Conflict("VERSION_CONFLICT", "The shipment was changed by another request.",
+                    "The shipment kept changing while this request was decided; retry it.", "If-Match");
+            }
+        }
+    }
+
     private async Task<ShipmentVersion> DecideOnce(
-        Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
+        Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct,
+        (string CarrierId, string? TrackingId)? service = null)
     {
         await using var session = store.LightweightSession();
         session.CorrelationId = caller.ProcessId;
 
         // One round trip: the stream for the decision, and the inline projections' documents into the identity map,
-        // where the projections find them at the save.
+        // where the projections find them at the save (and, for a carrier's service found before, its lookup again).
         var batch = session.CreateBatchQuery();
         var fetched = expectedVersion is { } expected
             ? batch.Events.FetchForWriting<Shipment>(shipmentId, expected)
@@ -64,8 +93,21 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
             _ = document.Load(batch, shipmentId);
         }
 
+        var lookup = service is { TrackingId: { } trackingId }
+            ? batch.Query(new MartenShipmentFinder.ByTrackingId { TrackingId = trackingId })
+            : null;
         await batch.Execute(ct);
         var stream = await fetched;
+        if (service is { } carrierService)
+        {
+            var carriers = stream.Aggregate?.CarrierId == carrierService.CarrierId;
+            List<Guid> named = lookup is null ? [shipmentId] : (await lookup).Where(t => t.CarrierId == carrierService.CarrierId).Select(t => t.Id).ToList();
+            if (!carriers || named is not [var only] || only != shipmentId)
+            {
+                throw new ServiceMovedException();
+            }
+        }
+
         var shipment = stream.Aggregate ?? throw AppError.NotFound("shipment", shipmentId.ToString());
         var events = decide(shipment);
         if (events.Count == 0)
@@ -99,3 +141,6 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
     public Task<Shipment?> GetState(Guid shipmentId, long? version, DateTimeOffset? at, CancellationToken ct) =>
         reader.Events.AggregateStreamAsync<Shipment>(shipmentId, version: version ?? 0, timestamp: at, token: ct);
 }
+
+/// <summary>A carrier's service id no longer names the shipment it was found to name: resolve it again.</summary>
+internal sealed class ServiceMovedException : Exception;

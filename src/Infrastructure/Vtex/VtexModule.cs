@@ -35,6 +35,7 @@ public static class VtexModule
         services.AddScoped<IVtexServiceViews, MartenVtexServiceViews>();
         services.AddScoped<VtexServiceAccess>();
         services.AddScoped<CarrierShipments>();
+        services.AddSingleton<CarrierServiceIds>();
         if (seedDemoData)
         {
             services.AddHostedService<VtexDemoData>();

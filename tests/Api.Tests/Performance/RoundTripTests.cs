@@ -50,6 +50,29 @@ public sealed class RoundTripTests(ApiFactory api) : IClassFixture<ApiFactory>, 
             $"{sent.Statements.Count} round trips (budget {MaxCarrierUpdateRoundTrips}):{Environment.NewLine}{string.Join(Environment.NewLine, sent.Statements)}");
     }
 
+    [Fact]
+    public async Task A_carrier_s_next_report_on_the_same_service_checks_its_id_in_the_read_batch_instead_of_looking_it_up_first()
+    {
+        var carrier = await api.AsCarrier(CarrierClient.ServientregaKey);
+        var (_, warm) = await api.Shipment();
+        Assert.Equal(HttpStatusCode.OK, (await carrier.Patch(CarrierClient.Servientrega, warm, CarrierClient.Status("PENDING"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await carrier.Patch(CarrierClient.Servientrega, warm, CarrierClient.Status("ASSIGNED"))).StatusCode);
+        var (_, serviceId) = await api.Shipment();
+        Assert.Equal(HttpStatusCode.OK, (await carrier.Patch(CarrierClient.Servientrega, serviceId, CarrierClient.Status("PENDING"))).StatusCode);
+
+        var sent = await Counted(carrier, () => carrier.Patch(CarrierClient.Servientrega, serviceId, CarrierClient.Status("ASSIGNED")));
+
+        Assert.Equal(HttpStatusCode.OK, sent.Response.StatusCode);
+        Assert.True(sent.Statements.Count <= MaxRepeatedCarrierUpdateRoundTrips,
+            $"{sent.Statements.Count} round trips (budget {MaxRepeatedCarrierUpdateRoundTrips}):{Environment.NewLine}{string.Join(Environment.NewLine, sent.Statements)}");
+    }
+
+    /// <summary>
+    /// The service id remembered from the last report (CarrierServiceIds): one batch reading the stream and documents and
+    /// looking the trackingId up again (the check that it still names this shipment), then the append batch.
+    /// </summary>
+    internal const int MaxRepeatedCarrierUpdateRoundTrips = 2;
+
     /// <summary>
     /// The service found by its id (tracking read model: a trackingId is unique per shipper only, so it is looked up, not
     /// cached), then one batch reading the stream for the decision with the inline projections' documents (tracking, VTEX

@@ -23,6 +23,15 @@ public interface IShipmentStore
     Task<ShipmentVersion> Decide(
         Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct);
 
+    /// <summary>
+    /// As <see cref="Decide"/> (no expected version), on the shipment a carrier's service id was found to be before, if it
+    /// still is: <paramref name="serviceId"/> still names exactly <paramref name="shipmentId"/> among
+    /// <paramref name="carrierId"/>'s shipments (as <see cref="IShipmentFinder.FindByAnyId"/> would find it), checked in the
+    /// same round trip as the read for the decision. Null, with nothing decided or written, when it no longer does.
+    /// </summary>
+    Task<ShipmentVersion?> DecideIfStillService(
+        Guid shipmentId, string carrierId, string serviceId, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct);
+
     Task<IReadOnlyList<RecordedShipmentEvent>> GetEvents(Guid shipmentId, CancellationToken ct);
 
     /// <summary>The aggregate as it was at a version or at a moment (both null: now).</summary>
