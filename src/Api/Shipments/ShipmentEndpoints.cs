@@ -26,11 +26,12 @@ internal static class ShipmentEndpoints
     /// <summary>What a shipper's customer service needs to answer "where is my package?".</summary>
     public sealed record TrackingView(
         string TrackingId, Guid ShipmentId, ShipmentStatus Status, IReadOnlyList<StatusChangeView> StatusHistory,
-        DateTimeOffset? PromisedDate, DateTimeOffset LastUpdate, string CarrierId, string? TrackingUrl, int EvidencesCount, DateTimeOffset CreatedAt);
+        DateTimeOffset? PromisedDate, DeliveryWindow? DeliveryWindow, DateTimeOffset LastUpdate, string CarrierId, string? TrackingUrl, int EvidencesCount,
+        DateTimeOffset CreatedAt);
 
     public sealed record ShipmentView(
         Guid ShipmentId, string TrackingId, string? ShipperTrackingId, ShipmentStatus Status, string CarrierId, string? ZoneId,
-        long? IntegrationLotId, string? LotId, DateTimeOffset? PromisedDate, string? TrackingUrl, int EvidencesCount,
+        long? IntegrationLotId, string? LotId, DateTimeOffset? PromisedDate, DeliveryWindow? DeliveryWindow, string? TrackingUrl, int EvidencesCount,
         IReadOnlyList<StatusChangeView> StatusHistory, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version, DeliveryOrder? Order,
         ShipmentPrice? Price);
 
@@ -107,7 +108,7 @@ internal static class ShipmentEndpoints
     private static async Task<IResult> GetTracking(string trackingId, ISender mediator, HttpContext http, CancellationToken ct)
     {
         var t = await mediator.Send(new GetShipment(trackingId, TrackingIdOnly: true), ct);
-        return Envelopes.Ok(http, new TrackingView(t.TrackingId, t.Id, t.Status, History(t), t.PromisedDate, t.UpdatedAt, t.CarrierId,
+        return Envelopes.Ok(http, new TrackingView(t.TrackingId, t.Id, t.Status, History(t), t.PromisedDate, t.Window, t.UpdatedAt, t.CarrierId,
             t.TrackingUrl, t.EvidencesCount, t.CreatedAt));
     }
 
@@ -116,7 +117,7 @@ internal static class ShipmentEndpoints
         var t = await mediator.Send(new GetShipment(id), ct);
         http.Response.Headers.ETag = $"\"{t.Version}\"";
         return Envelopes.Ok(http, new ShipmentView(t.Id, t.TrackingId, t.ShipperTrackingId, t.Status, t.CarrierId, t.ZoneId, t.IntegrationLotId,
-            t.ShipperLotId, t.PromisedDate, t.TrackingUrl, t.EvidencesCount, History(t), t.CreatedAt, t.UpdatedAt, t.Version, t.Order, t.Price));
+            t.ShipperLotId, t.PromisedDate, t.Window, t.TrackingUrl, t.EvidencesCount, History(t), t.CreatedAt, t.UpdatedAt, t.Version, t.Order, t.Price));
     }
 
     private static async Task<IResult> List(

@@ -35,6 +35,30 @@ public sealed class ShipmentQueryTests(ApiFactory api) : IClassFixture<ApiFactor
     }
 
     [Fact]
+    public async Task The_delivery_window_promised_at_creation_is_in_the_tracking_and_the_shipment()
+    {
+        var shipper = await api.LoginAs(DemoUser.Shipper);
+        var order = Orders.Valid(Orders.Unique("WIN"));
+        var (id, trackingId) = await shipper.IntegrateOk(order);
+
+        // The demo contract promises 1 to 7 days in mx-cdmx from the dropoff day (the zone's local date, as written).
+        var dropoffDay = DateOnly.FromDateTime(DateTimeOffset.Parse(order["shipperDropoffDate"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture).DateTime);
+        var expected = (dropoffDay.AddDays(1).ToString("yyyy-MM-dd"), dropoffDay.AddDays(7).ToString("yyyy-MM-dd"));
+        foreach (var path in new[] { $"/v1/shipment-tracking/{trackingId}", $"/v1/shipments/{id}" })
+        {
+            using var response = await shipper.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var window = (await response.Body()).GetProperty("data").GetProperty("deliveryWindow");
+            Assert.Equal(expected, (window.Str("earliest"), window.Str("latest")));
+        }
+
+        // A shipment recorded before windows were: null, its promised date as before.
+        var (_, older) = await api.Shipment();
+        using var old = await shipper.GetAsync($"/v1/shipment-tracking/{older}");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await old.Body()).GetProperty("data").GetProperty("deliveryWindow").ValueKind);
+    }
+
+    [Fact]
     public async Task A_shipment_is_found_and_canceled_by_either_id()
     {
         var shipper = await api.LoginAs(DemoUser.Shipper);

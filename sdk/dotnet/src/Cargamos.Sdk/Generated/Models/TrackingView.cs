@@ -24,6 +24,14 @@ namespace Cargamos.Sdk.Client.Models
 #endif
         /// <summary>The createdAt property</summary>
         public DateTimeOffset? CreatedAt { get; set; }
+        /// <summary>The deliveryWindow property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Cargamos.Sdk.Client.Models.DeliveryWindow? DeliveryWindow { get; set; }
+#nullable restore
+#else
+        public global::Cargamos.Sdk.Client.Models.DeliveryWindow DeliveryWindow { get; set; }
+#endif
         /// <summary>The evidencesCount property</summary>
         public int? EvidencesCount { get; set; }
         /// <summary>The lastUpdate property</summary>
@@ -85,6 +93,7 @@ namespace Cargamos.Sdk.Client.Models
             {
                 { "carrierId", n => { CarrierId = n.GetStringValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
+                { "deliveryWindow", n => { DeliveryWindow = n.GetObjectValue<global::Cargamos.Sdk.Client.Models.DeliveryWindow>(global::Cargamos.Sdk.Client.Models.DeliveryWindow.CreateFromDiscriminatorValue); } },
                 { "evidencesCount", n => { EvidencesCount = n.GetIntValue(); } },
                 { "lastUpdate", n => { LastUpdate = n.GetDateTimeOffsetValue(); } },
                 { "promisedDate", n => { PromisedDate = n.GetDateTimeOffsetValue(); } },
@@ -104,6 +113,7 @@ namespace Cargamos.Sdk.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("carrierId", CarrierId);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
+            writer.WriteObjectValue<global::Cargamos.Sdk.Client.Models.DeliveryWindow>("deliveryWindow", DeliveryWindow);
             writer.WriteIntValue("evidencesCount", EvidencesCount);
             writer.WriteDateTimeOffsetValue("lastUpdate", LastUpdate);
             writer.WriteDateTimeOffsetValue("promisedDate", PromisedDate);
