@@ -26,6 +26,15 @@ public sealed class CargamosEnvelopeWriter : IProblemDetailsWriter
             : [DefaultError(status, http)];
         var envelope = Envelope(http, status, errors);
         http.Response.StatusCode = status;
+        if (status >= 500 && ErrorPage.Of(http) is { } page)
+        {
+            var retryAfter = int.TryParse(http.Response.Headers.RetryAfter, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                ? TimeSpan.FromSeconds(seconds)
+                : (TimeSpan?)null;
+            await page.Write(http, status, retryAfter, envelope.ProcessId, http.RequestAborted);
+            return;
+        }
+
         if (ProtocolErrors.Of(http) is var (protocol, routeValues))
         {
             var notFound = status == StatusCodes.Status404NotFound ? protocol.NotFound(routeValues) : null;

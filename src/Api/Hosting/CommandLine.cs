@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Cargamos.Modular.Infrastructure.Common;
 using JasperFx;
 using Microsoft.Extensions.Logging.Console;
 using Spectre.Console;
@@ -54,8 +55,43 @@ public static partial class CommandLine
             HideSecrets(app.Configuration);
         }
 
+        if (DatabaseCommand(args[0]) && await Unreachable(app, args[0]) is { } unreachable)
+        {
+            await Console.Error.WriteLineAsync(unreachable);
+            return DatabaseUnavailableExitCode;
+        }
+
         // The optionsFile overload: the other one serves HTTP instead when it sees --urls anywhere in the arguments.
         return await app.RunJasperFxCommands(Normalize(args), optionsFile: null);
+    }
+
+    /// <summary>The exit code of a database command when the database cannot be reached (sysexits' EX_UNAVAILABLE): retry later.</summary>
+    public const int DatabaseUnavailableExitCode = 69;
+
+    /// <summary>Commands that read or change the database (replay answers an outage in its own envelope).</summary>
+    private static bool DatabaseCommand(string command) =>
+        command.StartsWith("db-", StringComparison.OrdinalIgnoreCase) || command.Equals("projections", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// One connection opened before a database command runs (the pool's 2 s connect timeout): when the database cannot be
+    /// reached (<see cref="DatabaseUnavailability"/>) the operator gets one line saying so instead of a stack trace from the
+    /// middle of the command, and nothing has been started. Null when it answers, or fails otherwise (the command reports that).
+    /// </summary>
+    private static async Task<string?> Unreachable(WebApplication app, string command)
+    {
+        var store = app.Services.GetRequiredService<Marten.IDocumentStore>();
+        try
+        {
+            await using var connection = store.Storage.Database.CreateConnection();
+            await connection.OpenAsync();
+            return null;
+        }
+        catch (Exception e) when (DatabaseUnavailability.Is(e))
+        {
+            var target = new Npgsql.NpgsqlConnectionStringBuilder(store.Storage.Database.CreateConnection().ConnectionString);
+            return $"{command}: the database cannot be reached ({target.Host}:{target.Port}, database {target.Database}): " +
+                   $"{e.GetBaseException().Message} Nothing was run or changed; retry when it answers (exit code {DatabaseUnavailableExitCode}).";
+        }
     }
 
     /// <summary>

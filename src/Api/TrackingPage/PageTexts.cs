@@ -23,6 +23,9 @@ internal sealed record PageTexts(
     string NotFoundText,
     string TooManyTitle,
     string TooManyText,
+    string UnavailableTitle,
+    string UnavailableText,
+    string FailedText,
     IReadOnlyDictionary<ShipmentStatus, (string Label, string Meaning)> Statuses)
 {
     public static PageTexts Of(PageLanguage language) => language.Code switch
@@ -52,6 +55,9 @@ internal sealed record PageTexts(
         "Revisa el número de seguimiento que te compartió la tienda. Si acabas de comprar, puede tardar unos minutos en aparecer.",
         "Demasiadas consultas",
         "Hiciste muchas consultas seguidas. Vuelve a intentarlo en {0} segundos.",
+        "El seguimiento no está disponible en este momento",
+        "No pudimos consultar tu envío. Vuelve a intentarlo en {0} segundos.",
+        "No pudimos consultar tu envío. Vuelve a intentarlo más tarde; si el problema continúa, comparte este código con la tienda: {0}.",
         new Dictionary<ShipmentStatus, (string, string)>
         {
             [ShipmentStatus.Created] = ("Registrado", "La tienda registró tu envío."),
@@ -86,6 +92,9 @@ internal sealed record PageTexts(
         "Confira o código de rastreamento que a loja enviou. Se a compra é recente, ele pode levar alguns minutos para aparecer.",
         "Muitas consultas",
         "Você fez muitas consultas seguidas. Tente de novo em {0} segundos.",
+        "O rastreamento não está disponível no momento",
+        "Não conseguimos consultar a sua entrega. Tente de novo em {0} segundos.",
+        "Não conseguimos consultar a sua entrega. Tente de novo mais tarde; se o problema continuar, informe este código à loja: {0}.",
         new Dictionary<ShipmentStatus, (string, string)>
         {
             [ShipmentStatus.Created] = ("Registrado", "A loja registrou a sua entrega."),
@@ -120,6 +129,9 @@ internal sealed record PageTexts(
         "Check the tracking number the store gave you. If you ordered just now, it may take a few minutes to appear.",
         "Too many requests",
         "You made many requests in a row. Please try again in {0} seconds.",
+        "Tracking is not available right now",
+        "We could not look up your delivery. Please try again in {0} seconds.",
+        "We could not look up your delivery. Please try again later; if it keeps happening, give the store this code: {0}.",
         new Dictionary<ShipmentStatus, (string, string)>
         {
             [ShipmentStatus.Created] = ("Registered", "The store registered your delivery."),

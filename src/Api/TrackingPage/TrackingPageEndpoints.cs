@@ -1,4 +1,5 @@
 using Cargamos.Modular.Api.Common;
+using Cargamos.Modular.Api.Errors;
 using Cargamos.Modular.Application.TrackingPage;
 using Mediator;
 
@@ -26,6 +27,7 @@ internal static class TrackingPageEndpoints
             .AllowAnonymous()
             .RequireRateLimiting(Throttling.TrackingPagePolicy)
             .WithMetadata(new RejectionPage(TooMany))
+            .WithMetadata(new ErrorPage(Unavailable))
             .WithSummary("The public tracking page of a shipment, for its recipient (HTML, no credentials)")
             .WithDescription("Server-rendered HTML without JavaScript: status, promised delivery, timeline, carrier, proof-of-delivery count, " +
                              "the recipient's first name and city. Language by `Accept-Language` among es, pt and en (default es), or `?lang=`. " +
@@ -34,7 +36,8 @@ internal static class TrackingPageEndpoints
                              "```\ncurl -s -H 'Accept-Language: pt-BR' http://127.0.0.1:5080/t/CGM7K2Q9XH4TD\n```")
             .Produces<string>(200, "text/html")
             .Produces<string>(404, "text/html")
-            .Produces<string>(429, "text/html");
+            .Produces<string>(429, "text/html")
+            .Produces<string>(503, "text/html");
         return app;
     }
 
@@ -56,6 +59,15 @@ internal static class TrackingPageEndpoints
         http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         http.Response.ContentType = ContentType;
         await http.Response.WriteAsync(TrackingPageHtml.TooMany(language, wait), ct);
+    }
+
+    private static async ValueTask Unavailable(HttpContext http, int status, TimeSpan? retryAfter, string processId, CancellationToken ct)
+    {
+        var language = PageLanguage.Negotiate(http.Request.Query["lang"], http.Request);
+        SetHeaders(http, language);
+        http.Response.StatusCode = status;
+        http.Response.ContentType = ContentType;
+        await http.Response.WriteAsync(TrackingPageHtml.Unavailable(language, retryAfter, processId), ct);
     }
 
     private static void SetHeaders(HttpContext http, PageLanguage language)

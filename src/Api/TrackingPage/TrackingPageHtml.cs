@@ -147,6 +147,23 @@ internal static class TrackingPageHtml
             """);
     }
 
+    /// <summary>
+    /// The page's own answer to an error the API answers in its envelope elsewhere: 503 (the database is out, the API is
+    /// shedding load: come back in <paramref name="retryAfter"/>) or a failure (with the request's processId to quote).
+    /// </summary>
+    public static string Unavailable(PageLanguage language, TimeSpan? retryAfter, string processId)
+    {
+        var texts = PageTexts.Of(language);
+        var text = retryAfter is { } wait
+            ? string.Format(CultureInfo.InvariantCulture, texts.UnavailableText, Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(language.Culture))
+            : string.Format(CultureInfo.InvariantCulture, texts.FailedText, processId);
+        return Document(language, texts.UnavailableTitle, $"""
+            <h1>{Encode(texts.UnavailableTitle)}</h1>
+            <section><p>{Encode(text)}</p></section>
+
+            """);
+    }
+
     public static string Encode(string value) => Encoder.Encode(value);
 
     private static string Document(PageLanguage language, string title, string main)

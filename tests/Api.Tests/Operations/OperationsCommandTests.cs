@@ -146,6 +146,27 @@ public sealed class OperationsCommandTests(ApiFactory api) : IClassFixture<ApiFa
         }
     }
 
+    [Theory]
+    [InlineData("db-assert")]
+    [InlineData("db-apply")]
+    [InlineData("projections", "rebuild")]
+    public async Task A_database_command_while_the_database_is_down_says_so_in_one_line_and_exits_69(params string[] args)
+    {
+        // A port nothing listens on: the database of an outage.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var down = new NpgsqlConnectionStringBuilder(api.ConnectionString) { Port = port }.ConnectionString;
+
+        var result = await ApiCommand.RunAsync(down, args);
+
+        Assert.True(result.ExitCode == 69, result.ToString());
+        Assert.Contains($"{args[0]}: the database cannot be reached (127.0.0.1:{port}, database ", result.Errors, StringComparison.Ordinal);
+        Assert.Contains("Nothing was run or changed; retry when it answers (exit code 69).", result.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Output + result.Errors, StringComparison.Ordinal); // no stack trace
+    }
+
     [Fact]
     public async Task Replay_of_an_unknown_shipment_exits_non_zero_saying_so()
     {

@@ -106,6 +106,19 @@ public sealed class DatabaseOutageTests(OutageApi outage) : IClassFixture<Outage
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
             }
 
+            // The recipient's tracking page answers with a page of its own, in the recipient's language, not the JSON envelope.
+            using (var page = await api.CreateClient().GetAsync($"/t/{trackingId}?lang=en"))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+                Assert.Equal(TimeSpan.FromSeconds(2), page.Headers.RetryAfter?.Delta);
+                Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+                Assert.Equal("en", Assert.Single(page.Content.Headers.ContentLanguage));
+                Assert.Contains("default-src 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+                var html = await page.Content.ReadAsStringAsync();
+                Assert.Contains("<h1>Tracking is not available right now</h1>", html, StringComparison.Ordinal);
+                Assert.Contains("Please try again in 2 seconds.", html, StringComparison.Ordinal);
+            }
+
             var outageLogs = api.Logs.Where(l => l.Category == typeof(DatabaseOutageLog).FullName).ToList();
             Assert.Single(outageLogs);
             Assert.DoesNotContain(api.Logs, l => l.Level >= LogLevel.Error && l.Category == typeof(CargamosExceptionHandler).FullName);
@@ -128,6 +141,8 @@ public sealed class DatabaseOutageTests(OutageApi outage) : IClassFixture<Outage
         // Nothing refused during the outage was written: its shipperTrackingId was free for the order after it.
         using var tracking = await shipper.GetAsync($"/v1/shipment-tracking/{refusedOrder}");
         Assert.Equal(HttpStatusCode.OK, tracking.StatusCode);
+        using var pageAgain = await api.CreateClient().GetAsync($"/t/{trackingId}?lang=en");
+        Assert.Equal(HttpStatusCode.OK, pageAgain.StatusCode);
     }
 
     [Theory]
