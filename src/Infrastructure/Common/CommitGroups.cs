@@ -84,7 +84,12 @@ internal sealed class CommitGroups<TItem, TOutcome>
             await Write(group);
         }
 
-        _ = Task.Run(() => Drain(null));
+        // Not the caller's work any more: the thread-pool writer does not carry its execution context (its trace, its
+        // request's ambient state) into the groups it writes next.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = Task.Run(() => Drain(null));
+        }
     }
 
     private async Task Write(List<Waiting> group)
