@@ -39,7 +39,7 @@ CommandLine.ConfigureLogging(builder.Logging, command);
 
 using var startupLogs = LoggerFactory.Create(logging => CommandLine.ConfigureLogging(logging, command));
 var startupLogger = startupLogs.CreateLogger("Cargamos.Startup");
-SecuritySettings.Check(builder.Configuration, builder.Environment);
+SecuritySettings.Check(builder.Configuration, builder.Environment, command);
 var dataDirectory = DatabaseConnection.DataDirectory(builder.Configuration, builder.Environment);
 var database = DatabaseConnection.FromConfiguration(builder.Configuration);
 startupLogger.LogInformation("Using PostgreSQL: {Database}", database.Description);

@@ -13,8 +13,9 @@ namespace Cargamos.Modular.Api.Hosting;
 /// The API's operations command line (docs/operations.md): when the first argument is a command word, the API does
 /// not serve HTTP but runs that command through Marten's JasperFx command line (<c>db-apply</c>, <c>db-assert</c>,
 /// <c>describe</c>, <c>projections</c>, <c>help</c>, … and our <c>replay</c>) with its own configuration and services, none of
-/// its hosted services started. Anything else, no argument or arguments that start with <c>-</c> (the settings
-/// <c>./run.sh</c>, <c>--production</c> and <c>WebApplicationFactory</c> pass), or <c>run</c>, serves HTTP as always:
+/// its hosted services started. Anything else, no argument, arguments that start with <c>-</c> (the settings
+/// <c>./run.sh</c>, <c>--production</c> and <c>WebApplicationFactory</c> pass) or a <c>Key=value</c> setting first
+/// (<c>Urls=http://0.0.0.0:8080</c>), or <c>run</c>, serves HTTP as always:
 /// JasperFx would read those settings as flags of its own and refuse them.
 /// </summary>
 public static partial class CommandLine
@@ -24,7 +25,8 @@ public static partial class CommandLine
 
     // `run` serves HTTP here, never through JasperFx: a command's caller is the command line's auditor
     // (CommandLineCaller), which must never answer an HTTP request.
-    public static bool IsCommand(IReadOnlyList<string> args) => args.Count > 0 && !args[0].StartsWith('-') && args[0] != "run";
+    public static bool IsCommand(IReadOnlyList<string> args) =>
+        args.Count > 0 && !args[0].StartsWith('-') && !args[0].Contains('=') && args[0] != "run";
 
     /// <summary>During a command every log line goes to standard error, keeping standard output for what it prints.</summary>
     public static void ConfigureLogging(ILoggingBuilder logging, bool command)
@@ -109,7 +111,7 @@ public static partial class CommandLine
 
         foreach (var (key, value) in root.AsEnumerable().ToList())
         {
-            if (value is not null && (SecretName().IsMatch(key) || value.Contains("password=", StringComparison.OrdinalIgnoreCase)))
+            if (value is not null && (SecretName().IsMatch(key) || SecretValue().IsMatch(value)))
             {
                 foreach (var provider in root.Providers.Where(p => p.TryGet(key, out _)))
                 {
@@ -121,8 +123,13 @@ public static partial class CommandLine
 
     public const string Hidden = "(hidden)";
 
-    [GeneratedRegex("password|secret|token|key|credential|connectionstring", RegexOptions.IgnoreCase)]
+    // HEADERS: OTEL_EXPORTER_OTLP_HEADERS carries the telemetry backend's key (docs/operations.md#telemetry).
+    [GeneratedRegex("password|secret|token|key|credential|connectionstring|headers|authorization", RegexOptions.IgnoreCase)]
     private static partial Regex SecretName();
+
+    /// <summary>A value that holds a credential whatever its setting is called: <c>password=</c>, <c>api-key=</c>, <c>token=</c>, <c>Bearer …</c>.</summary>
+    [GeneratedRegex(@"password=|key=|token=|secret=|bearer\s", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretValue();
 
     /// <summary>
     /// Marten 9 spells a rebuild <c>projections rebuild</c> (an argument); <c>projections --rebuild</c>, the spelling of

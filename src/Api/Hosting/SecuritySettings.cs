@@ -14,7 +14,7 @@ namespace Cargamos.Modular.Api.Hosting;
 public static class SecuritySettings
 {
     /// <summary>Refuses settings a production start must never run with; before anything is registered.</summary>
-    public static void Check(IConfiguration configuration, IHostEnvironment environment)
+    public static void Check(IConfiguration configuration, IHostEnvironment environment, bool command = false)
     {
         if (HostingModes.IsRelaxed(environment))
         {
@@ -30,7 +30,8 @@ public static class SecuritySettings
 
         // Links that outlive a request (webhook messages, the VTEX service view, label QR codes) cannot take the
         // request's host, which the caller chooses (docs/tracking-page.md#public-address).
-        if (string.IsNullOrWhiteSpace(configuration["Labels:PublicBaseUrl"]))
+        // An operations command builds no link: it runs without one.
+        if (!command && string.IsNullOrWhiteSpace(configuration["Labels:PublicBaseUrl"]))
         {
             throw new InvalidOperationException(
                 $"No public address: set Labels:PublicBaseUrl (env Labels__PublicBaseUrl) in the {environment.EnvironmentName} environment to the " +

@@ -21,6 +21,10 @@ public static class Telemetry
 {
     public const string MetricsPath = "/metrics";
 
+    // The signed label links (LabelEndpoints: /v1/labels/{token}.{format}).
+    private const string LabelLinks = "/v1/labels";
+    private const string LabelLinkRoute = "/v1/labels/{token}.{format}";
+
     /// <summary>Activity sources and meters of the libraries we use, by name (Npgsql's are built into Npgsql itself).</summary>
     internal static readonly string[] LibrarySources = ["Marten", "Npgsql"];
 
@@ -50,8 +54,20 @@ public static class Telemetry
             telemetry.WithTracing(tracing => tracing
                 .SetSampler(new ParentBasedSampler(new WorkSampler(settings.SampleRatio)))
                 .AddSource([CargamosMetrics.MeterName, .. LibrarySources])
-                .AddAspNetCoreInstrumentation(o => o.Filter = context =>
-                    !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsPath))
+                .AddAspNetCoreInstrumentation(o =>
+                {
+                    o.Filter = context =>
+                        !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsPath);
+
+                    // A signed label link is a credential (30 days of access to a recipient's address): the span keeps the route, not the token.
+                    o.EnrichWithHttpRequest = (activity, request) =>
+                    {
+                        if (request.Path.StartsWithSegments(LabelLinks))
+                        {
+                            activity.SetTag("url.path", LabelLinkRoute);
+                        }
+                    };
+                })
                 .AddHttpClientInstrumentation()
                 .AddOtlpExporter(o => settings.Configure(o, "v1/traces")));
         }

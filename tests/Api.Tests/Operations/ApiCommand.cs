@@ -16,7 +16,11 @@ public static class ApiCommand
         public override string ToString() => $"exit {ExitCode}{Environment.NewLine}stdout:{Environment.NewLine}{Output}{Environment.NewLine}stderr:{Environment.NewLine}{Errors}";
     }
 
-    public static async Task<Result> RunAsync(string connectionString, params string[] args)
+    public static Task<Result> RunAsync(string connectionString, params string[] args) =>
+        RunAsync(connectionString, new Dictionary<string, string>(), args);
+
+    /// <summary>With <paramref name="environment"/> added to the process's environment.</summary>
+    public static async Task<Result> RunAsync(string connectionString, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         // The test project's output holds the API's assembly, its runtimeconfig and deps files: the build under test.
         var folder = AppContext.BaseDirectory;
@@ -38,6 +42,10 @@ public static class ApiCommand
         start.Environment["ConnectionStrings__Postgres"] = connectionString;
         start.Environment["Auth__SigningKey"] = SigningKey;
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var output = process.StandardOutput.ReadToEndAsync();

@@ -21,6 +21,8 @@ public sealed class OperationsCommandTests(ApiFactory api) : IClassFixture<ApiFa
     [InlineData(false, "--urls", "http://127.0.0.1:6000")]
     [InlineData(false, "--environment=Testing", "--contentRoot=/tmp")]
     [InlineData(false, "run")]
+    [InlineData(false, "Urls=http://0.0.0.0:8080")]
+    [InlineData(false, "--production", "Urls=http://0.0.0.0:8080")]
     public void Only_a_command_word_first_runs_a_command_anything_else_serves_http(bool command, params string[] args) =>
         Assert.Equal(command, Hosting.CommandLine.IsCommand(args));
 
@@ -63,7 +65,10 @@ public sealed class OperationsCommandTests(ApiFactory api) : IClassFixture<ApiFa
     [Fact]
     public async Task Describe_shows_the_store_with_our_read_models_and_events_and_hides_secrets()
     {
-        var result = await ApiCommand.RunAsync(api.ConnectionString, "describe");
+        // The telemetry backend's key travels in OTEL_EXPORTER_OTLP_HEADERS (docs/operations.md#telemetry).
+        const string backendKey = "otlp-backend-key-7f3a9c";
+        var result = await ApiCommand.RunAsync(api.ConnectionString,
+            new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_HEADERS"] = $"api-key={backendKey}", ["Cargamos__Note"] = $"token={backendKey}" }, "describe");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Marten.StoreOptions", result.Output);
@@ -75,7 +80,7 @@ public sealed class OperationsCommandTests(ApiFactory api) : IClassFixture<ApiFa
         // The configuration preview names the settings but not their secret values (a wrapped value keeps its start).
         Assert.Contains("(hidden)", result.Output);
         var password = new NpgsqlConnectionStringBuilder(api.ConnectionString).Password;
-        foreach (var secret in new[] { ApiCommand.SigningKey, password }.OfType<string>())
+        foreach (var secret in new[] { ApiCommand.SigningKey, password, backendKey }.OfType<string>())
         {
             Assert.DoesNotContain(secret[..Math.Min(12, secret.Length)], result.Output + result.Errors);
         }
@@ -165,6 +170,18 @@ public sealed class OperationsCommandTests(ApiFactory api) : IClassFixture<ApiFa
         Assert.Contains($"{args[0]}: the database cannot be reached (127.0.0.1:{port}, database ", result.Errors, StringComparison.Ordinal);
         Assert.Contains("Nothing was run or changed; retry when it answers (exit code 69).", result.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Output + result.Errors, StringComparison.Ordinal); // no stack trace
+    }
+
+    [Fact]
+    public async Task A_command_in_production_needs_no_public_address()
+    {
+        // The documented production command: the connection string and the signing key, no Labels__PublicBaseUrl.
+        var production = new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["DOTNET_ENVIRONMENT"] = "Production" };
+
+        var result = await ApiCommand.RunAsync(api.ConnectionString, production, "db-assert");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("No public address", result.Output + result.Errors, StringComparison.Ordinal);
     }
 
     [Fact]

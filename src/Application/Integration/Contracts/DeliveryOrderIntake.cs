@@ -190,8 +190,8 @@ public sealed class DeliveryOrderIntake(
             var versions = cards.Where(c => c.Currency == currency).ToList();
             return (null, null, RateNotAvailable(new PricingFailure(versions.Count == 0
                 ? $"'{shipperId}' has no rate card in {currency}, the currency of deliveries in '{zone.Country}'."
-                : $"No rate card of '{shipperId}' in {currency} is in force on {now:yyyy-MM-dd}; versions: " +
-                  string.Join(", ", versions.Select(c => $"{c.Version} ({c.ValidFrom:yyyy-MM-dd} to {c.ValidTo:yyyy-MM-dd})")) + ".",
+                : string.Create(CultureInfo.InvariantCulture, $"No rate card of '{shipperId}' in {currency} is in force on {now:yyyy-MM-dd}; versions: ") +
+                  string.Join(", ", versions.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Version} ({c.ValidFrom:yyyy-MM-dd} to {c.ValidTo:yyyy-MM-dd})"))) + ".",
                 "recipientLocation.country")));
         }
 
