@@ -29,30 +29,40 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
     /// <summary>Rows removed by one purge statement.</summary>
     internal const int PurgeBatch = 1000;
 
-    // FOR UPDATE cannot apply to a UNION: the two index-ordered branches pick candidates, the join locks them and checks
-    // again what may have changed since (a concurrent claim or conclusion).
-    internal static readonly string ClaimSql = $"""
-        with candidate as (
-            (select p.id, p.next_attempt_at as due_at from {WebhookSchema.Messages} p
-             where p.state = 'PENDING' and p.next_attempt_at <= now()
-             order by p.next_attempt_at)
-            union all
-            (select l.id, l.locked_until as due_at from {WebhookSchema.Messages} l
-             where l.state = 'SENDING' and l.locked_until < now()
-             order by l.locked_until)),
-        due as (
-            select m.id
-            from candidate c
-            join {WebhookSchema.Messages} m on m.id = c.id
-            join {WebhookSchema.Subscriptions} s on s.id = m.shipper_id and s.data ->> 'status' = 'Active'
-            where ((m.state = 'PENDING' and m.next_attempt_at <= now()) or (m.state = 'SENDING' and m.locked_until < now()))
-              and (m.shipment_id is null or not exists (
+    // What makes a due message claimable: its shipper's webhook is active and no earlier version of its shipment waits.
+    private static string Claimable(string message) => $"""
+        exists (select 1 from {WebhookSchema.Subscriptions} s where s.id = {message}.shipper_id and s.data ->> 'status' = 'Active')
+              and ({message}.shipment_id is null or not exists (
                     select 1 from {WebhookSchema.Messages} earlier
-                    where earlier.shipper_id = m.shipper_id and earlier.shipment_id = m.shipment_id
-                      and earlier.state <> 'DELIVERED' and earlier.state <> 'FAILED' and earlier.version < m.version))
-            order by c.due_at
+                    where earlier.shipper_id = {message}.shipper_id and earlier.shipment_id = {message}.shipment_id
+                      and earlier.state <> 'DELIVERED' and earlier.state <> 'FAILED' and earlier.version < {message}.version))
+        """;
+
+    // Each state's branch walks its own partial index in due order (ix_webhook_messages_pending_due, _lease), checks each
+    // message as it comes (an active webhook; no earlier version of its shipment still undelivered), locks it (SKIP LOCKED:
+    // a concurrent claim's rows are passed over) and stops at the limit: a claim reads about as many messages as it takes,
+    // whatever the number of due messages behind them (a receiver down for hours). FOR UPDATE cannot apply to a UNION, so
+    // the branches lock separately; of the at most 2 x limit rows locked, the earliest due are taken and the others are
+    // released when the statement commits (it runs alone, in its own implicit transaction).
+    internal static readonly string ClaimSql = $"""
+        with pending as (
+            select p.id, p.next_attempt_at as due_at from {WebhookSchema.Messages} p
+            where p.state = 'PENDING' and p.next_attempt_at <= now()
+              and {Claimable("p")}
+            order by p.next_attempt_at
             limit @limit
-            for update of m skip locked)
+            for update of p skip locked),
+        expired as (
+            select l.id, l.locked_until as due_at from {WebhookSchema.Messages} l
+            where l.state = 'SENDING' and l.locked_until < now()
+              and {Claimable("l")}
+            order by l.locked_until
+            limit @limit
+            for update of l skip locked),
+        due as (
+            select id from (select id, due_at from pending union all select id, due_at from expired) c
+            order by c.due_at
+            limit @limit)
         update {WebhookSchema.Messages} m
         set state = 'SENDING', locked_until = now() + @lease, lock_token = @token, attempts = m.attempts + 1
         from due

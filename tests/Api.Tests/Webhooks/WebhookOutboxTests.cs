@@ -84,6 +84,54 @@ public sealed class WebhookOutboxTests(QuietOutboxFactory api) : IClassFixture<Q
     }
 
     [Fact]
+    public async Task A_claim_reads_about_as_many_messages_as_it_takes_however_many_are_due()
+    {
+        // A receiver back after hours down: 10,000 messages due at once (each shipment's first version, oldest first).
+        var (shipper, client) = await api.NewShipper();
+        await client.Register("http://127.0.0.1:9/back");
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await Execute(connection, """
+            insert into cargamos.webhook_messages (id, shipper_id, shipment_id, version, type, payload, state, attempts, next_attempt_at)
+            select gen_random_uuid(), @shipper, gen_random_uuid(), 1, 'shipment.status_changed', '{}', 'PENDING', 2,
+                   now() - interval '1 hour' + i * interval '1 millisecond'
+            from generate_series(1, 10000) i
+            """, ("shipper", shipper));
+        await Execute(connection, "analyze cargamos.webhook_messages");
+
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var analyzed = await Explain(connection, "explain (analyze, format json)", transaction);
+            var read = Nodes(analyzed)
+                .Where(n => n.TryGetProperty("Relation Name", out var r) && r.GetString() == WebhookSchema.MessagesTable)
+                .Sum(n => (n.GetProperty("Actual Rows").GetDouble() + Removed(n)) * n.GetProperty("Actual Loops").GetDouble());
+            Assert.True(read < 400, $"the claim of 32 read {read} rows of webhook_messages: {analyzed}");
+            await transaction.RollbackAsync();
+        }
+
+        // And takes the earliest due.
+        var claimed = await Outbox.Claim(32, TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal(32, claimed.Count(m => m.ShipperId == shipper));
+        await using var earliest = new NpgsqlCommand("""
+            select id from cargamos.webhook_messages where shipper_id = @shipper order by next_attempt_at limit 32
+            """, connection);
+        earliest.Parameters.AddWithValue("shipper", shipper);
+        var expected = new List<Guid>();
+        await using (var reader = await earliest.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                expected.Add(reader.GetGuid(0));
+            }
+        }
+
+        Assert.Equal(expected.Order(), claimed.Where(m => m.ShipperId == shipper).Select(m => m.Id).Order());
+
+        // The other tests of this class claim from the same outbox: these hour-old messages would come first.
+        await Execute(connection, "delete from cargamos.webhook_messages where shipper_id = @shipper", ("shipper", shipper));
+    }
+
+    [Fact]
     public async Task A_retry_holds_the_later_versions_of_its_shipment_and_the_delivery_releases_them()
     {
         var (shipper, client) = await api.NewShipper();
