@@ -71,16 +71,32 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         """;
 
     // The later versions of a shipment wait for this one: a retry moves them to its own next attempt at the earliest...
-    private static readonly string HoldSuccessorsSql = $"""
-        update {WebhookSchema.Messages} set next_attempt_at = greatest(next_attempt_at, now() + @delay)
-        where shipper_id = @shipper and shipment_id = @shipment and state = 'PENDING' and version > @version
-        """;
+    private const string HoldSuccessors = "greatest(n.next_attempt_at, now() + @delay)";
 
     // ...and its conclusion makes them due; the count says whether one is waiting (the dispatcher then claims again).
-    private static readonly string ReleaseSuccessorsSql = $"""
-        update {WebhookSchema.Messages} set next_attempt_at = least(next_attempt_at, now())
-        where shipper_id = @shipper and shipment_id = @shipment and state = 'PENDING' and version > @version
+    private const string ReleaseSuccessors = "least(n.next_attempt_at, now())";
+
+    /// <summary>
+    /// A claimed message's conclusion in one statement: <paramref name="set"/> applies only while this dispatcher still
+    /// holds the message (its lease token), and then, only then, the later versions of its shipment get
+    /// <paramref name="successors"/> as their next attempt; its count is theirs.
+    /// </summary>
+    private static string ConclusionSql(string set, string successors) => $"""
+        with concluded as (
+            update {WebhookSchema.Messages} set {set}
+            where id = @message and lock_token = @token
+            returning shipper_id, shipment_id, version)
+        update {WebhookSchema.Messages} n set next_attempt_at = {successors}
+        from concluded c
+        where c.shipment_id is not null and n.shipper_id = c.shipper_id and n.shipment_id = c.shipment_id
+          and n.state = 'PENDING' and n.version > c.version
         """;
+
+    private static readonly string RetryLaterSql = ConclusionSql(
+        "state = 'PENDING', next_attempt_at = now() + @delay, locked_until = null, lock_token = null, last_error = @error", HoldSuccessors);
+
+    private static readonly string FailedSql = ConclusionSql(
+        "state = 'FAILED', next_attempt_at = now(), locked_until = null, lock_token = null, last_error = @error", ReleaseSuccessors);
 
     private static readonly string InsertAttemptSql = $"""
         insert into {WebhookSchema.Attempts} (id, message_id, attempted_at, url, http_status, duration_ms, error)
@@ -165,17 +181,11 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
     }
 
     public Task RetryLater(ClaimedMessage message, AttemptRecord attempt, TimeSpan delay, CancellationToken ct) =>
-        Conclude(message, attempt, """
-            update {0} set state = 'PENDING', next_attempt_at = now() + @delay, locked_until = null, lock_token = null, last_error = @error
-            where id = @message and lock_token = @token
-            """, delay, HoldSuccessorsSql, ct);
+        Conclude(message, attempt, RetryLaterSql, delay, ct);
 
     /// <summary>Records the last failed attempt; true when a later version of the shipment waits (and is now due).</summary>
     public Task<bool> Failed(ClaimedMessage message, AttemptRecord attempt, CancellationToken ct) =>
-        Conclude(message, attempt, """
-            update {0} set state = 'FAILED', next_attempt_at = now(), locked_until = null, lock_token = null, last_error = @error
-            where id = @message and lock_token = @token
-            """, null, ReleaseSuccessorsSql, ct);
+        Conclude(message, attempt, FailedSql, null, ct);
 
     /// <summary>
     /// Fails the waiting messages of webhooks that were disabled or deleted. Disabling and deleting fail them in their own
@@ -285,43 +295,27 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
     /// The attempt is recorded whatever happens; the message's outcome, and what it means for the later versions of its
     /// shipment, only if this dispatcher still holds its lease. True when that last step touched a later version.
     /// </summary>
-    private async Task<bool> Conclude(ClaimedMessage message, AttemptRecord attempt, string updateSql, TimeSpan? delay, string successorsSql, CancellationToken ct)
+    /// <summary>
+    /// The attempt and the conclusion in one round trip: a batch without a transaction is one implicit transaction (both
+    /// or neither). True when a later version of the shipment was waiting for this one.
+    /// </summary>
+    private async Task<bool> Conclude(ClaimedMessage message, AttemptRecord attempt, string conclusionSql, TimeSpan? delay, CancellationToken ct)
     {
         await using var connection = await database.Open(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(AttemptCommand(attempt));
-        var update = new NpgsqlBatchCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, updateSql, WebhookSchema.Messages));
-        update.Parameters.AddWithValue("message", message.Id);
-        update.Parameters.AddWithValue("token", message.Token);
-        if (updateSql.Contains("@error", StringComparison.Ordinal))
-        {
-            update.Parameters.AddWithValue("error", NpgsqlDbType.Text, (object?)attempt.Error ?? DBNull.Value);
-        }
+        var conclusion = new NpgsqlBatchCommand(conclusionSql);
+        conclusion.Parameters.AddWithValue("message", message.Id);
+        conclusion.Parameters.AddWithValue("token", message.Token);
+        conclusion.Parameters.AddWithValue("error", NpgsqlDbType.Text, (object?)attempt.Error ?? DBNull.Value);
         if (delay is { } d)
         {
-            update.Parameters.AddWithValue("delay", NpgsqlDbType.Interval, d);
+            conclusion.Parameters.AddWithValue("delay", NpgsqlDbType.Interval, d);
         }
 
-        batch.BatchCommands.Add(update);
+        batch.BatchCommands.Add(conclusion);
         await batch.ExecuteNonQueryAsync(ct);
-        var successors = 0;
-        if (update.RecordsAffected == 1 && message is { ShipmentId: { } shipment, Version: { } version })
-        {
-            await using var next = new NpgsqlCommand(successorsSql, connection, transaction);
-            next.Parameters.AddWithValue("shipper", message.ShipperId);
-            next.Parameters.AddWithValue("shipment", shipment);
-            next.Parameters.AddWithValue("version", version);
-            if (delay is { } wait)
-            {
-                next.Parameters.AddWithValue("delay", NpgsqlDbType.Interval, wait);
-            }
-
-            successors = await next.ExecuteNonQueryAsync(ct);
-        }
-
-        await transaction.CommitAsync(ct);
-        return successors > 0;
+        return conclusion.RecordsAffected > 0;
     }
 
     internal static NpgsqlBatchCommand AttemptCommand(AttemptRecord attempt)

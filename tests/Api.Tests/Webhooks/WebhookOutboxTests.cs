@@ -163,6 +163,47 @@ public sealed class WebhookOutboxTests(QuietOutboxFactory api) : IClassFixture<Q
     }
 
     [Fact]
+    public async Task A_conclusion_after_the_lease_was_lost_records_only_the_attempt_and_a_final_failure_releases_the_next_version()
+    {
+        var (shipper, client) = await api.NewShipper();
+        await client.Register("http://127.0.0.1:9/lost");
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        var shipment = Guid.NewGuid();
+        var first = Guid.CreateVersion7();
+        var second = Guid.CreateVersion7();
+        await Execute(connection, """
+            insert into cargamos.webhook_messages (id, shipper_id, shipment_id, version, type, payload, next_attempt_at) values
+                (@first, @shipper, @shipment, 1, 'shipment.status_changed', '{}', now()),
+                (@second, @shipper, @shipment, 2, 'shipment.status_changed', '{}', now() + interval '1 hour')
+            """, ("first", first), ("second", second), ("shipper", shipper), ("shipment", shipment));
+        var claimed = Assert.Single(await Outbox.Claim(32, TimeSpan.FromMinutes(1), CancellationToken.None), m => m.ShipperId == shipper);
+        Assert.Equal(first, claimed.Id);
+
+        // The lease was lost (another dispatcher claimed the message after it expired): this one's conclusions change nothing.
+        await Execute(connection, "update cargamos.webhook_messages set lock_token = gen_random_uuid() where id = @first", ("first", first));
+        var secondDue = await NextAttempt(connection, second);
+        await Outbox.RetryLater(claimed, Attempt(claimed, 500), TimeSpan.FromMinutes(10), CancellationToken.None);
+        Assert.False(await Outbox.Failed(claimed, Attempt(claimed, 500), CancellationToken.None));
+        Assert.Equal("SENDING", await Scalar<string>(connection, "select state from cargamos.webhook_messages where id = @id", first));
+        Assert.Equal(secondDue, await NextAttempt(connection, second));
+        Assert.Equal(2L, await Scalar<long>(connection, "select count(*) from cargamos.webhook_attempts where message_id = @id", first));
+
+        // Held again: the last attempt fails the message and makes the next version due at once, saying so.
+        await Execute(connection, "update cargamos.webhook_messages set lock_token = @token where id = @first", ("first", first), ("token", claimed.Token));
+        Assert.True(await Outbox.Failed(claimed, Attempt(claimed, 500), CancellationToken.None));
+        Assert.Equal("FAILED", await Scalar<string>(connection, "select state from cargamos.webhook_messages where id = @id", first));
+        Assert.True(await NextAttempt(connection, second) <= DateTimeOffset.UtcNow.AddSeconds(5));
+    }
+
+    private static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql, Guid id)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", id);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task The_purge_removes_delivered_and_failed_messages_past_their_retention_with_their_attempts()
     {
         var (shipper, client) = await api.NewShipper();
