@@ -189,7 +189,8 @@ public sealed class OpenApiContract(JsonObject document)
         return node;
     }
 
-    private static string Truncate(string text) => text.Length <= 600 ? text : text[..600] + "…";
+    /// <summary>The start of a body quoted in a failure message.</summary>
+    internal static string Truncate(string text, int length = 600) => text.Length <= length ? text : text[..length] + "…";
 }
 
 public static class OpenApiRequests

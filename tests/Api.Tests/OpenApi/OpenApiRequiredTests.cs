@@ -84,7 +84,7 @@ public sealed class OpenApiRequiredTests(RequiredFieldsApiFactory api) : IClassF
                 if (named != required && !(required && Lenient.ContainsKey(operation["operationId"]!.GetValue<string>())))
                 {
                     mismatches.Add($"{operation["operationId"]} {field}: {(required ? "required in the document, but accepted without it" : "optional in the document, but refused without it")} " +
-                                   $"-> {(int)response.StatusCode} {Truncate(answer)}");
+                                   $"-> {(int)response.StatusCode} {OpenApiContract.Truncate(answer, 300)}");
                 }
             }
         }
@@ -141,6 +141,4 @@ public sealed class OpenApiRequiredTests(RequiredFieldsApiFactory api) : IClassF
             && (string.Equals(parameter, field, StringComparison.OrdinalIgnoreCase)
                 || parameter.StartsWith(field + ".", StringComparison.OrdinalIgnoreCase)
                 || parameter.StartsWith(field + "[", StringComparison.OrdinalIgnoreCase))) == true;
-
-    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }
