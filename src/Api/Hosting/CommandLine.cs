@@ -81,16 +81,15 @@ public static partial class CommandLine
     /// </summary>
     private static async Task<string?> Unreachable(WebApplication app, string command)
     {
-        var store = app.Services.GetRequiredService<Marten.IDocumentStore>();
+        await using var connection = app.Services.GetRequiredService<Marten.IDocumentStore>().Storage.Database.CreateConnection();
         try
         {
-            await using var connection = store.Storage.Database.CreateConnection();
             await connection.OpenAsync();
             return null;
         }
         catch (Exception e) when (DatabaseUnavailability.Is(e))
         {
-            var target = new Npgsql.NpgsqlConnectionStringBuilder(store.Storage.Database.CreateConnection().ConnectionString);
+            var target = new Npgsql.NpgsqlConnectionStringBuilder(connection.ConnectionString);
             return $"{command}: the database cannot be reached ({target.Host}:{target.Port}, database {target.Database}): " +
                    $"{e.GetBaseException().Message} Nothing was run or changed; retry when it answers (exit code {DatabaseUnavailableExitCode}).";
         }

@@ -51,23 +51,23 @@ internal static class TrackingPageEndpoints
             : TypedResults.Content(TrackingPageHtml.Page(tracking, language), ContentType);
     }
 
-    private static async ValueTask TooMany(HttpContext http, TimeSpan wait, CancellationToken ct)
+    private static ValueTask TooMany(HttpContext http, TimeSpan wait, CancellationToken ct)
     {
-        var language = PageLanguage.Negotiate(http.Request.Query["lang"], http.Request);
-        SetHeaders(http, language);
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        http.Response.ContentType = ContentType;
-        await http.Response.WriteAsync(TrackingPageHtml.TooMany(language, wait), ct);
+        return WritePage(http, StatusCodes.Status429TooManyRequests, language => TrackingPageHtml.TooMany(language, wait), ct);
     }
 
-    private static async ValueTask Unavailable(HttpContext http, int status, TimeSpan? retryAfter, string processId, CancellationToken ct)
+    private static ValueTask Unavailable(HttpContext http, int status, TimeSpan? retryAfter, string processId, CancellationToken ct) =>
+        WritePage(http, status, language => TrackingPageHtml.Unavailable(language, retryAfter, processId), ct);
+
+    /// <summary>A page written outside the endpoint (the rate limiter's 429, the error writer's 5xx), in the request's language.</summary>
+    private static async ValueTask WritePage(HttpContext http, int status, Func<PageLanguage, string> page, CancellationToken ct)
     {
         var language = PageLanguage.Negotiate(http.Request.Query["lang"], http.Request);
         SetHeaders(http, language);
         http.Response.StatusCode = status;
         http.Response.ContentType = ContentType;
-        await http.Response.WriteAsync(TrackingPageHtml.Unavailable(language, retryAfter, processId), ct);
+        await http.Response.WriteAsync(page(language), ct);
     }
 
     private static void SetHeaders(HttpContext http, PageLanguage language)

@@ -44,10 +44,11 @@ internal sealed class CarrierShipments(IShipmentFinder finder, IShipmentStore st
     public async Task<ShipmentVersion> Decide(
         string carrierId, string serviceId, Func<Shipment, Actor, DateTimeOffset, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
     {
+        IReadOnlyList<IShipmentEvent> ByCarrier(Shipment s) => decide(s, caller.Actor, clock.GetUtcNow());
         var id = WithoutCarrier(carrierId, serviceId);
         if (found.Get(carrierId, id) is { } known)
         {
-            if (await store.DecideIfStillService(known, carrierId, id, s => decide(s, caller.Actor, clock.GetUtcNow()), ct) is { } decided)
+            if (await store.DecideIfStillService(known, carrierId, id, ByCarrier, ct) is { } decided)
             {
                 return decided;
             }
@@ -56,7 +57,7 @@ internal sealed class CarrierShipments(IShipmentFinder finder, IShipmentStore st
         }
 
         var shipment = await Resolve(carrierId, serviceId, ct);
-        var version = await store.Decide(shipment.Id, null, s => decide(s, caller.Actor, clock.GetUtcNow()), ct);
+        var version = await store.Decide(shipment.Id, null, ByCarrier, ct);
         found.Remember(carrierId, id, shipment.Id);
         return version;
     }

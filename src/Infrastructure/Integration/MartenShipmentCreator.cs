@@ -151,25 +151,15 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
     {
         var lot = (LotBatch)creation.Lot;
 
-        // Never saved: it starts and prepares the streams as a save would, and shows them to the listeners.
         await using var pending = documentStore.LightweightSession();
         pending.CorrelationId = creation.ProcessId;
-        var streams = rows.Select(r => r.Shipment).OfType<NewShipment>()
-            .Select(s => pending.Events.StartStream<Shipment>(s.Created.ShipmentId, s.Events.Cast<object>().ToArray()))
-            .ToList();
         await using var batch = new NpgsqlBatch(connection, transaction);
-        if (streams.Count > 0 && !await bulk.Append(batch, pending, streams, ct))
+        var (staged, queuedInBatch) = await StageInBulk(bulk, batch, pending, rows.Select(r => r.Shipment).OfType<NewShipment>(), null, ct);
+        if (!staged)
         {
             return false;
         }
 
-        var listeners = ((DocumentStore)documentStore).Options.Listeners;
-        foreach (var listener in listeners)
-        {
-            await listener.BeforeSaveChangesAsync(pending, ct);
-        }
-
-        var queuedInBatch = BulkStreamWriter.AddQueuedSql(batch, pending);
         AddLotCommands(batch, lot, result);
 
         // The same statements for every batch: prepared once per connection, not planned for each batch.
@@ -188,12 +178,42 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
             await session.SaveChangesAsync(ct);
         }
 
-        foreach (var listener in listeners)
+        await AfterStatements(pending, ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="shipments"/>' streams on <paramref name="pending"/> (never saved: it prepares the streams as a
+    /// save would and shows them to the listeners), adds their rows to <paramref name="batch"/>, runs the store's listeners
+    /// before the save and adds what they queued to the batch when it can go there. Staged false, with nothing added, when
+    /// a projection's answer needs a session; QueuedInBatch false when the listeners queued what must be saved through one.
+    /// </summary>
+    private async Task<(bool Staged, bool QueuedInBatch)> StageInBulk(BulkStreamWriter bulk, NpgsqlBatch batch, IDocumentSession pending,
+        IEnumerable<NewShipment> shipments, Func<StreamAction, string?>? correlationOf, CancellationToken ct)
+    {
+        var streams = shipments
+            .Select(s => pending.Events.StartStream<Shipment>(s.Created.ShipmentId, s.Events.Cast<object>().ToArray()))
+            .ToList();
+        if (streams.Count > 0 && !await bulk.Append(batch, pending, streams, ct, correlationOf))
+        {
+            return (false, false);
+        }
+
+        foreach (var listener in ((DocumentStore)documentStore).Options.Listeners)
+        {
+            await listener.BeforeSaveChangesAsync(pending, ct);
+        }
+
+        return (true, BulkStreamWriter.AddQueuedSql(batch, pending));
+    }
+
+    /// <summary>The store's listeners after the statements ran (as after a save).</summary>
+    private async Task AfterStatements(IDocumentSession pending, CancellationToken ct)
+    {
+        foreach (var listener in ((DocumentStore)documentStore).Options.Listeners)
         {
             await listener.AfterCommitAsync(pending, (IChangeSet)pending.PendingChanges, ct);
         }
-
-        return true;
     }
 
     /// <summary>
@@ -219,28 +239,9 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
         }
 
         await using var pending = documentStore.LightweightSession();
-        var processIds = new Dictionary<Guid, string>(group.Count);
-        var streams = new List<StreamAction>(group.Count);
-        foreach (var order in group)
-        {
-            var created = order.Shipment.Created;
-            streams.Add(pending.Events.StartStream<Shipment>(created.ShipmentId, order.Shipment.Events.Cast<object>().ToArray()));
-            processIds[created.ShipmentId] = order.Creation.ProcessId;
-        }
-
+        var processIds = group.ToDictionary(o => o.Shipment.Created.ShipmentId, o => o.Creation.ProcessId);
         await using var batch = new NpgsqlBatch(connection);
-        if (!await bulk.Append(batch, pending, streams, ct, s => processIds[s.Id]))
-        {
-            return separately;
-        }
-
-        var listeners = ((DocumentStore)documentStore).Options.Listeners;
-        foreach (var listener in listeners)
-        {
-            await listener.BeforeSaveChangesAsync(pending, ct);
-        }
-
-        if (!BulkStreamWriter.AddQueuedSql(batch, pending))
+        if (await StageInBulk(bulk, batch, pending, group.Select(o => o.Shipment), s => processIds[s.Id], ct) is not (true, true))
         {
             return separately;
         }
@@ -255,11 +256,7 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
             return separately;
         }
 
-        foreach (var listener in listeners)
-        {
-            await listener.AfterCommitAsync(pending, (IChangeSet)pending.PendingChanges, ct);
-        }
-
+        await AfterStatements(pending, ct);
         return Enumerable.Repeat(true, group.Count).ToArray();
     }
 

@@ -22,14 +22,37 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
 
     private readonly ShipmentStreamDocument[] documents = streamDocuments.ToArray();
 
-    public async Task<ShipmentVersion> Decide(
-        Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
+    public Task<ShipmentVersion> Decide(
+        Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct) =>
+        Retried(expectedVersion, () => DecideOnce(shipmentId, expectedVersion, decide, ct));
+
+    public async Task<ShipmentVersion?> DecideIfStillService(
+        Guid shipmentId, string carrierId, string serviceId, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
+    {
+        // A service id that is a shipment's id names that shipment (FindByAnyId loads by id first); any other is a trackingId,
+        // looked up again in the decision's own batch.
+        var byTrackingId = !Guid.TryParse(serviceId, out var asId) || asId != shipmentId;
+        try
+        {
+            return await Retried(null, () => DecideOnce(shipmentId, null, decide, ct, (carrierId, byTrackingId ? serviceId : null)));
+        }
+        catch (ServiceMovedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// One decision, decided again in a new session when it lost a race and no version was asked for; a conflict otherwise,
+    /// or when it kept losing.
+    /// </summary>
+    private static async Task<ShipmentVersion> Retried(long? expectedVersion, Func<Task<ShipmentVersion>> decideOnce)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await DecideOnce(shipmentId, expectedVersion, decide, ct);
+                return await decideOnce();
             }
             catch (ConcurrencyException) when (expectedVersion is null && attempt < Attempts)
             {
@@ -42,34 +65,6 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
                         ? "The shipment kept changing while this request was decided; retry it."
                         : $"The shipment is no longer at version {expectedVersion}; read it again and retry.",
                     "If-Match");
-            }
-        }
-    }
-
-    public async Task<ShipmentVersion?> DecideIfStillService(
-        Guid shipmentId, string carrierId, string serviceId, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
-    {
-        // A service id that is a shipment's id names that shipment (FindByAnyId loads by id first); any other is a trackingId,
-        // looked up again in the decision's own batch.
-        var byTrackingId = !Guid.TryParse(serviceId, out var asId) || asId != shipmentId;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await DecideOnce(shipmentId, null, decide, ct, (carrierId, byTrackingId ? serviceId : null));
-            }
-            catch (ServiceMovedException)
-            {
-                return null;
-            }
-            catch (ConcurrencyException) when (attempt < Attempts)
-            {
-                // decided again, in a new session
-            }
-            catch (ConcurrencyException)
-            {
-                throw AppError.Conflict("VERSION_CONFLICT", "The shipment was changed by another request.",
-                    "The shipment kept changing while this request was decided; retry it.", "If-Match");
             }
         }
     }

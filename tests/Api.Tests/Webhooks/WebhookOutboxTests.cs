@@ -63,20 +63,13 @@ public sealed class WebhookOutboxTests(QuietOutboxFactory api) : IClassFixture<Q
         await Execute(connection, "analyze cargamos.webhook_messages");
 
         var plan = await Explain(connection, "explain (format json)");
-        var scans = Nodes(plan).Where(n => n.TryGetProperty("Relation Name", out var r) && r.GetString() == WebhookSchema.MessagesTable).ToList();
+        var scans = MessageScans(plan);
         Assert.NotEmpty(scans);
         Assert.All(scans, n => Assert.True(n.GetProperty("Node Type").GetString() != "Seq Scan", $"the claim scans webhook_messages sequentially: {plan}"));
 
         // Run for real (then rolled back): the rows it reads from webhook_messages stay a handful, not the backlog.
-        await using (var transaction = await connection.BeginTransactionAsync())
-        {
-            var analyzed = await Explain(connection, "explain (analyze, format json)", transaction);
-            var read = Nodes(analyzed)
-                .Where(n => n.TryGetProperty("Relation Name", out var r) && r.GetString() == WebhookSchema.MessagesTable)
-                .Sum(n => (n.GetProperty("Actual Rows").GetDouble() + Removed(n)) * n.GetProperty("Actual Loops").GetDouble());
-            Assert.True(read < 50, $"the claim read {read} rows of webhook_messages: {analyzed}");
-            await transaction.RollbackAsync();
-        }
+        var (read, analyzed) = await ClaimRead(connection);
+        Assert.True(read < 50, $"the claim read {read} rows of webhook_messages: {analyzed}");
 
         var claimed = await Outbox.Claim(32, TimeSpan.FromMinutes(1), CancellationToken.None);
         Assert.Equal(new[] { first, test }.Order().ToArray(), claimed.Where(m => m.ShipperId == healthy).Select(m => m.Id).Order().ToArray());
@@ -99,15 +92,8 @@ public sealed class WebhookOutboxTests(QuietOutboxFactory api) : IClassFixture<Q
             """, ("shipper", shipper));
         await Execute(connection, "analyze cargamos.webhook_messages");
 
-        await using (var transaction = await connection.BeginTransactionAsync())
-        {
-            var analyzed = await Explain(connection, "explain (analyze, format json)", transaction);
-            var read = Nodes(analyzed)
-                .Where(n => n.TryGetProperty("Relation Name", out var r) && r.GetString() == WebhookSchema.MessagesTable)
-                .Sum(n => (n.GetProperty("Actual Rows").GetDouble() + Removed(n)) * n.GetProperty("Actual Loops").GetDouble());
-            Assert.True(read < 400, $"the claim of 32 read {read} rows of webhook_messages: {analyzed}");
-            await transaction.RollbackAsync();
-        }
+        var (read, analyzed) = await ClaimRead(connection);
+        Assert.True(read < 400, $"the claim of 32 read {read} rows of webhook_messages: {analyzed}");
 
         // And takes the earliest due.
         var claimed = await Outbox.Claim(32, TimeSpan.FromMinutes(1), CancellationToken.None);
@@ -267,10 +253,10 @@ public sealed class WebhookOutboxTests(QuietOutboxFactory api) : IClassFixture<Q
         await using (var command = new NpgsqlCommand($"explain (analyze, format json) {WebhookBacklog.BacklogSql}", connection))
         {
             var plan = JsonDocument.Parse((string)(await command.ExecuteScalarAsync())!).RootElement[0].GetProperty("Plan").Clone();
-            var scans = Nodes(plan).Where(n => n.TryGetProperty("Relation Name", out var r) && r.GetString() == WebhookSchema.MessagesTable).ToList();
+            var scans = MessageScans(plan);
             Assert.NotEmpty(scans);
             Assert.All(scans, n => Assert.True(n.GetProperty("Node Type").GetString() != "Seq Scan", $"the backlog query scans webhook_messages: {plan}"));
-            var read = scans.Sum(n => (n.GetProperty("Actual Rows").GetDouble() + Removed(n)) * n.GetProperty("Actual Loops").GetDouble());
+            var read = RowsRead(scans);
             Assert.True(read <= 4 * WebhookBacklog.Cap + 100, $"the backlog query read {read} rows of webhook_messages: {plan}");
         }
 
@@ -293,6 +279,23 @@ public sealed class WebhookOutboxTests(QuietOutboxFactory api) : IClassFixture<Q
         var json = (string)(await command.ExecuteScalarAsync())!;
         return JsonDocument.Parse(json).RootElement[0].GetProperty("Plan").Clone();
     }
+
+    /// <summary>The claim run for real inside a transaction rolled back: the rows it read from webhook_messages, and its plan.</summary>
+    private static async Task<(double Read, JsonElement Plan)> ClaimRead(NpgsqlConnection connection)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        var analyzed = await Explain(connection, "explain (analyze, format json)", transaction);
+        await transaction.RollbackAsync();
+        return (RowsRead(MessageScans(analyzed)), analyzed);
+    }
+
+    /// <summary>The plan's nodes that read webhook_messages.</summary>
+    private static List<JsonElement> MessageScans(JsonElement plan) =>
+        Nodes(plan).Where(n => n.TryGetProperty("Relation Name", out var r) && r.GetString() == WebhookSchema.MessagesTable).ToList();
+
+    /// <summary>Rows the nodes read (returned or filtered out), over all their loops.</summary>
+    private static double RowsRead(IEnumerable<JsonElement> scans) =>
+        scans.Sum(n => (n.GetProperty("Actual Rows").GetDouble() + Removed(n)) * n.GetProperty("Actual Loops").GetDouble());
 
     private static IEnumerable<JsonElement> Nodes(JsonElement node)
     {
