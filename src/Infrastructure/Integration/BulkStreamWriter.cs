@@ -43,10 +43,12 @@ internal sealed class BulkStreamWriter
     private readonly EventGraph events;
     private readonly string schema;
     private readonly IReadOnlyList<ProjectedTable> projections;
+    private readonly Json json;
 
     private BulkStreamWriter(DocumentStore store, IReadOnlyList<ProjectedTable> projections)
     {
         options = store.Options;
+        json = new Json(options.Serializer());
         events = store.Events;
         schema = events.DatabaseSchemaName;
         this.projections = projections;
@@ -154,64 +156,80 @@ internal sealed class BulkStreamWriter
     }
 
     /// <summary>
-    /// Prepares the streams <paramref name="session"/> started (as its save would: ids, versions, timestamps, tenant and
-    /// correlation id) and adds to <paramref name="batch"/> the statements that write them with their projected documents.
-    /// False when a projection answers something other than a new document with the stream's id or none (a delete, a
-    /// document without its id): write through a session then. <paramref name="correlationOf"/>, when given, is each
-    /// stream's own correlation id (streams of several requests written together), in place of the session's.
+    /// Prepares the streams <paramref name="session"/> started (<see cref="Prepare"/>) and adds to <paramref name="batch"/>
+    /// the statements that write them with their projected documents (<see cref="Add"/>). False, with nothing added, when a
+    /// stream cannot be written here: write through a session then.
     /// </summary>
-    public async Task<bool> Append(NpgsqlBatch batch, IDocumentSession session, IReadOnlyList<StreamAction> streams, CancellationToken ct,
-        Func<StreamAction, string?>? correlationOf = null)
+    public async Task<bool> Append(NpgsqlBatch batch, IDocumentSession session, IReadOnlyList<StreamAction> streams, CancellationToken ct)
     {
-        var metadata = (IMetadataContext)session;
+        var prepared = new List<PreparedStream>(streams.Count);
         foreach (var stream in streams)
         {
-            stream.TenantId ??= session.TenantId;
-            stream.PrepareEvents(0, events, NoSequences, metadata);
-            if (correlationOf is not null)
+            if (await Prepare(session, stream, ct) is not { } ready)
             {
-                var correlation = correlationOf(stream);
-                foreach (var e in stream.Events)
-                {
-                    e.CorrelationId = correlation;
-                }
-            }
-        }
-
-        var documents = new List<IReadOnlyList<(object Document, StreamAction Stream)>>(projections.Count);
-        foreach (var projection in projections)
-        {
-            var projected = new List<(object, StreamAction)>(streams.Count);
-            foreach (var stream in streams)
-            {
-                var (supported, document) = await projection.Project(session, stream, ct);
-                if (!supported)
-                {
-                    return false;
-                }
-
-                if (document is not null)
-                {
-                    projected.Add((document, stream));
-                }
+                return false;
             }
 
-            documents.Add(projected);
+            prepared.Add(ready);
         }
 
-        var json = new Json(options.Serializer());
-        batch.BatchCommands.Add(StreamsCommand(streams));
-        batch.BatchCommands.Add(EventsCommand(streams, json));
-        for (var i = 0; i < projections.Count; i++)
-        {
-            if (documents[i].Count > 0)
-            {
-                batch.BatchCommands.Add(projections[i].InsertCommand(documents[i], json));
-            }
-        }
-
+        Add(batch, prepared);
         return true;
     }
+
+    /// <summary>
+    /// Everything about a stream <paramref name="session"/> started that does not depend on the other streams written
+    /// with it, done before the write (for an API order, on its own request's thread, while the group before it is being
+    /// written): the events prepared as the session's save would (ids, versions, timestamps, tenant, the session's
+    /// correlation id), each inline projection's document built and, like the events, serialized to the store's JSON.
+    /// Null when a projection answers something other than a new document with the stream's id or none (a delete, a
+    /// document without its id): write through a session then.
+    /// </summary>
+    public async Task<PreparedStream?> Prepare(IDocumentSession session, StreamAction stream, CancellationToken ct)
+    {
+        stream.TenantId ??= session.TenantId;
+        stream.PrepareEvents(0, events, NoSequences, (IMetadataContext)session);
+        var documents = new ProjectedDocument?[projections.Count];
+        for (var i = 0; i < projections.Count; i++)
+        {
+            var (supported, document) = await projections[i].Project(session, stream, ct);
+            if (!supported)
+            {
+                return null;
+            }
+
+            documents[i] = document is null ? null : projections[i].Prepare(document, json);
+        }
+
+        var eventJson = new byte[stream.Events.Count][];
+        for (var i = 0; i < eventJson.Length; i++)
+        {
+            eventJson[i] = json.Utf8(stream.Events[i].Data);
+        }
+
+        return new PreparedStream(stream, eventJson, documents);
+    }
+
+    /// <summary>Adds to <paramref name="batch"/> the statements that write <paramref name="streams"/>: one per table.</summary>
+    public void Add(NpgsqlBatch batch, IReadOnlyList<PreparedStream> streams)
+    {
+        batch.BatchCommands.Add(StreamsCommand(streams));
+        batch.BatchCommands.Add(EventsCommand(streams));
+        for (var i = 0; i < projections.Count; i++)
+        {
+            var documents = streams.Where(s => s.Documents[i] is not null).Select(s => (s.Documents[i]!, s.Stream)).ToList();
+            if (documents.Count > 0)
+            {
+                batch.BatchCommands.Add(projections[i].InsertCommand(documents));
+            }
+        }
+    }
+
+    /// <summary>A new stream ready to be written (<see cref="Prepare"/>): its events and their JSON, each projection's document or none.</summary>
+    internal sealed record PreparedStream(StreamAction Stream, byte[][] EventJson, ProjectedDocument?[] Documents);
+
+    /// <summary>A projected document as its row needs it: the JSON, the CLR type's name, the duplicated fields' values.</summary>
+    internal sealed record ProjectedDocument(byte[] Json, string DotNetType, object?[] Duplicates);
 
     /// <summary>
     /// Adds to <paramref name="batch"/> the SQL the store's listeners queued on <paramref name="session"/>
@@ -222,7 +240,7 @@ internal sealed class BulkStreamWriter
     public static bool AddQueuedSql(NpgsqlBatch batch, IDocumentSession session)
     {
         var queued = session.PendingChanges.Operations().ToList();
-        if (!queued.All(o => o is IStorageOperation && o.GetType().FullName == QueuedSqlOperation))
+        if (!OnlyQueuedSql(queued))
         {
             return false;
         }
@@ -248,6 +266,11 @@ internal sealed class BulkStreamWriter
         return true;
     }
 
+    /// <summary>True when all <paramref name="session"/> has queued is SQL (<see cref="AddQueuedSql"/> can add it to a batch).</summary>
+    public static bool OnlyQueuedSql(IDocumentSession session) => OnlyQueuedSql(session.PendingChanges.Operations());
+
+    private static bool OnlyQueuedSql(IEnumerable<object> queued) => queued.All(o => o is IStorageOperation && o.GetType().FullName == QueuedSqlOperation);
+
     // What QueueSqlCommand queues (internal to Marten, so known by name: a renamed one is saved through a session).
     private const string QueuedSqlOperation = "Marten.Internal.Operations.ExecuteSqlStorageOperation";
 
@@ -255,8 +278,9 @@ internal sealed class BulkStreamWriter
 
     // As mt_quick_append_events creates a stream: its final version, now() as its timestamp; created, compacted_version and
     // is_archived from their defaults.
-    private NpgsqlBatchCommand StreamsCommand(IReadOnlyList<StreamAction> streams)
+    private NpgsqlBatchCommand StreamsCommand(IReadOnlyList<PreparedStream> prepared)
     {
+        var streams = prepared.Select(p => p.Stream).ToList();
         var command = new NpgsqlBatchCommand($"""
             insert into {schema}.mt_streams (id, type, version, timestamp, tenant_id)
             select s.id, s.type, s.version, now(), s.tenant_id from unnest($1, $2, $3, $4) as s(id, type, version, tenant_id)
@@ -270,9 +294,9 @@ internal sealed class BulkStreamWriter
 
     // As mt_quick_append_events inserts each event: the next value of the event sequence (in stream and event order), no
     // binary body, not archived.
-    private NpgsqlBatchCommand EventsCommand(IReadOnlyList<StreamAction> streams, Json json)
+    private NpgsqlBatchCommand EventsCommand(IReadOnlyList<PreparedStream> streams)
     {
-        var events = streams.SelectMany(s => s.Events.Select(e => (Stream: s, Event: e))).ToList();
+        var events = streams.SelectMany(s => s.Stream.Events.Select((e, i) => (s.Stream, Event: e, Json: s.EventJson[i]))).ToList();
         var command = new NpgsqlBatchCommand($"""
             insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived, correlation_id)
             select nextval('{schema}.mt_events_sequence'), e.id, e.stream_id, e.version, e.data, e.type, e.tenant_id, e.timestamp, e.dotnet_type, false, e.correlation_id
@@ -282,7 +306,7 @@ internal sealed class BulkStreamWriter
         command.Parameters.Add(Array(NpgsqlDbType.Uuid, events.Select(x => x.Event.Id).ToArray()));
         command.Parameters.Add(Array(NpgsqlDbType.Uuid, events.Select(x => x.Stream.Id).ToArray()));
         command.Parameters.Add(Array(NpgsqlDbType.Bigint, events.Select(x => x.Event.Version).ToArray()));
-        command.Parameters.Add(Array(NpgsqlDbType.Jsonb, events.Select(x => json.Utf8(x.Event.Data)).ToArray()));
+        command.Parameters.Add(Array(NpgsqlDbType.Jsonb, events.Select(x => x.Json).ToArray()));
         command.Parameters.Add(Array(NpgsqlDbType.Varchar, events.Select(x => EventTypeName(x.Event)).ToArray()));
         command.Parameters.Add(Array(NpgsqlDbType.Varchar, events.Select(x => x.Stream.TenantId).ToArray()));
         command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, events.Select(x => x.Event.Timestamp).ToArray()));
@@ -389,9 +413,13 @@ internal sealed class BulkStreamWriter
             public Guid Identity(TDoc document) => throw new NotSupportedException();
         }
 
+        /// <summary>The document as its row needs it (<see cref="InsertCommand"/>), prepared with its stream.</summary>
+        public ProjectedDocument Prepare(object document, Json json) =>
+            new(json.Utf8(document), document.GetType().FullName!, Duplicates.Select(d => d.Read(document)).ToArray());
+
         // As Marten's upsert of a projected document of a new stream: the store's JSON, the stream's version, the CLR type,
         // the transaction's time, and the duplicated fields from the document's members.
-        public NpgsqlBatchCommand InsertCommand(IReadOnlyList<(object Document, StreamAction Stream)> documents, Json json)
+        public NpgsqlBatchCommand InsertCommand(IReadOnlyList<(ProjectedDocument Document, StreamAction Stream)> documents)
         {
             var columns = string.Join(", ", Duplicates.Select(d => d.Column));
             var values = string.Join(", ", Duplicates.Select((_, i) => $"d.f{i}"));
@@ -403,12 +431,13 @@ internal sealed class BulkStreamWriter
                 from unnest($1, $2, $3, $4{(parameters.Length > 0 ? ", " + parameters : "")}) as d(id, data, version, dotnet_type{(aliases.Length > 0 ? ", " + aliases : "")})
                 """);
             command.Parameters.Add(Array(NpgsqlDbType.Uuid, documents.Select(d => d.Stream.Id).ToArray()));
-            command.Parameters.Add(Array(NpgsqlDbType.Jsonb, documents.Select(d => json.Utf8(d.Document)).ToArray()));
+            command.Parameters.Add(Array(NpgsqlDbType.Jsonb, documents.Select(d => d.Document.Json).ToArray()));
             command.Parameters.Add(Array(NpgsqlDbType.Bigint, documents.Select(d => d.Stream.Version).ToArray()));
-            command.Parameters.Add(Array(NpgsqlDbType.Varchar, documents.Select(d => d.Document.GetType().FullName).ToArray()));
-            foreach (var duplicate in Duplicates)
+            command.Parameters.Add(Array(NpgsqlDbType.Varchar, documents.Select(d => d.Document.DotNetType).ToArray()));
+            for (var i = 0; i < Duplicates.Count; i++)
             {
-                command.Parameters.Add(Array(duplicate.DbType, duplicate.Values(documents.Select(d => d.Document))));
+                var column = i;
+                command.Parameters.Add(Array(Duplicates[i].DbType, Duplicates[i].Values(documents.Select(d => d.Document.Duplicates[column]))));
             }
 
             return command;
@@ -417,14 +446,17 @@ internal sealed class BulkStreamWriter
 
     /// <summary>
     /// The store's serializer writing UTF-8 (its buffer-writer path, as Marten's quick append does): half the memory of a
-    /// string per document, and nothing for Npgsql to transcode.
+    /// string per document, and nothing for Npgsql to transcode. One buffer per thread (the serializer is synchronous), so
+    /// the streams of concurrent requests are prepared at the same time.
     /// </summary>
     private sealed class Json(ISerializer serializer)
     {
-        private readonly ArrayBufferWriter<byte> buffer = new(4096);
+        [ThreadStatic]
+        private static ArrayBufferWriter<byte>? threadBuffer;
 
         public byte[] Utf8(object value)
         {
+            var buffer = threadBuffer ??= new ArrayBufferWriter<byte>(4096);
             buffer.ResetWrittenCount();
             serializer.WriteTo(buffer, value);
             return buffer.WrittenSpan.ToArray();
@@ -450,13 +482,14 @@ internal sealed class BulkStreamWriter
             return new DuplicatedColumn(column, dbType, valueType, read);
         }
 
-        public System.Array Values(IEnumerable<object> documents)
+        /// <summary>The values read from the documents (<see cref="Read"/>), as a typed array for the column's parameter.</summary>
+        public System.Array Values(IEnumerable<object?> read)
         {
-            var read = documents.Select(Read).ToList();
-            var values = System.Array.CreateInstance(ValueType, read.Count);
-            for (var i = 0; i < read.Count; i++)
+            var list = read.ToList();
+            var values = System.Array.CreateInstance(ValueType, list.Count);
+            for (var i = 0; i < list.Count; i++)
             {
-                values.SetValue(read[i], i);
+                values.SetValue(list[i], i);
             }
 
             return values;

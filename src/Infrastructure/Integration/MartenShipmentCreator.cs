@@ -41,8 +41,11 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
         orders = new CommitGroups<GroupedOrder, bool>(WriteTogether, options.Value.Writers, options.Value.MaxOrdersPerCommit);
     }
 
-    /// <summary>An order (a lot of one without an order key) waiting to be written with the others that came at the same time.</summary>
-    private sealed record GroupedOrder(ShipmentCreation Creation, LotOfOne Lot, NewShipment Shipment, CreatedRow Row);
+    /// <summary>
+    /// An order (a lot of one without an order key) waiting to be written with the others that came at the same time: its
+    /// stream prepared on its own session (<see cref="StageOrder"/>), which also holds what the listeners queued for it.
+    /// </summary>
+    private sealed record GroupedOrder(ShipmentCreation Creation, LotOfOne Lot, BulkStreamWriter.PreparedStream Stream, IDocumentSession Session, CreatedRow Row);
 
     // A row that lost a race is refused on the next attempt; more attempts are needed only if new races are lost meanwhile.
     private const int CreationAttempts = 3;
@@ -91,11 +94,17 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
 
         if (creation.Lot is LotOfOne one)
         {
-            // The common case, an API order: written with the orders that arrive meanwhile, in one statement per table.
-            if (creation.OrderKey is null
-                && await orders.Submit(new GroupedOrder(creation, one, rows.Select(r => r.Shipment).OfType<NewShipment>().Single(), result.Rows[0])))
+            // The common case, an API order: prepared here, then written with the orders that arrive meanwhile, in one
+            // statement per table.
+            if (creation.OrderKey is null)
             {
-                return result;
+                await using var staging = documentStore.LightweightSession();
+                if (await StageOrder(staging, creation, rows.Select(r => r.Shipment).OfType<NewShipment>().Single(), ct) is { } stream
+                    && await orders.Submit(new GroupedOrder(creation, one, stream, staging, result.Rows[0])))
+                {
+                    await AfterStatements(staging, ct);
+                    return result;
+                }
             }
 
             // An order with a key (a VTEX service), or one the group could not take: one batched commit of the key, the
@@ -154,7 +163,7 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
         await using var pending = documentStore.LightweightSession();
         pending.CorrelationId = creation.ProcessId;
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var (staged, queuedInBatch) = await StageInBulk(bulk, batch, pending, rows.Select(r => r.Shipment).OfType<NewShipment>(), null, ct);
+        var (staged, queuedInBatch) = await StageInBulk(bulk, batch, pending, rows.Select(r => r.Shipment).OfType<NewShipment>(), ct);
         if (!staged)
         {
             return false;
@@ -189,22 +198,52 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
     /// a projection's answer needs a session; QueuedInBatch false when the listeners queued what must be saved through one.
     /// </summary>
     private async Task<(bool Staged, bool QueuedInBatch)> StageInBulk(BulkStreamWriter bulk, NpgsqlBatch batch, IDocumentSession pending,
-        IEnumerable<NewShipment> shipments, Func<StreamAction, string?>? correlationOf, CancellationToken ct)
+        IEnumerable<NewShipment> shipments, CancellationToken ct)
     {
         var streams = shipments
             .Select(s => pending.Events.StartStream<Shipment>(s.Created.ShipmentId, s.Events.Cast<object>().ToArray()))
             .ToList();
-        if (streams.Count > 0 && !await bulk.Append(batch, pending, streams, ct, correlationOf))
+        if (streams.Count > 0 && !await bulk.Append(batch, pending, streams, ct))
         {
             return (false, false);
         }
 
+        await BeforeStatements(pending, ct);
+        return (true, BulkStreamWriter.AddQueuedSql(batch, pending));
+    }
+
+    /// <summary>
+    /// An API order made ready for its group on <paramref name="staging"/> (never saved), on the request's own thread: its
+    /// stream started and prepared (events and projected documents built and serialized, <see cref="BulkStreamWriter.Prepare"/>),
+    /// the store's listeners run as before a save (the webhook outbox queues the order's messages). Null, with nothing
+    /// written, when the order must be written through a session: the store's tables or a projection are not what the bulk
+    /// writer writes, or a listener queued more than SQL.
+    /// </summary>
+    private async Task<BulkStreamWriter.PreparedStream?> StageOrder(IDocumentSession staging, ShipmentCreation creation, NewShipment shipment, CancellationToken ct)
+    {
+        if (await BulkWriter(null, ct) is not { } bulk)
+        {
+            return null;
+        }
+
+        staging.CorrelationId = creation.ProcessId;
+        var stream = staging.Events.StartStream<Shipment>(shipment.Created.ShipmentId, shipment.Events.Cast<object>().ToArray());
+        if (await bulk.Prepare(staging, stream, ct) is not { } prepared)
+        {
+            return null;
+        }
+
+        await BeforeStatements(staging, ct);
+        return BulkStreamWriter.OnlyQueuedSql(staging) ? prepared : null;
+    }
+
+    /// <summary>The store's listeners before the statements run (as before a save).</summary>
+    private async Task BeforeStatements(IDocumentSession pending, CancellationToken ct)
+    {
         foreach (var listener in ((DocumentStore)documentStore).Options.Listeners)
         {
             await listener.BeforeSaveChangesAsync(pending, ct);
         }
-
-        return (true, BulkStreamWriter.AddQueuedSql(batch, pending));
     }
 
     /// <summary>The store's listeners after the statements ran (as after a save).</summary>
@@ -218,32 +257,24 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
 
     /// <summary>
     /// Orders that arrived together (<see cref="CommitGroups{TItem,TOutcome}"/>, docs/adr/004-group-commit.md) in one round
-    /// trip: their streams, events and projected documents in one multi-row statement per table (<see cref="BulkStreamWriter"/>),
-    /// the outbox rows the listeners record, and their lots of one with their rows, sent as one batch without an explicit
-    /// transaction (PostgreSQL runs a batch as one implicit transaction: all of it or nothing). Each event carries its own
-    /// order's process id. False for every order (each is then written through its own session, where a trackingId found used
-    /// becomes ALREADY_EXISTS) when a unique index refused the group or a projection, a listener or the store's tables need a
-    /// session; any other failure (an outage) is every order's.
+    /// trip: their streams, events and projected documents in one multi-row statement per table (<see cref="BulkStreamWriter"/>,
+    /// from what each order's request prepared), the outbox rows the listeners queued for each, and their lots of one with
+    /// their rows, sent as one batch without an explicit transaction (PostgreSQL runs a batch as one implicit transaction:
+    /// all of it or nothing). Each event carries its own order's process id. False for every order (each is then written
+    /// through its own session, where a trackingId found used becomes ALREADY_EXISTS) when a unique index refused the group;
+    /// any other failure (an outage) is every order's.
     /// </summary>
     private async Task<IReadOnlyList<bool>> WriteTogether(IReadOnlyList<GroupedOrder> group)
     {
         // Not one request's token: the group is several requests' write.
         var ct = CancellationToken.None;
-        var separately = new bool[group.Count];
         await using var connection = documentStore.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
-        var bulk = await BulkWriter(connection, ct);
-        if (bulk is null)
-        {
-            return separately;
-        }
-
-        await using var pending = documentStore.LightweightSession();
-        var processIds = group.ToDictionary(o => o.Shipment.Created.ShipmentId, o => o.Creation.ProcessId);
         await using var batch = new NpgsqlBatch(connection);
-        if (await StageInBulk(bulk, batch, pending, group.Select(o => o.Shipment), s => processIds[s.Id], ct) is not (true, true))
+        bulkWriter!.Add(batch, group.Select(o => o.Stream).ToList());
+        foreach (var order in group)
         {
-            return separately;
+            BulkStreamWriter.AddQueuedSql(batch, order.Session);
         }
 
         AddLotsOfOne(batch, group);
@@ -253,10 +284,9 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
         }
         catch (Exception e) when (IsUniqueViolation(e))
         {
-            return separately;
+            return new bool[group.Count];
         }
 
-        await AfterStatements(pending, ct);
         return Enumerable.Repeat(true, group.Count).ToArray();
     }
 
@@ -292,7 +322,7 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
     /// The bulk writer once the store's configuration and tables were found to be what it writes; null (the batches are
     /// written through a session, as before, and the reason logged once) when they are not.
     /// </summary>
-    private async Task<BulkStreamWriter?> BulkWriter(NpgsqlConnection connection, CancellationToken ct)
+    private async Task<BulkStreamWriter?> BulkWriter(NpgsqlConnection? connection, CancellationToken ct)
     {
         if (bulkChecked)
         {
@@ -307,13 +337,20 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
                 var writer = BulkStreamWriter.Create(documentStore, out var reason);
                 if (writer is not null)
                 {
-                    (var matches, reason) = await writer.VerifyTables(connection, ct);
+                    // An order's staging asks before it has a connection: one is opened for the check, once per process.
+                    await using var own = connection is null ? documentStore.Storage.Database.CreateConnection() : null;
+                    if (own is not null)
+                    {
+                        await own.OpenAsync(ct);
+                    }
+
+                    (var matches, reason) = await writer.VerifyTables(connection ?? own!, ct);
                     writer = matches ? writer : null;
                 }
 
                 if (writer is null)
                 {
-                    logger.LogWarning("Spreadsheet batches are written through a Marten session, one statement per stream and document: {Reason}.", reason);
+                    logger.LogWarning("Spreadsheet batches and API orders are written through a Marten session, one statement per stream and document: {Reason}.", reason);
                 }
 
                 bulkWriter = writer;
