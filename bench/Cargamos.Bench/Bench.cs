@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -34,6 +35,7 @@ internal sealed class BenchOptions
         ApiOrders = Number("--api-orders", Quick ? 300 : 2_000);
         ApiConcurrency = Number("--api-concurrency", 8);
         Xlsx = args.Contains("--xlsx");
+        PgStatements = args.Contains("--pg-statements");
     }
 
     public bool Quick { get; }
@@ -66,6 +68,9 @@ internal sealed class BenchOptions
     public int ApiConcurrency { get; }
 
     public bool Xlsx { get; }
+
+    /// <summary>Print, after each scenario, the statements PostgreSQL spent the most time on (pg_stat_statements).</summary>
+    public bool PgStatements { get; }
 
     public bool Runs(string scenario) => Only.Contains(scenario);
 
@@ -121,6 +126,33 @@ internal sealed class Bench(BenchOptions options, BenchApi api, HttpClient shipp
             throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {response.Content.ReadAsStringAsync().Result}");
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="round"/> (one round of warm-up requests, both paths) until the JIT has settled: tiered
+    /// compilation recompiles hot methods in the background (twice with dynamic PGO) on the same two cores, for up to a
+    /// minute after a large app starts, so a run measured before that measures the compiler. Settled: a round compiled
+    /// fewer than <see cref="SettledMethods"/> methods; at most <paramref name="limit"/> of rounds. Prints what it took.
+    /// </summary>
+    public static async Task WarmUntilSettled(string what, Func<int, Task> round, TimeSpan? limit = null)
+    {
+        var watch = Stopwatch.StartNew();
+        var deadline = limit ?? TimeSpan.FromSeconds(90);
+        var rounds = 0;
+        long compiled;
+        do
+        {
+            var before = System.Runtime.JitInfo.GetCompiledMethodCount();
+            await round(rounds++);
+            compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
+        }
+        while (compiled >= SettledMethods && watch.Elapsed < deadline);
+
+        Console.WriteLine($"  warm-up ({what}): {rounds} rounds in {watch.Elapsed.TotalSeconds:0} s, {compiled} methods compiled in the last " +
+            (compiled >= SettledMethods ? "(limit reached, not settled)" : "(settled)"));
+    }
+
+    /// <summary>A warm-up round that compiles fewer methods than this leaves the JIT settled.</summary>
+    public const int SettledMethods = 20;
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 

@@ -4,14 +4,20 @@ using Npgsql;
 
 namespace Cargamos.Modular.Bench;
 
-/// <summary>CPU time spent during a run by this process (API, baseline and client) and by the bench's PostgreSQL cluster.</summary>
-internal sealed record CpuUse(TimeSpan Process, TimeSpan Postgres)
+/// <summary>
+/// CPU time spent during a run by this process (API, baseline and client) and by the bench's PostgreSQL cluster, and the
+/// bytes this process allocated and its garbage collections (all generations) meanwhile.
+/// </summary>
+internal sealed record CpuUse(TimeSpan Process, TimeSpan Postgres, long Allocated, int Collections)
 {
-    public static CpuUse operator -(CpuUse after, CpuUse before) => new(after.Process - before.Process, after.Postgres - before.Postgres);
+    public static CpuUse operator -(CpuUse after, CpuUse before) =>
+        new(after.Process - before.Process, after.Postgres - before.Postgres, after.Allocated - before.Allocated, after.Collections - before.Collections);
 
-    /// <summary>Per call, in ms: "CPU 2.1 + PG 1.3 ms/req".</summary>
+    /// <summary>Per call: "CPU 2.1 + PG 1.3 ms/req, 45 KB/req, 1.2 GCs/100 req".</summary>
     public string PerCall(int calls) => calls == 0 ? "" :
-        string.Create(CultureInfo.InvariantCulture, $"CPU {Process.TotalMilliseconds / calls:0.00} + PG {Postgres.TotalMilliseconds / calls:0.00} ms/req");
+        string.Create(CultureInfo.InvariantCulture,
+            $"CPU {Process.TotalMilliseconds / calls:0.00} + PG {Postgres.TotalMilliseconds / calls:0.00} ms/req, {Allocated / 1024.0 / calls:0} KB/req, " +
+            $"{Collections * 100.0 / calls:0.0} GCs/100 req");
 }
 
 /// <summary>
@@ -38,7 +44,8 @@ internal sealed class CpuMeter(int? postmaster)
     /// <summary>The CPU used since <paramref name="before"/> (a sample of <see cref="Current"/>), or null when not measured.</summary>
     public static CpuUse? Since(CpuUse? before) => before is not null && Current is { } meter ? meter.Sample() - before : null;
 
-    public CpuUse Sample() => new(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime, PostgresTime());
+    public CpuUse Sample() =>
+        new(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime, PostgresTime(), GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
 
     private TimeSpan PostgresTime()
     {

@@ -14,7 +14,7 @@ internal static class IntakeScenario
     /// Both paths, long enough for tiered compilation to reach its optimized code (methods are recompiled after 30 calls,
     /// in the background, on the same two cores): the runs measure the steady state, not the JIT.
     /// </summary>
-    public static async Task WarmUp(Bench bench)
+    public static async Task WarmUp(Bench bench) => await WarmUntilSettled("intake", async _ =>
     {
         var orders = bench.NewOrders();
         await Load.Closed(WarmUpRequests, 8, async i =>
@@ -25,7 +25,7 @@ internal static class IntakeScenario
             Check(raw, HttpStatusCode.Created);
             using var read = await bench.Baseline.Client.GetAsync($"/baseline/orders/{Guid.NewGuid()}");
         });
-    }
+    }, bench.Options.Quick ? TimeSpan.FromSeconds(10) : null);
 
     private const int WarmUpRequests = 1_000;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -25,9 +26,19 @@ internal static class BenchProgram
         Console.WriteLine($"Cargamos benchmark{(options.Quick ? " (--quick)" : "")}: {string.Join(", ", options.Only)}");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
 
-        await using var server = await PostgresProvisioner.ProvisionAsync(new PostgresProvisionOptions { AllowTestcontainers = true }, logs.CreateLogger("postgres"));
+        await using var server = await PostgresProvisioner.ProvisionAsync(
+            new PostgresProvisionOptions
+            {
+                AllowTestcontainers = true,
+                ThrowawaySettings = options.PgStatements ? ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all"] : [],
+            },
+            logs.CreateLogger("postgres"));
         var database = $"bench_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         await Admin(server.ConnectionString, $"create database {database}");
+        if (options.PgStatements)
+        {
+            await Admin(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database }.ConnectionString, "create extension pg_stat_statements");
+        }
         var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database }.ConnectionString;
         Console.WriteLine($"PostgreSQL: {server.Description}, database {database}");
 
@@ -69,7 +80,16 @@ internal static class BenchProgram
                 Console.WriteLine($"[{total.Elapsed:mm\\:ss}] {name}");
                 try
                 {
+                    if (options.PgStatements)
+                    {
+                        await Admin(connectionString, "select pg_stat_statements_reset()");
+                    }
+
                     await run(bench);
+                    if (options.PgStatements)
+                    {
+                        await PrintStatements(connectionString);
+                    }
                 }
                 catch (Exception e)
                 {
@@ -100,6 +120,28 @@ internal static class BenchProgram
         }
 
         return failures.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The statements PostgreSQL spent the most executor time on since the scenario started (pg_stat_statements, nested
+    /// statements of functions included): calls, total and per call. Planning and the protocol are not in it.
+    /// </summary>
+    private static async Task PrintStatements(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            select calls, total_exec_time, total_exec_time / calls, left(regexp_replace(query, '\s+', ' ', 'g'), 140)
+            from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+            order by total_exec_time desc limit 15
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Console.WriteLine("  PostgreSQL statements (calls, total ms, ms per call):");
+        while (await reader.ReadAsync())
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    {reader.GetInt64(0),9:N0} {reader.GetDouble(1),10:N1} {reader.GetDouble(2),8:0.0000}  {reader.GetString(3)}"));
+        }
     }
 
     private static async Task Admin(string connectionString, string sql)

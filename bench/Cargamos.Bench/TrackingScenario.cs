@@ -20,6 +20,18 @@ internal static class TrackingScenario
             await Baseline.Insert(bench.Baseline.Data, Guid.Parse(shipmentId), data);
         }
 
+        // Warm-up (as intake's): rounds of 2,000 reads on both paths until the JIT has settled.
+        await WarmUntilSettled("tracking", async _ =>
+        {
+            await Load.Closed(2_000, 8, async i =>
+            {
+                using var api = await bench.Shipper.GetAsync($"/v1/shipment-tracking/{shipments[i % shipments.Count].TrackingId}");
+                Check(api, HttpStatusCode.OK);
+                using var raw = await bench.Baseline.Client.GetAsync($"/baseline/orders/{shipments[i % shipments.Count].ShipmentId}");
+                Check(raw, HttpStatusCode.OK);
+            });
+        }, bench.Options.Quick ? TimeSpan.FromSeconds(10) : null);
+
         var count = bench.Options.Requests * 2;
         var api = await Load.Closed(count, 8, async i =>
         {

@@ -59,7 +59,8 @@ internal static class LocalCluster
 
     // ---------------------------------------------------------------- throwaway
 
-    public static async Task<ProvisionedPostgres> StartThrowawayAsync(PostgresBinaries bins, int? port, ILogger logger, CancellationToken ct)
+    public static async Task<ProvisionedPostgres> StartThrowawayAsync(
+        PostgresBinaries bins, int? port, IReadOnlyList<string> extraSettings, ILogger logger, CancellationToken ct)
     {
         var stopwatch = Stopwatch.StartNew();
         var root = ThrowawayRoot;
@@ -87,7 +88,7 @@ internal static class LocalCluster
 
             string[] settings =
             [
-                "fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=300",
+                "fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=300", .. extraSettings,
             ];
             var chosenPort = port ?? GetFreePort();
             for (var attempt = 1; ; attempt++)

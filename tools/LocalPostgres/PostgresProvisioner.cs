@@ -38,6 +38,12 @@ public sealed record PostgresProvisionOptions
 
     /// <summary>Whether a Docker container (Testcontainers) may be started when there are no local server binaries.</summary>
     public bool AllowTestcontainers { get; init; } = true;
+
+    /// <summary>
+    /// More server settings (<c>name=value</c>) of a throwaway cluster, after the defaults, e.g. the benchmark's
+    /// <c>shared_preload_libraries=pg_stat_statements</c>. Not applied to a persistent cluster, a container or a connection string.
+    /// </summary>
+    public IReadOnlyList<string> ThrowawaySettings { get; init; } = [];
 }
 
 /// <summary>A PostgreSQL server ready to accept connections. Dispose to release what was started for it.</summary>
@@ -114,7 +120,7 @@ public static class PostgresProvisioner
         if (binaries.Count > 0 && await LocalCluster.CanRunServerAsync(tried, ct))
         {
             return string.IsNullOrWhiteSpace(options.PersistentDataDirectory)
-                ? await LocalCluster.StartThrowawayAsync(binaries[0], options.Port, logger, ct)
+                ? await LocalCluster.StartThrowawayAsync(binaries[0], options.Port, options.ThrowawaySettings, logger, ct)
                 : await LocalCluster.StartPersistentAsync(binaries, options.PersistentDataDirectory, options.Port, logger, ct);
         }
 
