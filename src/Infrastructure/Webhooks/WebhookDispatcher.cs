@@ -194,11 +194,19 @@ internal sealed class WebhookDispatcher(
             .ToDictionary(w => w.Id);
         var outcomes = await Task.WhenAll(batch.Select(message => Attempt(message, webhooks.GetValueOrDefault(message.ShipperId), stoppingToken)));
 
-        // The batch's deliveries are recorded together (one round trip), even during shutdown: the attempts happened.
-        var delivered = outcomes.OfType<(ClaimedMessage Message, AttemptRecord Attempt)>().ToList();
+        // The batch's deliveries and retries are recorded together (one round trip), even during shutdown: the attempts happened.
+        var delivered = outcomes.Where(o => o is { Delay: null }).Select(o => (o!.Value.Message, o.Value.Attempt)).ToList();
+        var retries = outcomes.Where(o => o is { Delay: not null }).Select(o => (o!.Value.Message, o.Value.Attempt, o.Value.Delay!.Value)).ToList();
         try
         {
-            NextVersionWaits(await outbox.Delivered(delivered, CancellationToken.None));
+            NextVersionWaits(await outbox.Record(delivered, retries, CancellationToken.None));
+            foreach (var (message, attempt, delay) in retries)
+            {
+                logger.LogInformation("Webhook message {MessageId} of {ShipperId}: attempt {Attempt} failed ({Error}); next in {Delay}",
+                    message.Id, message.ShipperId, message.Attempts, attempt.Error, delay);
+                metrics.WebhookAttemptFailed(CargamosMetrics.AttemptOutcomes.Retry);
+            }
+
             var sinceClaim = Stopwatch.GetElapsedTime(claimedAt);
             foreach (var (message, _) in delivered)
             {
@@ -208,13 +216,15 @@ internal sealed class WebhookDispatcher(
         catch (Exception e) when (DatabaseUnavailability.Is(e))
         {
             // Recorded first thing when the database is back (while this dispatcher still holds their leases: not sent twice).
+            // The failed attempts are not: their leases expire and they are tried again.
             unrecorded.AddRange(delivered);
             throw;
         }
         catch (Exception e)
         {
             // The leases expire and the messages are sent again (at least once): nothing is lost.
-            logger.LogError(e, "Webhook dispatch: {Count} deliveries could not be recorded; they will be sent again", delivered.Count);
+            logger.LogError(e, "Webhook dispatch: {Count} deliveries and {Retries} failed attempts could not be recorded; they will be sent again",
+                delivered.Count, retries.Count);
             return batch.Count;
         }
 
@@ -226,8 +236,12 @@ internal sealed class WebhookDispatcher(
         return batch.Count;
     }
 
-    /// <summary>Sends one message; a delivery is returned to be recorded with the batch's, any other outcome is recorded here.</summary>
-    private async Task<(ClaimedMessage Message, AttemptRecord Attempt)?> Attempt(ClaimedMessage message, WebhookSubscription? webhook, CancellationToken stoppingToken)
+    /// <summary>
+    /// Sends one message; a delivery (no delay) or a failed attempt to be retried after its delay is returned to be recorded
+    /// with the batch's, any other outcome (the last attempt, a webhook gone or suspended) is recorded here.
+    /// </summary>
+    private async Task<(ClaimedMessage Message, AttemptRecord Attempt, TimeSpan? Delay)?> Attempt(
+        ClaimedMessage message, WebhookSubscription? webhook, CancellationToken stoppingToken)
     {
         try
         {
@@ -243,10 +257,10 @@ internal sealed class WebhookDispatcher(
             var attempt = new AttemptRecord(message.Id, attemptedAt, webhook.Url, result.Status, result.DurationMs, result.Error);
             if (result.Delivered)
             {
-                return (message, attempt);
+                return (message, attempt, null);
             }
 
-            await ConcludeFailure(message, webhook, result, attempt);
+            return await ConcludeFailure(message, webhook, result, attempt);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -261,8 +275,10 @@ internal sealed class WebhookDispatcher(
         return null;
     }
 
-    // Outcomes are written even during shutdown: the attempt happened.
-    private async Task ConcludeFailure(ClaimedMessage message, WebhookSubscription webhook, SendResult result, AttemptRecord attempt)
+    // A retry is returned to be recorded with the batch; the other outcomes are written here, even during shutdown: the
+    // attempt happened.
+    private async Task<(ClaimedMessage Message, AttemptRecord Attempt, TimeSpan? Delay)?> ConcludeFailure(
+        ClaimedMessage message, WebhookSubscription webhook, SendResult result, AttemptRecord attempt)
     {
         var settings = options.Value;
 
@@ -271,26 +287,22 @@ internal sealed class WebhookDispatcher(
         if (result.Gone && await Disable(message, webhook, attempt))
         {
             metrics.WebhookAttemptFailed(CargamosMetrics.AttemptOutcomes.Gone);
-            return;
+            return null;
         }
 
         var delay = RetrySchedule.NextDelay(settings.EffectiveRetrySchedule, message.Attempts, settings.Jitter, Random.Shared.NextDouble(),
             result.RetryAfter, settings.MaxRetryAfter);
         if (delay is { } next)
         {
-            logger.LogInformation("Webhook message {MessageId} of {ShipperId}: attempt {Attempt} failed ({Error}); next in {Delay}",
-                message.Id, message.ShipperId, message.Attempts, result.Error, next);
-            await outbox.RetryLater(message, attempt, next, CancellationToken.None);
-            metrics.WebhookAttemptFailed(CargamosMetrics.AttemptOutcomes.Retry);
+            return (message, attempt, next);
         }
-        else
-        {
-            logger.LogWarning("Webhook message {MessageId} of {ShipperId}: failed after {Attempts} attempts ({Error})",
-                message.Id, message.ShipperId, message.Attempts, result.Error);
-            NextVersionWaits(await outbox.Failed(message, attempt with { Error = $"{result.Error} Last attempt of the schedule: the message failed." },
-                CancellationToken.None));
-            metrics.WebhookAttemptFailed(CargamosMetrics.AttemptOutcomes.Failed);
-        }
+
+        logger.LogWarning("Webhook message {MessageId} of {ShipperId}: failed after {Attempts} attempts ({Error})",
+            message.Id, message.ShipperId, message.Attempts, result.Error);
+        NextVersionWaits(await outbox.Failed(message, attempt with { Error = $"{result.Error} Last attempt of the schedule: the message failed." },
+            CancellationToken.None));
+        metrics.WebhookAttemptFailed(CargamosMetrics.AttemptOutcomes.Failed);
+        return null;
     }
 
     /// <summary>

@@ -70,10 +70,8 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         returning m.id, m.shipper_id, m.shipment_id, m.version, m.type, m.payload::text, m.attempts, now() - m.created_at
         """;
 
-    // The later versions of a shipment wait for this one: a retry moves them to its own next attempt at the earliest...
-    private const string HoldSuccessors = "greatest(n.next_attempt_at, now() + @delay)";
-
-    // ...and its conclusion makes them due; the count says whether one is waiting (the dispatcher then claims again).
+    // The later versions of a shipment wait for this one (a retry moves them to its own next attempt at the earliest:
+    // RetriesSql), and its conclusion makes them due; the count says whether one is waiting (the dispatcher then claims again).
     private const string ReleaseSuccessors = "least(n.next_attempt_at, now())";
 
     /// <summary>
@@ -91,9 +89,6 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         where c.shipment_id is not null and n.shipper_id = c.shipper_id and n.shipment_id = c.shipment_id
           and n.state = 'PENDING' and n.version > c.version
         """;
-
-    private static readonly string RetryLaterSql = ConclusionSql(
-        "state = 'PENDING', next_attempt_at = now() + @delay, locked_until = null, lock_token = null, last_error = @error", HoldSuccessors);
 
     private static readonly string FailedSql = ConclusionSql(
         "state = 'FAILED', next_attempt_at = now(), locked_until = null, lock_token = null, last_error = @error", ReleaseSuccessors);
@@ -149,43 +144,86 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         select * from unnest(@ids, @messages, @ats, @urls, @statuses, @durations, @errors)
         """;
 
+    // Every retry of a batch in one statement: each message this dispatcher still holds waits for its own next attempt,
+    // and the later versions of its shipment wait for it at least that long (a batch holds at most one message per
+    // shipment: only a shipment's earliest undelivered version is claimable).
+    private static readonly string RetriesSql = $"""
+        with concluded as (
+            update {WebhookSchema.Messages} m
+            set state = 'PENDING', next_attempt_at = now() + r.delay, locked_until = null, lock_token = null, last_error = r.error
+            from unnest(@retries, @retryTokens, @delays, @retryErrors) as r(id, token, delay, error)
+            where m.id = r.id and m.lock_token = r.token
+            returning m.shipper_id, m.shipment_id, m.version, m.next_attempt_at)
+        update {WebhookSchema.Messages} n set next_attempt_at = greatest(n.next_attempt_at, c.next_attempt_at)
+        from concluded c
+        where c.shipment_id is not null and n.shipper_id = c.shipper_id and n.shipment_id = c.shipment_id
+          and n.state = 'PENDING' and n.version > c.version
+        """;
+
     /// <summary>
     /// Records the deliveries of a batch in one round trip (their attempts, and each message this dispatcher still holds
     /// marked delivered, in one implicit transaction); true when a later version of one of their shipments waits (and is
     /// now due).
     /// </summary>
-    public async Task<bool> Delivered(IReadOnlyList<(ClaimedMessage Message, AttemptRecord Attempt)> deliveries, CancellationToken ct)
+    public Task<bool> Delivered(IReadOnlyList<(ClaimedMessage Message, AttemptRecord Attempt)> deliveries, CancellationToken ct) =>
+        Record(deliveries, [], ct);
+
+    /// <summary>
+    /// Records what a batch's attempts came to in one round trip, in one implicit transaction: every attempt, the deliveries
+    /// (each message this dispatcher still holds marked delivered, the later versions of its shipment due) and the failed
+    /// attempts to be retried (each message it still holds waiting <c>Delay</c> for its next attempt, the later versions
+    /// of its shipment at least as long). True when a later version of a delivered message's shipment waits (and is now due).
+    /// </summary>
+    public async Task<bool> Record(IReadOnlyList<(ClaimedMessage Message, AttemptRecord Attempt)> deliveries,
+        IReadOnlyList<(ClaimedMessage Message, AttemptRecord Attempt, TimeSpan Delay)> retries, CancellationToken ct)
     {
-        if (deliveries.Count == 0)
+        if (deliveries.Count == 0 && retries.Count == 0)
         {
             return false;
         }
 
         await using var connection = await database.Open(ct);
         await using var batch = new NpgsqlBatch(connection);
+        var attempted = deliveries.Select(d => d.Attempt).Concat(retries.Select(r => r.Attempt)).ToList();
         var attempts = new NpgsqlBatchCommand(InsertAttemptsSql);
-        attempts.Parameters.AddWithValue("ids", deliveries.Select(_ => Guid.CreateVersion7()).ToArray());
-        attempts.Parameters.AddWithValue("messages", deliveries.Select(d => d.Attempt.MessageId).ToArray());
-        attempts.Parameters.AddWithValue("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, deliveries.Select(d => d.Attempt.AttemptedAt.UtcDateTime).ToArray());
-        attempts.Parameters.AddWithValue("urls", deliveries.Select(d => d.Attempt.Url).ToArray());
-        attempts.Parameters.AddWithValue("statuses", NpgsqlDbType.Array | NpgsqlDbType.Integer, deliveries.Select(d => d.Attempt.HttpStatus).ToArray());
-        attempts.Parameters.AddWithValue("durations", deliveries.Select(d => d.Attempt.DurationMs).ToArray());
-        attempts.Parameters.AddWithValue("errors", NpgsqlDbType.Array | NpgsqlDbType.Text, deliveries.Select(d => d.Attempt.Error).ToArray());
-        var delivered = new NpgsqlBatchCommand(DeliveredSql);
-        delivered.Parameters.AddWithValue("messages", deliveries.Select(d => d.Message.Id).ToArray());
-        delivered.Parameters.AddWithValue("tokens", deliveries.Select(d => d.Message.Token).ToArray());
+        attempts.Parameters.AddWithValue("ids", attempted.Select(_ => Guid.CreateVersion7()).ToArray());
+        attempts.Parameters.AddWithValue("messages", attempted.Select(a => a.MessageId).ToArray());
+        attempts.Parameters.AddWithValue("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, attempted.Select(a => a.AttemptedAt.UtcDateTime).ToArray());
+        attempts.Parameters.AddWithValue("urls", attempted.Select(a => a.Url).ToArray());
+        attempts.Parameters.AddWithValue("statuses", NpgsqlDbType.Array | NpgsqlDbType.Integer, attempted.Select(a => a.HttpStatus).ToArray());
+        attempts.Parameters.AddWithValue("durations", attempted.Select(a => a.DurationMs).ToArray());
+        attempts.Parameters.AddWithValue("errors", NpgsqlDbType.Array | NpgsqlDbType.Text, attempted.Select(a => a.Error).ToArray());
         batch.BatchCommands.Add(attempts);
-        batch.BatchCommands.Add(delivered);
+
+        NpgsqlBatchCommand? delivered = null;
+        if (deliveries.Count > 0)
+        {
+            delivered = new NpgsqlBatchCommand(DeliveredSql);
+            delivered.Parameters.AddWithValue("messages", deliveries.Select(d => d.Message.Id).ToArray());
+            delivered.Parameters.AddWithValue("tokens", deliveries.Select(d => d.Message.Token).ToArray());
+            batch.BatchCommands.Add(delivered);
+        }
+
+        if (retries.Count > 0)
+        {
+            var retried = new NpgsqlBatchCommand(RetriesSql);
+            retried.Parameters.AddWithValue("retries", retries.Select(r => r.Message.Id).ToArray());
+            retried.Parameters.AddWithValue("retryTokens", retries.Select(r => r.Message.Token).ToArray());
+            retried.Parameters.AddWithValue("delays", NpgsqlDbType.Array | NpgsqlDbType.Interval, retries.Select(r => r.Delay).ToArray());
+            retried.Parameters.AddWithValue("retryErrors", NpgsqlDbType.Array | NpgsqlDbType.Text, retries.Select(r => r.Attempt.Error).ToArray());
+            batch.BatchCommands.Add(retried);
+        }
+
         await batch.ExecuteNonQueryAsync(ct);
-        return delivered.RecordsAffected > 0;
+        return delivered is { RecordsAffected: > 0 };
     }
 
     public Task RetryLater(ClaimedMessage message, AttemptRecord attempt, TimeSpan delay, CancellationToken ct) =>
-        Conclude(message, attempt, RetryLaterSql, delay, ct);
+        Record([], [(message, attempt, delay)], ct);
 
     /// <summary>Records the last failed attempt; true when a later version of the shipment waits (and is now due).</summary>
     public Task<bool> Failed(ClaimedMessage message, AttemptRecord attempt, CancellationToken ct) =>
-        Conclude(message, attempt, FailedSql, null, ct);
+        Conclude(message, attempt, FailedSql, ct);
 
     /// <summary>
     /// Fails the waiting messages of webhooks that were disabled or deleted. Disabling and deleting fail them in their own
@@ -299,7 +337,7 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
     /// The attempt and the conclusion in one round trip: a batch without a transaction is one implicit transaction (both
     /// or neither). True when a later version of the shipment was waiting for this one.
     /// </summary>
-    private async Task<bool> Conclude(ClaimedMessage message, AttemptRecord attempt, string conclusionSql, TimeSpan? delay, CancellationToken ct)
+    private async Task<bool> Conclude(ClaimedMessage message, AttemptRecord attempt, string conclusionSql, CancellationToken ct)
     {
         await using var connection = await database.Open(ct);
         await using var batch = new NpgsqlBatch(connection);
@@ -308,11 +346,6 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         conclusion.Parameters.AddWithValue("message", message.Id);
         conclusion.Parameters.AddWithValue("token", message.Token);
         conclusion.Parameters.AddWithValue("error", NpgsqlDbType.Text, (object?)attempt.Error ?? DBNull.Value);
-        if (delay is { } d)
-        {
-            conclusion.Parameters.AddWithValue("delay", NpgsqlDbType.Interval, d);
-        }
-
         batch.BatchCommands.Add(conclusion);
         await batch.ExecuteNonQueryAsync(ct);
         return conclusion.RecordsAffected > 0;

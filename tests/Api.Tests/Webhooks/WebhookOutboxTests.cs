@@ -149,6 +149,59 @@ public sealed class WebhookOutboxTests(QuietOutboxFactory api) : IClassFixture<Q
     }
 
     [Fact]
+    public async Task A_batch_records_its_deliveries_and_retries_in_one_go_each_only_while_its_lease_is_held()
+    {
+        var (shipper, client) = await api.NewShipper();
+        await client.Register("http://127.0.0.1:9/batch");
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+
+        // Four shipments' first versions due; the second version of the first and of the third wait behind them.
+        var shipments = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToArray();
+        var firsts = shipments.Select(_ => Guid.CreateVersion7()).ToArray();
+        var held = new[] { Guid.CreateVersion7(), Guid.CreateVersion7() };
+        for (var i = 0; i < 4; i++)
+        {
+            await Execute(connection, """
+                insert into cargamos.webhook_messages (id, shipper_id, shipment_id, version, type, payload) values (@id, @shipper, @shipment, 1, 'shipment.status_changed', '{}')
+                """, ("id", firsts[i]), ("shipper", shipper), ("shipment", shipments[i]));
+        }
+
+        await Execute(connection, """
+            insert into cargamos.webhook_messages (id, shipper_id, shipment_id, version, type, payload) values
+                (@a, @shipper, @s0, 2, 'shipment.status_changed', '{}'), (@b, @shipper, @s2, 2, 'shipment.status_changed', '{}')
+            """, ("a", held[0]), ("b", held[1]), ("shipper", shipper), ("s0", shipments[0]), ("s2", shipments[2]));
+
+        var claimed = (await Outbox.Claim(32, TimeSpan.FromMinutes(1), CancellationToken.None)).Where(m => m.ShipperId == shipper).ToDictionary(m => m.Id);
+        Assert.Equal(firsts.Order(), claimed.Keys.Order());
+
+        // Delivered: shipments 0 and 1. Retried in an hour: shipment 2, and shipment 3 whose lease was lost meanwhile.
+        await Execute(connection, "update cargamos.webhook_messages set lock_token = gen_random_uuid() where id = @id", ("id", firsts[3]));
+        var lostDue = await NextAttempt(connection, firsts[3]);
+        var waitsAgain = await Outbox.Record(
+            [(claimed[firsts[0]], Attempt(claimed[firsts[0]], 200)), (claimed[firsts[1]], Attempt(claimed[firsts[1]], 200))],
+            [(claimed[firsts[2]], Attempt(claimed[firsts[2]], 503), TimeSpan.FromHours(1)), (claimed[firsts[3]], Attempt(claimed[firsts[3]], 500), TimeSpan.FromHours(1))],
+            CancellationToken.None);
+
+        Assert.True(waitsAgain, "the second version of shipment 0 waits for nothing any more");
+        Assert.Equal("DELIVERED", await Scalar<string>(connection, "select state from cargamos.webhook_messages where id = @id", firsts[0]));
+        Assert.Equal("DELIVERED", await Scalar<string>(connection, "select state from cargamos.webhook_messages where id = @id", firsts[1]));
+        Assert.Equal("PENDING", await Scalar<string>(connection, "select state from cargamos.webhook_messages where id = @id", firsts[2]));
+        Assert.Equal("HTTP 503", await Scalar<string>(connection, "select last_error from cargamos.webhook_messages where id = @id", firsts[2]));
+        Assert.InRange(await NextAttempt(connection, firsts[2]), DateTimeOffset.UtcNow.AddMinutes(59), DateTimeOffset.UtcNow.AddMinutes(61));
+        Assert.True(await NextAttempt(connection, held[0]) <= DateTimeOffset.UtcNow.AddSeconds(5), "released by its first version's delivery");
+        Assert.True(await NextAttempt(connection, held[1]) >= DateTimeOffset.UtcNow.AddMinutes(59), "held behind its first version's retry");
+
+        // The lost lease: only its attempt is recorded, the message stays the other dispatcher's.
+        Assert.Equal("SENDING", await Scalar<string>(connection, "select state from cargamos.webhook_messages where id = @id", firsts[3]));
+        Assert.Equal(lostDue, await NextAttempt(connection, firsts[3]));
+        foreach (var id in firsts)
+        {
+            Assert.Equal(1L, await Scalar<long>(connection, "select count(*) from cargamos.webhook_attempts where message_id = @id", id));
+        }
+    }
+
+    [Fact]
     public async Task A_conclusion_after_the_lease_was_lost_records_only_the_attempt_and_a_final_failure_releases_the_next_version()
     {
         var (shipper, client) = await api.NewShipper();
