@@ -100,7 +100,10 @@ internal sealed class Bench(BenchOptions options, BenchApi api, HttpClient shipp
 
     public List<Row> Rows { get; } = [];
 
-    /// <summary>Highest intake and raw rates of the closed-loop runs (the open-loop runs take fractions of them).</summary>
+    /// <summary>
+    /// The highest intake rate of the closed-loop runs, and the raw endpoint's rate at the highest concurrency (the
+    /// open-loop runs take fractions of them; see <see cref="IntakeScenario.ClosedLoop"/>).
+    /// </summary>
     public double IntakeMax { get; set; }
 
     public double RawMax { get; set; }
