@@ -95,6 +95,9 @@ services.AddSingleton<CarrierTokenIssuer>();
 services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddCarrierJwt(jwt).AddVtexAppKey().AddJwtBearer(o =>
 {
     o.MapInboundClaims = false;
+    // This scheme's own handler, remembering the tokens it validated until they expire (RememberingTokenHandler).
+    o.TokenHandlers.Clear();
+    o.TokenHandlers.Add(new RememberingTokenHandler());
     o.TokenValidationParameters = new TokenValidationParameters
     {
         ValidIssuer = JwtSettings.Issuer,

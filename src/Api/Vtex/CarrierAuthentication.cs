@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Cargamos.Modular.Application.Access.Contracts;
+using Cargamos.Modular.Api.Access;
 using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Api.Errors;
 
@@ -28,6 +29,9 @@ internal static class CarrierAuthentication
         builder.AddJwtBearer(Scheme, o =>
         {
             o.MapInboundClaims = false;
+            // This scheme's own handler, remembering the tokens it validated until they expire (RememberingTokenHandler).
+            o.TokenHandlers.Clear();
+            o.TokenHandlers.Add(new RememberingTokenHandler());
             o.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuer = JwtSettings.Issuer,
