@@ -81,7 +81,8 @@ internal static class IntakeScenario
             });
             var percent = (int)(fraction * 100);
             bench.Add(new Row($"intake open loop {percent}% of max", Ratio(api.P99 / raw.P99) + " p99",
-                $"{api.Rate:N0} req/s, p50 {Ms(api.P50)}, p99 {Ms(api.P99)}", $"{raw.Rate:N0} req/s, p50 {Ms(raw.P50)}, p99 {Ms(raw.P99)}",
+                $"{api.Rate:N0} req/s, p50 {Ms(api.P50)}, p99 {Ms(api.P99)}, max {Ms(api.Max)}{(api.Cpu is { } a ? "; " + a.Pauses : "")}",
+                $"{raw.Rate:N0} req/s, p50 {Ms(raw.P50)}, p99 {Ms(raw.P99)}, max {Ms(raw.Max)}{(raw.Cpu is { } r ? "; " + r.Pauses : "")}",
                 fraction == 0.7 ? "p99 <= 25 ms" : "", fraction == 0.7 ? Met(api.P99 <= 25) : ""));
         }
     }

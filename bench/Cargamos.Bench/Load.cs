@@ -14,6 +14,8 @@ internal sealed record LoadResult(int Count, TimeSpan Elapsed, double[] Latencie
 
     public double P99 => Percentile(0.99);
 
+    public double Max => LatenciesMs.Length == 0 ? double.NaN : LatenciesMs.Max();
+
     private double Percentile(double p)
     {
         if (LatenciesMs.Length == 0)
