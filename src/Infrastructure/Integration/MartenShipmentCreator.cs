@@ -102,7 +102,8 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
                 if (await StageOrder(staging, creation, rows.Select(r => r.Shipment).OfType<NewShipment>().Single(), ct) is { } stream
                     && await orders.Submit(new GroupedOrder(creation, one, stream, staging, result.Rows[0])))
                 {
-                    await AfterStatements(staging, ct);
+                    // Written: the listeners' after-commit runs whatever became of the request.
+                    await AfterStatements(staging, CancellationToken.None);
                     return result;
                 }
             }
