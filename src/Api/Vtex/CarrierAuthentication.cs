@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Cargamos.Modular.Application.Access.Contracts;
-using Cargamos.Modular.Api.Access;
 using Cargamos.Modular.Api.Common;
 using Cargamos.Modular.Api.Errors;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Cargamos.Modular.Api.Access;
+namespace Cargamos.Modular.Api.Common;
 
 /// <summary>
 /// The JWT handler of one bearer scheme, remembering each token it validated until that token expires. A client sends
@@ -13,7 +13,7 @@ namespace Cargamos.Modular.Api.Access;
 /// Only successful validations of tokens that expire are kept, each until the end of the lifetime it was validated with
 /// (its <c>exp</c> plus the scheme's clock skew, on the system clock the validation itself reads);
 /// a failure is never kept. Nothing a token says changes while it is valid, and whether its user or carrier may still
-/// act is checked on every request anyway (<see cref="CallerStanding"/>, <c>CarrierStanding</c>). One instance per
+/// act is checked on every request anyway (<c>CallerStanding</c>, <c>CarrierStanding</c>). One instance per
 /// scheme, whose validation parameters do not change: a token valid for one scheme's audience is never taken for
 /// another's. Each request gets its own copy of the claims. At most <see cref="Capacity"/> tokens; when full, it starts
 /// over.
