@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cargamos.Modular.Application.Common.Errors;
+using Cargamos.Modular.Application.Common.Telemetry;
 using Cargamos.Modular.Domain.Shipments;
 using Marten;
 using Marten.Services;
@@ -29,14 +30,16 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
 {
     private readonly IDocumentStore documentStore;
     private readonly ILogger<MartenShipmentCreator> logger;
+    private readonly CargamosMetrics metrics;
     private readonly CommitGroups<GroupedOrder, bool> orders;
     private readonly SemaphoreSlim bulkCheck = new(1, 1);
     private BulkStreamWriter? bulkWriter;
     private volatile bool bulkChecked;
 
-    public MartenShipmentCreator(IDocumentStore documentStore, IOptions<OrderWriteOptions> options, ILogger<MartenShipmentCreator> logger)
+    public MartenShipmentCreator(IDocumentStore documentStore, IOptions<OrderWriteOptions> options, CargamosMetrics metrics, ILogger<MartenShipmentCreator> logger)
     {
         this.documentStore = documentStore;
+        this.metrics = metrics;
         this.logger = logger;
         orders = new CommitGroups<GroupedOrder, bool>(WriteTogether, options.Value.Writers, options.Value.MaxOrdersPerCommit);
     }
@@ -269,26 +272,37 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
     {
         // Not one request's token: the group is several requests' write.
         var ct = CancellationToken.None;
-        await using var connection = documentStore.Storage.Database.CreateConnection();
-        await connection.OpenAsync(ct);
-        await using var batch = new NpgsqlBatch(connection);
-        bulkWriter!.Add(batch, group.Select(o => o.Stream).ToList());
-        foreach (var order in group)
-        {
-            BulkStreamWriter.AddQueuedSql(batch, order.Session);
-        }
-
-        AddLotsOfOne(batch, group);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = CargamosMetrics.GroupOutcomes.Failed;
         try
         {
-            await batch.ExecuteNonQueryAsync(ct);
-        }
-        catch (Exception e) when (IsUniqueViolation(e))
-        {
-            return new bool[group.Count];
-        }
+            await using var connection = documentStore.Storage.Database.CreateConnection();
+            await connection.OpenAsync(ct);
+            await using var batch = new NpgsqlBatch(connection);
+            bulkWriter!.Add(batch, group.Select(o => o.Stream).ToList());
+            foreach (var order in group)
+            {
+                BulkStreamWriter.AddQueuedSql(batch, order.Session);
+            }
 
-        return Enumerable.Repeat(true, group.Count).ToArray();
+            AddLotsOfOne(batch, group);
+            try
+            {
+                await batch.ExecuteNonQueryAsync(ct);
+            }
+            catch (Exception e) when (IsUniqueViolation(e))
+            {
+                outcome = CargamosMetrics.GroupOutcomes.Separately;
+                return new bool[group.Count];
+            }
+
+            outcome = CargamosMetrics.GroupOutcomes.Written;
+            return Enumerable.Repeat(true, group.Count).ToArray();
+        }
+        finally
+        {
+            metrics.OrderGroupWritten(group.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started), outcome);
+        }
     }
 
     /// <summary>Each order's lot of one, COMPLETED with its one CREATED row: two multi-row inserts.</summary>

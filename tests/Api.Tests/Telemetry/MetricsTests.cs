@@ -50,6 +50,22 @@ public sealed class MetricsTests(WebhookApiFactory api) : IClassFixture<WebhookA
     }
 
     [Fact]
+    public async Task Each_group_of_api_orders_records_its_size_and_its_round_trip()
+    {
+        using var sizes = api.Collect<long>("cargamos.orders.write_group.size");
+        using var durations = api.Collect<double>("cargamos.orders.write_group.duration");
+        var shipper = await api.LoginAs(DemoUser.Shipper);
+
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => shipper.IntegrateOk()));
+
+        // However the three were grouped, each was written in exactly one group, and each group's round trip was timed.
+        Assert.Equal(3, sizes.Sum(("outcome", "written")));
+        var written = durations.GetMeasurementSnapshot().Where(m => Equals(m.Tags["outcome"], "written")).ToList();
+        Assert.Equal(sizes.GetMeasurementSnapshot().Count, written.Count);
+        Assert.All(written, m => Assert.InRange(m.Value, 0, 30));
+    }
+
+    [Fact]
     public async Task A_webhook_delivery_records_its_lag_and_a_delivered_attempt()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

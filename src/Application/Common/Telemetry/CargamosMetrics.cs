@@ -20,6 +20,12 @@ public sealed class CargamosMetrics
     // Seconds, from 5 ms (a webhook delivered at once) to a day (the end of the retry schedule).
     private static readonly double[] LagBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 21600, 86400];
 
+    // Orders in one write group (at most Integration:MaxOrdersPerCommit, 64 by default).
+    private static readonly long[] GroupSizeBuckets = [1, 2, 4, 8, 16, 32, 64];
+
+    // Seconds, one group's round trip: a fraction of a millisecond alone, tens of milliseconds for 64 orders on a busy database.
+    private static readonly double[] GroupWriteBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
     // Seconds, from a lot of a few rows to one of 100,000 rows on a busy machine.
     private static readonly double[] LotBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 
@@ -30,6 +36,8 @@ public sealed class CargamosMetrics
     private readonly Counter<long> webhookAttempts;
     private readonly Counter<long> lotRows;
     private readonly Histogram<double> lotDuration;
+    private readonly Histogram<long> groupSize;
+    private readonly Histogram<double> groupWrite;
 
     public CargamosMetrics(IMeterFactory meterFactory)
     {
@@ -48,6 +56,20 @@ public sealed class CargamosMetrics
         lotDuration = meter.CreateHistogram("cargamos.lot.duration", "s",
             "Processing of one spreadsheet lot by one processor, from its claim to its end, by final status.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LotBuckets });
+        groupSize = meter.CreateHistogram("cargamos.orders.write_group.size", "{order}",
+            "API orders written together in one round trip (group commit, ADR 004), by outcome: written, separately (a unique index refused the group: each order written on its own), failed.",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = GroupSizeBuckets });
+        groupWrite = meter.CreateHistogram("cargamos.orders.write_group.duration", "s",
+            "One group of API orders' round trip to PostgreSQL, by outcome (as cargamos.orders.write_group.size).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = GroupWriteBuckets });
+    }
+
+    /// <summary>Outcomes of a group of orders' write (tag <c>outcome</c>).</summary>
+    public static class GroupOutcomes
+    {
+        public const string Written = "written";
+        public const string Separately = "separately";
+        public const string Failed = "failed";
     }
 
     /// <summary>Order sources (tag <c>source</c>).</summary>
@@ -125,6 +147,14 @@ public sealed class CargamosMetrics
         {
             lotRows.Add(rejected, new KeyValuePair<string, object?>("outcome", "rejected"));
         }
+    }
+
+    /// <summary>A group of <paramref name="size"/> API orders written in one round trip of <paramref name="duration"/> (<see cref="GroupOutcomes"/>).</summary>
+    public void OrderGroupWritten(int size, TimeSpan duration, string outcome)
+    {
+        var tag = new KeyValuePair<string, object?>("outcome", outcome);
+        groupSize.Record(size, tag);
+        groupWrite.Record(duration.TotalSeconds, tag);
     }
 
     public void LotFinished(TimeSpan duration, string status) =>
