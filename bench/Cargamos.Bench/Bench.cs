@@ -157,6 +157,23 @@ internal sealed class Bench(BenchOptions options, BenchApi api, HttpClient shipp
     /// <summary>A warm-up round that compiles fewer methods than this leaves the JIT settled.</summary>
     public const int SettledMethods = 20;
 
+    /// <summary>
+    /// True (and counted) when the API shed the request: 503 SERVICE_UNAVAILABLE from its concurrency limit, which an
+    /// open loop above the API's capacity meets; the run then reports how many instead of failing.
+    /// </summary>
+    public static bool Shed(HttpResponseMessage response, ref int shed)
+    {
+        if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref shed);
+        return true;
+    }
+
+    public static string ShedNote(int shed) => shed == 0 ? "" : $"; {shed:N0} shed (503, over capacity)";
+
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     public static string Ms(double ms) => ms.ToString(ms < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " ms";

@@ -17,17 +17,23 @@ internal static class WebhookScenarios
         var rate = Math.Max(1, bench.IntakeMax * 0.5);
         var duration = TimeSpan.FromSeconds(bench.Options.OpenSeconds);
         var bodies = IntakeScenario.Bodies(bench.NewOrders(), (int)(rate * duration.TotalSeconds) + 1);
-        var created = new (string Id, long At)[bodies.Length];
+        var created = new (string? Id, long At)[bodies.Length];
+        var shed = 0;
         var api = await Load.Open(rate, duration, async i =>
         {
             using var response = await bench.Shipper.PostAsync("/v1/delivery-orders", Json(bodies[i]));
             var at = Stopwatch.GetTimestamp();
+            if (Shed(response, ref shed))
+            {
+                return;
+            }
+
             Check(response, HttpStatusCode.Created);
             using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             created[i] = (answer.RootElement.GetProperty("data").GetProperty("shipmentId").GetString()!, at);
         });
 
-        var sent = created.Take(api.Count).ToArray();
+        var sent = created.Take(api.Count).Where(c => c.Id is not null).Select(c => (Id: c.Id!, c.At)).ToArray();
         var deadline = Stopwatch.StartNew();
         while (sent.Any(c => !receiver.Received.ContainsKey(c.Id)) && deadline.Elapsed < TimeSpan.FromSeconds(30))
         {
@@ -39,8 +45,8 @@ internal static class WebhookScenarios
         var missing = sent.Length - lags.Length;
         var lag = new LoadResult(lags.Length, TimeSpan.FromSeconds(1), lags);
         bench.Add(new Row("webhook lag, 201 to receipt, 50% load", "n/a",
-            $"p50 {Ms(lag.P50)}, p99 {Ms(lag.P99)} ({lags.Length:N0} messages at {api.Rate:N0} orders/s{(missing > 0 ? $"; {missing} not received in 30 s" : "")})",
-            "none (no raw equivalent)", "p99 <= 500 ms", Met(missing == 0 && lag.P99 <= 500)));
+            $"p50 {Ms(lag.P50)}, p99 {Ms(lag.P99)} ({lags.Length:N0} messages at {api.Rate:N0} orders/s{(missing > 0 ? $"; {missing} not received in 30 s" : "")}{ShedNote(shed)})",
+            "none (no raw equivalent)", "p99 <= 500 ms", Met(missing == 0 && shed == 0 && lag.P99 <= 500)));
     }
 
     /// <summary>
