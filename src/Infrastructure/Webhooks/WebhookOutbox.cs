@@ -70,28 +70,31 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         returning m.id, m.shipper_id, m.shipment_id, m.version, m.type, m.payload::text, m.attempts, now() - m.created_at
         """;
 
-    // The later versions of a shipment wait for this one (a retry moves them to its own next attempt at the earliest:
-    // RetriesSql), and its conclusion makes them due; the count says whether one is waiting (the dispatcher then claims again).
-    private const string ReleaseSuccessors = "least(n.next_attempt_at, now())";
-
     /// <summary>
-    /// A claimed message's conclusion in one statement: <paramref name="set"/> applies only while this dispatcher still
-    /// holds the message (its lease token), and then, only then, the later versions of its shipment get
-    /// <paramref name="successors"/> as their next attempt; its count is theirs.
+    /// The statement after a conclusion (a CTE named <c>concluded</c> returning the concluded messages' shipper_id,
+    /// shipment_id, version and next_attempt_at): the later versions of their shipments still waiting get
+    /// <paramref name="nextAttempt"/>. Its count says whether one was waiting.
     /// </summary>
-    private static string ConclusionSql(string set, string successors) => $"""
-        with concluded as (
-            update {WebhookSchema.Messages} set {set}
-            where id = @message and lock_token = @token
-            returning shipper_id, shipment_id, version)
-        update {WebhookSchema.Messages} n set next_attempt_at = {successors}
+    private static string Successors(string nextAttempt) => $"""
+        update {WebhookSchema.Messages} n set next_attempt_at = {nextAttempt}
         from concluded c
         where c.shipment_id is not null and n.shipper_id = c.shipper_id and n.shipment_id = c.shipment_id
           and n.state = 'PENDING' and n.version > c.version
         """;
 
-    private static readonly string FailedSql = ConclusionSql(
-        "state = 'FAILED', next_attempt_at = now(), locked_until = null, lock_token = null, last_error = @error", ReleaseSuccessors);
+    // A delivery or a final failure makes the later versions due at once (the dispatcher then claims again); a retry
+    // holds them back at least until its own next attempt.
+    private const string ReleaseSuccessors = "least(n.next_attempt_at, now())";
+
+    // The last attempt of the schedule, only while this dispatcher still holds the message (its lease token).
+    private static readonly string FailedSql = $"""
+        with concluded as (
+            update {WebhookSchema.Messages}
+            set state = 'FAILED', next_attempt_at = now(), locked_until = null, lock_token = null, last_error = @error
+            where id = @message and lock_token = @token
+            returning shipper_id, shipment_id, version, next_attempt_at)
+        {Successors(ReleaseSuccessors)}
+        """;
 
     private static readonly string InsertAttemptSql = $"""
         insert into {WebhookSchema.Attempts} (id, message_id, attempted_at, url, http_status, duration_ms, error)
@@ -127,16 +130,13 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
     // Every delivery of a batch in one statement: the messages this dispatcher still holds become DELIVERED, and the later
     // versions of their shipments due (the outer update reads the rows as they were before the CTE's: those are other rows).
     private static readonly string DeliveredSql = $"""
-        with done as (
+        with concluded as (
             update {WebhookSchema.Messages} m
             set state = 'DELIVERED', delivered_at = now(), locked_until = null, lock_token = null, last_error = null
             from unnest(@messages, @tokens) as d(id, token)
             where m.id = d.id and m.lock_token = d.token
-            returning m.shipper_id, m.shipment_id, m.version)
-        update {WebhookSchema.Messages} s set next_attempt_at = least(s.next_attempt_at, now())
-        from done
-        where done.shipment_id is not null and s.shipper_id = done.shipper_id and s.shipment_id = done.shipment_id
-          and s.state = 'PENDING' and s.version > done.version
+            returning m.shipper_id, m.shipment_id, m.version, m.next_attempt_at)
+        {Successors(ReleaseSuccessors)}
         """;
 
     private static readonly string InsertAttemptsSql = $"""
@@ -154,10 +154,7 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
             from unnest(@retries, @retryTokens, @delays, @retryErrors) as r(id, token, delay, error)
             where m.id = r.id and m.lock_token = r.token
             returning m.shipper_id, m.shipment_id, m.version, m.next_attempt_at)
-        update {WebhookSchema.Messages} n set next_attempt_at = greatest(n.next_attempt_at, c.next_attempt_at)
-        from concluded c
-        where c.shipment_id is not null and n.shipper_id = c.shipper_id and n.shipment_id = c.shipment_id
-          and n.state = 'PENDING' and n.version > c.version
+        {Successors("greatest(n.next_attempt_at, c.next_attempt_at)")}
         """;
 
     /// <summary>
@@ -221,9 +218,6 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
     public Task RetryLater(ClaimedMessage message, AttemptRecord attempt, TimeSpan delay, CancellationToken ct) =>
         Record([], [(message, attempt, delay)], ct);
 
-    /// <summary>Records the last failed attempt; true when a later version of the shipment waits (and is now due).</summary>
-    public Task<bool> Failed(ClaimedMessage message, AttemptRecord attempt, CancellationToken ct) =>
-        Conclude(message, attempt, FailedSql, ct);
 
     /// <summary>
     /// Fails the waiting messages of webhooks that were disabled or deleted. Disabling and deleting fail them in their own
@@ -330,19 +324,17 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
     }
 
     /// <summary>
-    /// The attempt is recorded whatever happens; the message's outcome, and what it means for the later versions of its
-    /// shipment, only if this dispatcher still holds its lease. True when that last step touched a later version.
+    /// Records the last failed attempt and the message's failure in one round trip (a batch without a transaction is one
+    /// implicit transaction: both or neither). The attempt is recorded whatever happens; the failure, and the later
+    /// versions of its shipment made due, only if this dispatcher still holds its lease. True when a later version was
+    /// waiting for this one (and is now due).
     /// </summary>
-    /// <summary>
-    /// The attempt and the conclusion in one round trip: a batch without a transaction is one implicit transaction (both
-    /// or neither). True when a later version of the shipment was waiting for this one.
-    /// </summary>
-    private async Task<bool> Conclude(ClaimedMessage message, AttemptRecord attempt, string conclusionSql, CancellationToken ct)
+    public async Task<bool> Failed(ClaimedMessage message, AttemptRecord attempt, CancellationToken ct)
     {
         await using var connection = await database.Open(ct);
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(AttemptCommand(attempt));
-        var conclusion = new NpgsqlBatchCommand(conclusionSql);
+        var conclusion = new NpgsqlBatchCommand(FailedSql);
         conclusion.Parameters.AddWithValue("message", message.Id);
         conclusion.Parameters.AddWithValue("token", message.Token);
         conclusion.Parameters.AddWithValue("error", NpgsqlDbType.Text, (object?)attempt.Error ?? DBNull.Value);
