@@ -156,28 +156,6 @@ internal sealed class BulkStreamWriter
     }
 
     /// <summary>
-    /// Prepares the streams <paramref name="session"/> started (<see cref="Prepare"/>) and adds to <paramref name="batch"/>
-    /// the statements that write them with their projected documents (<see cref="Add"/>). False, with nothing added, when a
-    /// stream cannot be written here: write through a session then.
-    /// </summary>
-    public async Task<bool> Append(NpgsqlBatch batch, IDocumentSession session, IReadOnlyList<StreamAction> streams, CancellationToken ct)
-    {
-        var prepared = new List<PreparedStream>(streams.Count);
-        foreach (var stream in streams)
-        {
-            if (await Prepare(session, stream, ct) is not { } ready)
-            {
-                return false;
-            }
-
-            prepared.Add(ready);
-        }
-
-        Add(batch, prepared);
-        return true;
-    }
-
-    /// <summary>
     /// Everything about a stream <paramref name="session"/> started that does not depend on the other streams written
     /// with it, done before the write (for an API order, on its own request's thread, while the group before it is being
     /// written): the events prepared as the session's save would (ids, versions, timestamps, tenant, the session's

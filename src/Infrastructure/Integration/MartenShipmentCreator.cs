@@ -197,31 +197,30 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
 
     /// <summary>
     /// Starts <paramref name="shipments"/>' streams on <paramref name="pending"/> (never saved: it prepares the streams as a
-    /// save would and shows them to the listeners), adds their rows to <paramref name="batch"/>, runs the store's listeners
-    /// before the save and adds what they queued to the batch when it can go there. Staged false, with nothing added, when
-    /// a projection's answer needs a session; QueuedInBatch false when the listeners queued what must be saved through one.
+    /// save would and shows them to the listeners), adds their rows to <paramref name="batch"/> and what the listeners
+    /// queued when it can go there. Staged false, with nothing added, when a projection's answer needs a session;
+    /// QueuedInBatch false when the listeners queued what must be saved through one.
     /// </summary>
     private async Task<(bool Staged, bool QueuedInBatch)> StageInBulk(BulkStreamWriter bulk, NpgsqlBatch batch, IDocumentSession pending,
         IEnumerable<NewShipment> shipments, CancellationToken ct)
     {
-        var streams = shipments
-            .Select(s => pending.Events.StartStream<Shipment>(s.Created.ShipmentId, s.Events.Cast<object>().ToArray()))
-            .ToList();
-        if (streams.Count > 0 && !await bulk.Append(batch, pending, streams, ct))
+        if (await Prepare(bulk, pending, shipments, ct) is not { } streams)
         {
             return (false, false);
         }
 
-        await BeforeStatements(pending, ct);
+        if (streams.Count > 0)
+        {
+            bulk.Add(batch, streams);
+        }
+
         return (true, BulkStreamWriter.AddQueuedSql(batch, pending));
     }
 
     /// <summary>
-    /// An API order made ready for its group on <paramref name="staging"/> (never saved), on the request's own thread: its
-    /// stream started and prepared (events and projected documents built and serialized, <see cref="BulkStreamWriter.Prepare"/>),
-    /// the store's listeners run as before a save (the webhook outbox queues the order's messages). Null, with nothing
-    /// written, when the order must be written through a session: the store's tables or a projection are not what the bulk
-    /// writer writes, or a listener queued more than SQL.
+    /// An API order made ready for its group on <paramref name="staging"/> (never saved), on the request's own thread
+    /// (<see cref="Prepare"/>). Null, with nothing written, when the order must be written through a session: the store's
+    /// tables or a projection are not what the bulk writer writes, or a listener queued more than SQL.
     /// </summary>
     private async Task<BulkStreamWriter.PreparedStream?> StageOrder(IDocumentSession staging, ShipmentCreation creation, NewShipment shipment, CancellationToken ct)
     {
@@ -231,14 +230,31 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
         }
 
         staging.CorrelationId = creation.ProcessId;
-        var stream = staging.Events.StartStream<Shipment>(shipment.Created.ShipmentId, shipment.Events.Cast<object>().ToArray());
-        if (await bulk.Prepare(staging, stream, ct) is not { } prepared)
+        return await Prepare(bulk, staging, [shipment], ct) is [var prepared] && BulkStreamWriter.OnlyQueuedSql(staging) ? prepared : null;
+    }
+
+    /// <summary>
+    /// <paramref name="shipments"/>' streams started on <paramref name="session"/> and prepared (events and projected documents
+    /// built and serialized, <see cref="BulkStreamWriter.Prepare"/>), then the store's listeners run as before a save (the
+    /// webhook outbox queues the messages on the session). Null when a projection's answer needs a session.
+    /// </summary>
+    private async Task<IReadOnlyList<BulkStreamWriter.PreparedStream>?> Prepare(BulkStreamWriter bulk, IDocumentSession session,
+        IEnumerable<NewShipment> shipments, CancellationToken ct)
+    {
+        var prepared = new List<BulkStreamWriter.PreparedStream>();
+        foreach (var shipment in shipments)
         {
-            return null;
+            var stream = session.Events.StartStream<Shipment>(shipment.Created.ShipmentId, shipment.Events.Cast<object>().ToArray());
+            if (await bulk.Prepare(session, stream, ct) is not { } ready)
+            {
+                return null;
+            }
+
+            prepared.Add(ready);
         }
 
-        await BeforeStatements(staging, ct);
-        return BulkStreamWriter.OnlyQueuedSql(staging) ? prepared : null;
+        await BeforeStatements(session, ct);
+        return prepared;
     }
 
     /// <summary>The store's listeners before the statements run (as before a save).</summary>
