@@ -29,8 +29,20 @@ internal sealed class WebhookOptions
     /// <summary>How often the dispatcher looks for due messages when no notification woke it up.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Messages claimed (and sent concurrently) at a time by one lane of a dispatcher.</summary>
-    public int BatchSize { get; set; } = 32;
+    /// <summary>Messages claimed at a time by one lane of a dispatcher (sent concurrently, within <see cref="MaxConcurrentPerWebhook"/>).</summary>
+    public int BatchSize { get; set; } = 128;
+
+    /// <summary>
+    /// Requests one process sends to one webhook at a time, whatever the lanes and batches: a shipper's endpoint never sees
+    /// more than this many concurrent POSTs from one API process.
+    /// </summary>
+    public int MaxConcurrentPerWebhook { get; set; } = 64;
+
+    /// <summary>
+    /// How long a claimed message may wait for one of its webhook's <see cref="MaxConcurrentPerWebhook"/> slots. Past it,
+    /// it is given back without an attempt and claimed again; the wait never counts against <see cref="Timeout"/>.
+    /// </summary>
+    public TimeSpan QueueWait { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
     /// Batches a dispatcher works on at once, each claimed, sent and recorded on its own: at most Lanes x BatchSize
@@ -61,6 +73,12 @@ internal sealed class WebhookOptions
 
     public IReadOnlyList<TimeSpan> EffectiveRetrySchedule => RetrySchedule.Count > 0 ? RetrySchedule : DefaultRetrySchedule;
 
-    /// <summary>A claimed message is left alone by other dispatchers for this long (an attempt plus a margin).</summary>
-    public TimeSpan Lease => Timeout + TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// A claimed message is left alone by other dispatchers for this long: its wait for a slot, its attempt and a margin
+    /// to record the outcome (45 s with the defaults).
+    /// </summary>
+    public TimeSpan Lease => QueueWait + Timeout + LeaseMargin;
+
+    /// <summary>What a lease leaves after the longest wait and attempt, to record the outcome.</summary>
+    public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(10);
 }

@@ -19,12 +19,15 @@ namespace Cargamos.Modular.Infrastructure.Webhooks;
 /// schedule is exhausted. Wakes up on the outbox's NOTIFY and polls every <c>PollInterval</c> as a safety net; claims
 /// again at once only when its batch was full or a delivery released the next version of a shipment, so one commit costs
 /// one claim. When idle it sweeps (orphans, suspended webhooks) and, at most every <see cref="PurgeInterval"/>, purges.
+/// The webhooks are read from memory (<see cref="WebhookSubscriptionCache"/>); at most <c>MaxConcurrentPerWebhook</c>
+/// requests go to one webhook at a time, a message waiting at most <c>QueueWait</c> for a slot before it is given back.
 /// </summary>
 internal sealed class WebhookDispatcher(
     WebhookOutbox outbox,
     WebhookSender sender,
     WebhookWakeup wakeup,
     IDocumentStore store,
+    WebhookSubscriptionCache subscriptions,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
     CargamosMetrics metrics,
@@ -35,6 +38,9 @@ internal sealed class WebhookDispatcher(
     private static readonly TimeSpan ReleaseInterval = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, DateTimeOffset> failing = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> released = new();
+
+    // Per webhook (its shipper), the requests this process may have in flight to it: MaxConcurrentPerWebhook, shared by the lanes.
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> slots = new(StringComparer.Ordinal);
     private int unavailable;
     private DateTimeOffset lastSweep = DateTimeOffset.MinValue;
     private DateTimeOffset lastPurge = DateTimeOffset.MinValue;
@@ -189,10 +195,22 @@ internal sealed class WebhookDispatcher(
         var claimedAt = Stopwatch.GetTimestamp();
         using var activity = CargamosMetrics.ActivitySource.StartActivity("webhook.dispatch");
         activity?.SetTag("cargamos.webhook.batch_size", batch.Count);
-        await using var reader = store.QuerySession();
-        var webhooks = (await reader.LoadManyAsync<WebhookSubscription>(stoppingToken, batch.Select(m => m.ShipperId).Distinct().ToArray()))
-            .ToDictionary(w => w.Id);
-        var outcomes = await Task.WhenAll(batch.Select(message => Attempt(message, webhooks.GetValueOrDefault(message.ShipperId), stoppingToken)));
+        var webhooks = new Dictionary<string, WebhookSubscription?>(StringComparer.Ordinal);
+        foreach (var shipperId in batch.Select(m => m.ShipperId).Distinct())
+        {
+            webhooks[shipperId] = await subscriptions.Get(shipperId, LoadSubscription, stoppingToken);
+        }
+
+        var busy = new ConcurrentBag<ClaimedMessage>();
+        var outcomes = await Task.WhenAll(batch.Select(message =>
+            Attempt(message, webhooks.GetValueOrDefault(message.ShipperId), claimedAt, busy, stoppingToken)));
+        if (!busy.IsEmpty)
+        {
+            // Their webhook had no free slot within QueueWait: given back unattempted, claimed again at the next claim.
+            await outbox.Release(busy.ToList(), CancellationToken.None);
+            logger.LogDebug("Webhook dispatch: {Count} messages given back unattempted: their webhooks were busy for {QueueWait}",
+                busy.Count, settings.QueueWait);
+        }
 
         // The batch's deliveries and retries are recorded together (one round trip), even during shutdown: the attempts happened.
         var delivered = outcomes.Where(o => o is { Delay: null }).Select(o => (o!.Value.Message, o.Value.Attempt)).ToList();
@@ -241,19 +259,38 @@ internal sealed class WebhookDispatcher(
     /// with the batch's, any other outcome (the last attempt, a webhook gone or suspended) is recorded here.
     /// </summary>
     private async Task<(ClaimedMessage Message, AttemptRecord Attempt, TimeSpan? Delay)?> Attempt(
-        ClaimedMessage message, WebhookSubscription? webhook, CancellationToken stoppingToken)
+        ClaimedMessage message, WebhookSubscription? webhook, long claimedAt, ConcurrentBag<ClaimedMessage> busy, CancellationToken stoppingToken)
     {
         try
         {
             if (webhook is not { Status: WebhookStatus.Active })
             {
                 // Suspended or deleted between the claim and now.
-                await outbox.Release(message, CancellationToken.None);
+                await outbox.Release([message], CancellationToken.None);
                 return null;
             }
 
+            // A slot of its webhook, waited for at most QueueWait from the claim, so the attempt (at most Timeout) still
+            // ends within the lease; the wait is not part of the attempt's timeout.
+            var webhookSlots = slots.GetOrAdd(message.ShipperId, _ => new SemaphoreSlim(options.Value.MaxConcurrentPerWebhook));
+            var waitLeft = options.Value.QueueWait - Stopwatch.GetElapsedTime(claimedAt);
+            if (!await webhookSlots.WaitAsync(waitLeft > TimeSpan.Zero ? waitLeft : TimeSpan.Zero, stoppingToken))
+            {
+                busy.Add(message);
+                return null;
+            }
+
+            SendResult result;
             var attemptedAt = clock.GetUtcNow();
-            var result = await sender.Send(webhook.Url, message.Id.ToString(), message.Payload, webhook.SigningSecrets(attemptedAt), stoppingToken);
+            try
+            {
+                result = await sender.Send(webhook.Url, message.Id.ToString(), message.Payload, webhook.SigningSecrets(attemptedAt), stoppingToken);
+            }
+            finally
+            {
+                webhookSlots.Release();
+            }
+
             var attempt = new AttemptRecord(message.Id, attemptedAt, webhook.Url, result.Status, result.DurationMs, result.Error);
             if (result.Delivered)
             {
@@ -339,6 +376,12 @@ internal sealed class WebhookDispatcher(
         }
     }
 
+    private async Task<WebhookSubscription?> LoadSubscription(string shipperId, CancellationToken ct)
+    {
+        await using var reader = store.QuerySession();
+        return await reader.LoadAsync<WebhookSubscription>(shipperId, ct);
+    }
+
     // The next version of the shipment became claimable: claim again after this batch rather than at the next poll.
     private void NextVersionWaits(bool waits)
     {
@@ -388,7 +431,7 @@ internal sealed class WebhookDispatcher(
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await outbox.Release(message, timeout.Token);
+            await outbox.Release([message], timeout.Token);
         }
         catch (Exception e)
         {

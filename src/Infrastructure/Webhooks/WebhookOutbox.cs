@@ -310,16 +310,20 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         return await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Gives a claimed message back without an attempt (shutdown, or the webhook stopped being active meanwhile).</summary>
-    public async Task Release(ClaimedMessage message, CancellationToken ct)
+    /// <summary>
+    /// Gives claimed messages back without an attempt (shutdown, the webhook stopped being active meanwhile, or it had no
+    /// free slot in time), each only while this dispatcher still holds it; they stay due.
+    /// </summary>
+    public async Task Release(IReadOnlyList<ClaimedMessage> messages, CancellationToken ct)
     {
         await using var connection = await database.Open(ct);
         await using var command = new NpgsqlCommand($"""
-            update {WebhookSchema.Messages} set state = 'PENDING', attempts = greatest(attempts - 1, 0), locked_until = null, lock_token = null
-            where id = @message and lock_token = @token
+            update {WebhookSchema.Messages} m set state = 'PENDING', attempts = greatest(m.attempts - 1, 0), locked_until = null, lock_token = null
+            from unnest(@messages, @tokens) as r(id, token)
+            where m.id = r.id and m.lock_token = r.token
             """, connection);
-        command.Parameters.AddWithValue("message", message.Id);
-        command.Parameters.AddWithValue("token", message.Token);
+        command.Parameters.AddWithValue("messages", messages.Select(m => m.Id).ToArray());
+        command.Parameters.AddWithValue("tokens", messages.Select(m => m.Token).ToArray());
         await command.ExecuteNonQueryAsync(ct);
     }
 

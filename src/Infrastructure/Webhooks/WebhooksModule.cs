@@ -50,10 +50,10 @@ public static class WebhooksModule
                 options.RequireHttps ??= !relaxed;
                 options.BlockPrivateNetworks ??= !relaxed;
             })
-            .Validate(o => o.BatchSize > 0 && o.Timeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
+            .Validate(o => o.BatchSize > 0 && o.MaxConcurrentPerWebhook > 0 && o.QueueWait >= TimeSpan.Zero && o.Timeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
                            && o.Jitter is >= 0 and < 1 && o.EffectiveRetrySchedule.All(d => d >= TimeSpan.Zero)
                            && o.DeliveredRetention > TimeSpan.Zero && o.FailedRetention > TimeSpan.Zero,
-                "Webhooks: BatchSize, Timeout, PollInterval, DeliveredRetention and FailedRetention must be positive, Jitter in [0, 1), RetrySchedule delays not negative.")
+                "Webhooks: BatchSize, MaxConcurrentPerWebhook, Timeout, PollInterval, DeliveredRetention and FailedRetention must be positive, Jitter in [0, 1), QueueWait and RetrySchedule delays not negative.")
             .ValidateOnStart();
 
         services.AddSingleton<WebhookDatabase>();

@@ -37,6 +37,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentQueue<Answer> script = new();
     private WebApplication? app;
     private int port;
+    private int inFlight;
+    private int maxInFlight;
 
     /// <summary>The answer to a request, given the request and how many requests came before it; used once the script is empty.</summary>
     public Func<ReceivedRequest, int, Answer> Respond { get; set; } = (_, _) => Answer.Ok;
@@ -44,6 +46,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public string Url => $"http://127.0.0.1:{port}/hooks/cargamos";
 
     public IReadOnlyList<ReceivedRequest> Requests => requests.ToArray();
+
+    /// <summary>Requests being handled right now (received, not yet answered).</summary>
+    public int InFlight => Volatile.Read(ref inFlight);
+
+    /// <summary>The most requests that were being handled at the same time.</summary>
+    public int MaxInFlight => Volatile.Read(ref maxInFlight);
 
     /// <summary>The successfully answered requests, one per webhook-id (the first), in arrival order.</summary>
     public IReadOnlyList<ReceivedRequest> Delivered =>
@@ -93,6 +101,24 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     private async Task Handle(HttpContext http)
+    {
+        var now = Interlocked.Increment(ref inFlight);
+        for (var max = maxInFlight; now > max; max = maxInFlight)
+        {
+            Interlocked.CompareExchange(ref maxInFlight, now, max);
+        }
+
+        try
+        {
+            await Reply(http);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
+        }
+    }
+
+    private async Task Reply(HttpContext http)
     {
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
