@@ -50,6 +50,22 @@ internal sealed class WebhookOptions
     /// </summary>
     public int Lanes { get; set; } = 2;
 
+    /// <summary>
+    /// Failed attempts to one webhook, without a delivery in between, that open its breaker: new messages then wait
+    /// without an attempt, one message probes the endpoint after <see cref="BreakerFirstProbe"/> (doubling on each
+    /// failed probe up to <see cref="BreakerMaxProbe"/>), and the first delivery closes it and sends the rest.
+    /// </summary>
+    public int BreakerThreshold { get; set; } = 10;
+
+    /// <summary>How long a breaker stays open before its first probe.</summary>
+    public TimeSpan BreakerFirstProbe { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest time between two probes of an open breaker.</summary>
+    public TimeSpan BreakerMaxProbe { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The time the retry schedule spans (the sum of its delays): a message not delivered this long after it was recorded fails.</summary>
+    public TimeSpan RetrySpan => EffectiveRetrySchedule.Aggregate(TimeSpan.Zero, (sum, delay) => sum + delay);
+
     /// <summary>Longest wait a <c>Retry-After</c> may impose on one retry.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(24);
 

@@ -14,10 +14,13 @@ internal sealed class MartenWebhookSubscriptions(IDocumentSession session) : IWe
     /// <summary>
     /// In the same transaction, a suspended webhook's due messages are parked and an active one's parked messages made due
     /// (both read one index range; nothing when there are none), so that no claim reads a suspended webhook's backlog.
+    /// Any change closes the webhook's breaker: its next message is attempted at once.
     /// </summary>
     public async Task Save(WebhookSubscription subscription, CancellationToken ct)
     {
         session.Store(subscription);
+        session.QueueSqlCommand(WebhookSchema.ReleaseBehindBreakerSql, subscription.Id);
+        session.QueueSqlCommand(WebhookSchema.ResetBreakerSql, subscription.Id);
         if (subscription.Status == WebhookStatus.Suspended)
         {
             session.QueueSqlCommand(WebhookSchema.ParkSql, subscription.Id);
@@ -38,6 +41,7 @@ internal sealed class MartenWebhookSubscriptions(IDocumentSession session) : IWe
         }
 
         session.Delete<WebhookSubscription>(shipperId);
+        session.QueueSqlCommand(WebhookSchema.ResetBreakerSql, shipperId);
         session.QueueSqlCommand($"""
             update {WebhookSchema.Messages} set state = 'FAILED', next_attempt_at = now(), locked_until = null, lock_token = null, last_error = ?
             where shipper_id = ? and state in ('PENDING', 'SENDING')

@@ -201,8 +201,18 @@ internal sealed class WebhookDispatcher(
             webhooks[shipperId] = await subscriptions.Get(shipperId, LoadSubscription, stoppingToken);
         }
 
+        // A webhook whose breaker is open gets no attempt; once its probe time has come, one (its earliest message here)
+        // probes the endpoint. The others wait out of every claim's range until the probe's delivery releases them.
+        var waiting = batch.Where(m => m.Breaker == BreakerState.Open)
+            .Concat(batch.Where(m => m.Breaker == BreakerState.Probing).GroupBy(m => m.ShipperId).SelectMany(g => g.OrderBy(m => m.Id).Skip(1)))
+            .ToHashSet();
+        if (waiting.Count > 0)
+        {
+            await outbox.Postpone(waiting.ToList(), WebhookOutbox.BreakerParking, CancellationToken.None);
+        }
+
         var busy = new ConcurrentBag<ClaimedMessage>();
-        var outcomes = await Task.WhenAll(batch.Select(message =>
+        var outcomes = await Task.WhenAll(batch.Where(m => !waiting.Contains(m)).Select(message =>
             Attempt(message, webhooks.GetValueOrDefault(message.ShipperId), claimedAt, busy, stoppingToken)));
         if (!busy.IsEmpty)
         {
@@ -217,7 +227,20 @@ internal sealed class WebhookDispatcher(
         var retries = outcomes.Where(o => o is { Delay: not null }).Select(o => (o!.Value.Message, o.Value.Attempt, o.Value.Delay!.Value)).ToList();
         try
         {
-            NextVersionWaits(await outbox.Record(delivered, retries, CancellationToken.None));
+            var recorded = await outbox.Record(delivered, retries, CancellationToken.None);
+            NextVersionWaits(recorded.NextVersionWaits);
+            foreach (var (shipperId, openUntil) in recorded.Opened)
+            {
+                logger.LogWarning("Webhook of {ShipperId}: {Threshold} or more attempts failed without a delivery; its breaker is open: "
+                    + "its messages wait without an attempt, one probes the endpoint at {ProbeAt:O}", shipperId, settings.BreakerThreshold, openUntil);
+            }
+
+            foreach (var shipperId in recorded.Closed)
+            {
+                logger.LogInformation("Webhook of {ShipperId}: a delivery closed its breaker", shipperId);
+                await Recovered(shipperId, retried: false, breakerClosed: true);
+            }
+
             foreach (var (message, attempt, delay) in retries)
             {
                 logger.LogInformation("Webhook message {MessageId} of {ShipperId}: attempt {Attempt} failed ({Error}); next in {Delay}",
@@ -248,7 +271,7 @@ internal sealed class WebhookDispatcher(
 
         foreach (var message in delivered.Select(d => d.Message).GroupBy(m => m.ShipperId).Select(g => g.MaxBy(m => m.Attempts)!))
         {
-            await Recovered(message);
+            await Recovered(message.ShipperId, retried: message.Attempts > 1, breakerClosed: false);
         }
 
         return batch.Count;
@@ -343,36 +366,37 @@ internal sealed class WebhookDispatcher(
     }
 
     /// <summary>
-    /// A delivery after failures (seen by this dispatcher, or a retry that succeeded): the endpoint is back, and its
-    /// waiting retries are made due at once, at most once per <see cref="ReleaseInterval"/> per shipper.
+    /// A delivery after failures (seen by this dispatcher, a retry that succeeded, or a probe that closed the breaker:
+    /// <paramref name="breakerClosed"/>): the endpoint is back, and its waiting retries are made due at once, at most once
+    /// per <see cref="ReleaseInterval"/> per shipper unless this dispatcher saw it fail or its breaker closed.
     /// </summary>
-    private async Task Recovered(ClaimedMessage message)
+    private async Task Recovered(string shipperId, bool retried, bool breakerClosed)
     {
         var now = clock.GetUtcNow();
-        var sawFailures = failing.TryRemove(message.ShipperId, out _);
-        if (!sawFailures && message.Attempts <= 1)
+        var sawFailures = failing.TryRemove(shipperId, out _);
+        if (!sawFailures && !retried && !breakerClosed)
         {
             return;
         }
 
-        if (released.TryGetValue(message.ShipperId, out var last) && now - last < ReleaseInterval && !sawFailures)
+        if (released.TryGetValue(shipperId, out var last) && now - last < ReleaseInterval && !sawFailures && !breakerClosed)
         {
             return;
         }
 
-        released[message.ShipperId] = now;
+        released[shipperId] = now;
         try
         {
-            var count = await outbox.ReleaseRetries(message.ShipperId, CancellationToken.None);
+            var count = await outbox.ReleaseRetries(shipperId, CancellationToken.None);
             if (count > 0)
             {
-                logger.LogInformation("Webhook of {ShipperId} answers again: {Count} messages waiting for a retry are due now", message.ShipperId, count);
+                logger.LogInformation("Webhook of {ShipperId} answers again: {Count} messages waiting for a retry are due now", shipperId, count);
                 wakeup.Signal();
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Webhook of {ShipperId}: its waiting retries could not be made due; they follow the retry schedule", message.ShipperId);
+            logger.LogWarning(e, "Webhook of {ShipperId}: its waiting retries could not be made due; they follow the retry schedule", shipperId);
         }
     }
 

@@ -1,3 +1,5 @@
+using Cargamos.Modular.Application.Webhooks;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -5,8 +7,24 @@ namespace Cargamos.Modular.Infrastructure.Webhooks;
 
 /// <summary>A message claimed by this dispatcher for one attempt; <see cref="Token"/> fences its outcome against a lease taken over.</summary>
 /// <see cref="AgeAtClaim"/>: how long ago the message was recorded when it was claimed (the database's clock), for the delivery lag.
+/// <see cref="Breaker"/>: its webhook's breaker at the claim.
 internal sealed record ClaimedMessage(
-    Guid Id, string ShipperId, Guid? ShipmentId, long? Version, string Type, string Payload, int Attempts, Guid Token, TimeSpan AgeAtClaim = default);
+    Guid Id, string ShipperId, Guid? ShipmentId, long? Version, string Type, string Payload, int Attempts, Guid Token,
+    TimeSpan AgeAtClaim = default, BreakerState Breaker = BreakerState.Closed);
+
+/// <summary>A webhook's breaker: closed (attempts go out), open (nothing is attempted until its probe time), probing (its probe time has come: one message probes).</summary>
+internal enum BreakerState
+{
+    Closed = 0,
+    Open = 1,
+    Probing = 2,
+}
+
+/// <summary>What recording a batch changed besides the messages: whether a later version is now due, which breakers closed or opened.</summary>
+internal sealed record RecordOutcome(bool NextVersionWaits, IReadOnlyList<string> Closed, IReadOnlyList<(string ShipperId, DateTimeOffset OpenUntil)> Opened)
+{
+    public static readonly RecordOutcome None = new(false, [], []);
+}
 
 /// <summary>One HTTP attempt as recorded in <c>webhook_attempts</c>.</summary>
 internal sealed record AttemptRecord(Guid MessageId, DateTimeOffset AttemptedAt, string Url, int? HttpStatus, int DurationMs, string? Error);
@@ -24,8 +42,14 @@ internal sealed record AttemptRecord(Guid MessageId, DateTimeOffset AttemptedAt,
 /// of the earlier one releases them), and the messages of a suspended webhook are parked (next attempt 'infinity') until its resume. For a FAILED
 /// message <c>next_attempt_at</c> is the time it failed: the purge reads it.
 /// </remarks>
-internal sealed class WebhookOutbox(WebhookDatabase database)
+internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOptions> options)
 {
+    /// <summary>
+    /// How long past its probe time a breaker keeps its webhook's other messages out of every claim: the probe's delivery
+    /// releases them at once; this only bounds the wait should no probe conclude (a claim then finds the breaker probing).
+    /// </summary>
+    internal static readonly TimeSpan BreakerParking = TimeSpan.FromHours(1);
+
     /// <summary>Rows removed by one purge statement.</summary>
     internal const int PurgeBatch = 1000;
 
@@ -67,7 +91,9 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         set state = 'SENDING', locked_until = now() + @lease, lock_token = @token, attempts = m.attempts + 1
         from due
         where m.id = due.id
-        returning m.id, m.shipper_id, m.shipment_id, m.version, m.type, m.payload::text, m.attempts, now() - m.created_at
+        returning m.id, m.shipper_id, m.shipment_id, m.version, m.type, m.payload::text, m.attempts, now() - m.created_at,
+                  coalesce((select case when b.open_until is null then 0 when b.open_until > now() then 1 else 2 end
+                            from {WebhookSchema.Breakers} b where b.shipper_id = m.shipper_id), 0)
         """;
 
     /// <summary>
@@ -121,7 +147,7 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
         {
             claimed.Add(new ClaimedMessage(reader.GetGuid(0), reader.GetString(1),
                 reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                reader.GetString(4), reader.GetString(5), reader.GetInt32(6), token, reader.GetFieldValue<TimeSpan>(7)));
+                reader.GetString(4), reader.GetString(5), reader.GetInt32(6), token, reader.GetFieldValue<TimeSpan>(7), (BreakerState)reader.GetInt32(8)));
         }
 
         return claimed;
@@ -150,11 +176,75 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
     private static readonly string RetriesSql = $"""
         with concluded as (
             update {WebhookSchema.Messages} m
-            set state = 'PENDING', next_attempt_at = now() + r.delay, locked_until = null, lock_token = null, last_error = r.error
-            from unnest(@retries, @retryTokens, @delays, @retryErrors) as r(id, token, delay, error)
+            set state = 'PENDING', next_attempt_at = now() + r.delay, locked_until = null, lock_token = null, last_error = r.error,
+                attempts = m.attempts - case when r.probe then 1 else 0 end
+            from unnest(@retries, @retryTokens, @delays, @retryErrors, @probes) as r(id, token, delay, error, probe)
             where m.id = r.id and m.lock_token = r.token
             returning m.shipper_id, m.shipment_id, m.version, m.next_attempt_at)
         {Successors("greatest(n.next_attempt_at, c.next_attempt_at)")}
+        """;
+
+    // The breakers of the batch's webhooks, first in the batch: a webhook with a delivery closes (its row goes: the caller
+    // then releases its waiting messages); one with failed attempts only counts them, and opens when they reach the
+    // threshold: at once if closed, again (the next probe later, doubling up to the maximum) when a probe failed.
+    // Returns the closed ones and the ones (re)opened by this transaction (opened_at = now()).
+    private static readonly string BreakersSql = $"""
+        with outcome as (
+            select o.shipper_id, bool_or(o.delivered) as delivered, (count(*) filter (where not o.delivered))::int as failed
+            from unnest(@outcomeShippers, @outcomeDelivered) as o(shipper_id, delivered)
+            group by o.shipper_id),
+        closed as (
+            delete from {WebhookSchema.Breakers} b using outcome o
+            where b.shipper_id = o.shipper_id and o.delivered
+            returning b.shipper_id),
+        counted as (
+            insert into {WebhookSchema.Breakers} as b (shipper_id, failures, opens, open_until, opened_at)
+            select o.shipper_id, o.failed, case when o.failed >= @threshold then 1 else 0 end,
+                   case when o.failed >= @threshold then now() + @firstProbe end, case when o.failed >= @threshold then now() end
+            from outcome o where not o.delivered
+            on conflict (shipper_id) do update set
+                failures = b.failures + excluded.failures,
+                opens = case when {Reopens} then b.opens + 1 else b.opens end,
+                open_until = case when {Reopens} then now() + least(@maxProbe, @firstProbe * power(2, least(b.opens, 20))) else b.open_until end,
+                opened_at = case when {Reopens} then now() else b.opened_at end
+            returning b.shipper_id, b.open_until, b.opened_at)
+        select shipper_id, true, null::timestamptz from closed
+        union all
+        select shipper_id, false, open_until from counted where opened_at = now()
+        """;
+
+    // Enough failures, and closed or its probe time come (a probe failed, or a message sent before it opened).
+    private const string Reopens = "b.failures + excluded.failures >= @threshold and (b.open_until is null or b.open_until <= now())";
+
+    // A breaker (re)opened by this transaction parks its webhook's messages due before its probe time for BreakerParking
+    // past it (out of every claim's range: they wait for the probe; its delivery releases them), then puts back the
+    // earliest claimable one at the probe time: the probe. A probe's failure does not use up its message's schedule (the
+    // retries above), so the same message may probe again; what bounds a message's life then is its age (below).
+    private static readonly string ParkBehindBreakerSql = $"""
+        update {WebhookSchema.Messages} m set next_attempt_at = b.open_until + @parking
+        from {WebhookSchema.Breakers} b
+        where b.shipper_id = any(@failing) and b.opened_at = now()
+          and m.shipper_id = b.shipper_id and m.state = 'PENDING' and m.next_attempt_at < b.open_until
+        """;
+
+    private static readonly string ProbeSql = $"""
+        update {WebhookSchema.Messages} m set next_attempt_at = b.open_until
+        from {WebhookSchema.Breakers} b
+        where b.shipper_id = any(@failing) and b.opened_at = now()
+          and m.id = (select p.id from {WebhookSchema.Messages} p
+                      where p.shipper_id = b.shipper_id and p.state = 'PENDING' and p.next_attempt_at <> 'infinity' and {Claimable("p")}
+                      order by p.id
+                      limit 1)
+        """;
+
+    // Messages an open breaker kept waiting do not outlive the retry schedule: each time it (re)opens, those of its webhook
+    // recorded longer ago than the schedule spans (plus its jitter) fail, as their last attempt would have made them fail.
+    private static readonly string ExpireBehindBreakerSql = $"""
+        update {WebhookSchema.Messages} m
+        set state = 'FAILED', next_attempt_at = now(), locked_until = null, lock_token = null, last_error = @expired
+        from {WebhookSchema.Breakers} b
+        where b.shipper_id = any(@failing) and b.opened_at = now()
+          and m.shipper_id = b.shipper_id and m.state = 'PENDING' and m.created_at < now() - @span
         """;
 
     /// <summary>
@@ -162,25 +252,37 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
     /// marked delivered, in one implicit transaction); true when a later version of one of their shipments waits (and is
     /// now due).
     /// </summary>
-    public Task<bool> Delivered(IReadOnlyList<(ClaimedMessage Message, AttemptRecord Attempt)> deliveries, CancellationToken ct) =>
-        Record(deliveries, [], ct);
+    public async Task<bool> Delivered(IReadOnlyList<(ClaimedMessage Message, AttemptRecord Attempt)> deliveries, CancellationToken ct) =>
+        (await Record(deliveries, [], ct)).NextVersionWaits;
 
     /// <summary>
-    /// Records what a batch's attempts came to in one round trip, in one implicit transaction: every attempt, the deliveries
-    /// (each message this dispatcher still holds marked delivered, the later versions of its shipment due) and the failed
-    /// attempts to be retried (each message it still holds waiting <c>Delay</c> for its next attempt, the later versions
-    /// of its shipment at least as long). True when a later version of a delivered message's shipment waits (and is now due).
+    /// Records what a batch's attempts came to in one round trip, in one implicit transaction: the breakers of their
+    /// webhooks (closed by a delivery, counting failures, opened at the threshold: the webhook's messages due before the
+    /// probe time wait for it, and those older than the retry schedule fail), every attempt, the deliveries (each message
+    /// this dispatcher still holds marked delivered, the later versions of its shipment due) and the failed attempts to be
+    /// retried (each message it still holds waiting <c>Delay</c> for its next attempt, the later versions of its shipment
+    /// at least as long).
     /// </summary>
-    public async Task<bool> Record(IReadOnlyList<(ClaimedMessage Message, AttemptRecord Attempt)> deliveries,
+    public async Task<RecordOutcome> Record(IReadOnlyList<(ClaimedMessage Message, AttemptRecord Attempt)> deliveries,
         IReadOnlyList<(ClaimedMessage Message, AttemptRecord Attempt, TimeSpan Delay)> retries, CancellationToken ct)
     {
         if (deliveries.Count == 0 && retries.Count == 0)
         {
-            return false;
+            return RecordOutcome.None;
         }
 
+        var settings = options.Value;
         await using var connection = await database.Open(ct);
         await using var batch = new NpgsqlBatch(connection);
+        var breakers = new NpgsqlBatchCommand(BreakersSql);
+        breakers.Parameters.AddWithValue("outcomeShippers",
+            deliveries.Select(d => d.Message.ShipperId).Concat(retries.Select(r => r.Message.ShipperId)).ToArray());
+        breakers.Parameters.AddWithValue("outcomeDelivered", deliveries.Select(_ => true).Concat(retries.Select(_ => false)).ToArray());
+        breakers.Parameters.AddWithValue("threshold", settings.BreakerThreshold);
+        breakers.Parameters.AddWithValue("firstProbe", NpgsqlDbType.Interval, settings.BreakerFirstProbe);
+        breakers.Parameters.AddWithValue("maxProbe", NpgsqlDbType.Interval, settings.BreakerMaxProbe);
+        batch.BatchCommands.Add(breakers);
+
         var attempted = deliveries.Select(d => d.Attempt).Concat(retries.Select(r => r.Attempt)).ToList();
         var attempts = new NpgsqlBatchCommand(InsertAttemptsSql);
         attempts.Parameters.AddWithValue("ids", attempted.Select(_ => Guid.CreateVersion7()).ToArray());
@@ -208,11 +310,50 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
             retried.Parameters.AddWithValue("retryTokens", retries.Select(r => r.Message.Token).ToArray());
             retried.Parameters.AddWithValue("delays", NpgsqlDbType.Array | NpgsqlDbType.Interval, retries.Select(r => r.Delay).ToArray());
             retried.Parameters.AddWithValue("retryErrors", NpgsqlDbType.Array | NpgsqlDbType.Text, retries.Select(r => r.Attempt.Error).ToArray());
+            retried.Parameters.AddWithValue("probes", retries.Select(r => r.Message.Breaker == BreakerState.Probing).ToArray());
             batch.BatchCommands.Add(retried);
+
+            var failing = retries.Select(r => r.Message.ShipperId).Distinct().ToArray();
+            var park = new NpgsqlBatchCommand(ParkBehindBreakerSql);
+            park.Parameters.AddWithValue("failing", failing);
+            park.Parameters.AddWithValue("parking", NpgsqlDbType.Interval, BreakerParking);
+            batch.BatchCommands.Add(park);
+
+            var probe = new NpgsqlBatchCommand(ProbeSql);
+            probe.Parameters.AddWithValue("failing", failing);
+            batch.BatchCommands.Add(probe);
+
+            var span = settings.RetrySpan * (1 + settings.Jitter);
+            var expire = new NpgsqlBatchCommand(ExpireBehindBreakerSql);
+            expire.Parameters.AddWithValue("failing", failing);
+            expire.Parameters.AddWithValue("span", NpgsqlDbType.Interval, span);
+            expire.Parameters.AddWithValue("expired", $"Not delivered within {span} of being recorded (the retry schedule's span): " +
+                "its webhook's endpoint kept failing, and its breaker held the message back.");
+            batch.BatchCommands.Add(expire);
         }
 
-        await batch.ExecuteNonQueryAsync(ct);
-        return delivered is { RecordsAffected: > 0 };
+        var closed = new List<string>();
+        var opened = new List<(string, DateTimeOffset)>();
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                if (reader.GetBoolean(1))
+                {
+                    closed.Add(reader.GetString(0));
+                }
+                else
+                {
+                    opened.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(2)));
+                }
+            }
+
+            while (await reader.NextResultAsync(ct))
+            {
+            }
+        }
+
+        return new RecordOutcome(delivered is { RecordsAffected: > 0 }, closed, opened);
     }
 
     public Task RetryLater(ClaimedMessage message, AttemptRecord attempt, TimeSpan delay, CancellationToken ct) =>
@@ -314,16 +455,26 @@ internal sealed class WebhookOutbox(WebhookDatabase database)
     /// Gives claimed messages back without an attempt (shutdown, the webhook stopped being active meanwhile, or it had no
     /// free slot in time), each only while this dispatcher still holds it; they stay due.
     /// </summary>
-    public async Task Release(IReadOnlyList<ClaimedMessage> messages, CancellationToken ct)
+    public Task Release(IReadOnlyList<ClaimedMessage> messages, CancellationToken ct) => GiveBack(messages, TimeSpan.Zero, ct);
+
+    /// <summary>
+    /// Gives claimed messages back without an attempt, due <paramref name="delay"/> from now at the earliest (their
+    /// webhook's breaker is open and another message probes it: its outcome either parks them or releases them).
+    /// </summary>
+    public Task Postpone(IReadOnlyList<ClaimedMessage> messages, TimeSpan delay, CancellationToken ct) => GiveBack(messages, delay, ct);
+
+    private async Task GiveBack(IReadOnlyList<ClaimedMessage> messages, TimeSpan delay, CancellationToken ct)
     {
         await using var connection = await database.Open(ct);
         await using var command = new NpgsqlCommand($"""
-            update {WebhookSchema.Messages} m set state = 'PENDING', attempts = greatest(m.attempts - 1, 0), locked_until = null, lock_token = null
+            update {WebhookSchema.Messages} m set state = 'PENDING', attempts = greatest(m.attempts - 1, 0), locked_until = null, lock_token = null,
+                next_attempt_at = case when @delay > interval '0' then greatest(m.next_attempt_at, now() + @delay) else m.next_attempt_at end
             from unnest(@messages, @tokens) as r(id, token)
             where m.id = r.id and m.lock_token = r.token
             """, connection);
         command.Parameters.AddWithValue("messages", messages.Select(m => m.Id).ToArray());
         command.Parameters.AddWithValue("tokens", messages.Select(m => m.Token).ToArray());
+        command.Parameters.AddWithValue("delay", NpgsqlDbType.Interval, delay);
         await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -27,8 +27,12 @@ namespace Cargamos.Modular.Infrastructure.Webhooks;
 internal sealed class WebhookOutboxListener(TimeProvider clock, WebhookSubscriptionCache subscriptions, ITrackingPages trackingPages)
     : DocumentSessionListenerBase
 {
-    private static readonly string Insert =
-        $"insert into {WebhookSchema.Messages} (id, shipper_id, shipment_id, version, type, payload) values (?, ?, ?, ?, ?, ?::json)";
+    // While the webhook's breaker is open a new message waits for its probe time (no attempt before: see WebhookOutbox).
+    private static readonly string Insert = $"""
+        insert into {WebhookSchema.Messages} (id, shipper_id, shipment_id, version, type, payload, next_attempt_at)
+        select ?, ?, ?, ?, ?, ?::json,
+               coalesce((select b.open_until from {WebhookSchema.Breakers} b where b.shipper_id = ? and b.open_until > now()), now())
+        """;
 
     private sealed record Plan(StreamAction Stream, string ShipperId, ShipmentIdentity Shipment, StatusPosition? Position, long Version);
 
@@ -115,7 +119,7 @@ internal sealed class WebhookOutboxListener(TimeProvider clock, WebhookSubscript
                 {
                     var message = WebhookMessages.ForTransition(Guid.CreateVersion7(), now, plan.Shipment, transition, shipmentEvent, version,
                         trackingPages.Of(plan.Shipment.TrackingId));
-                    session.QueueSqlCommand(Insert, message.Id, plan.ShipperId, plan.Shipment.ShipmentId, version, message.Type, message.Body);
+                    session.QueueSqlCommand(Insert, message.Id, plan.ShipperId, plan.Shipment.ShipmentId, version, message.Type, message.Body, plan.ShipperId);
                     recorded++;
                 }
             }

@@ -14,6 +14,7 @@ public static class WebhookSchema
 {
     public const string MessagesTable = "webhook_messages";
     public const string AttemptsTable = "webhook_attempts";
+    public const string BreakersTable = "webhook_breakers";
 
     /// <summary>The subscriptions' table (a stable document alias: the dispatcher joins it in SQL).</summary>
     public const string SubscriptionsTable = "mt_doc_webhook_subscription";
@@ -24,6 +25,8 @@ public static class WebhookSchema
     internal static string Messages => $"{MartenStore.Schema}.{MessagesTable}";
 
     internal static string Attempts => $"{MartenStore.Schema}.{AttemptsTable}";
+
+    internal static string Breakers => $"{MartenStore.Schema}.{BreakersTable}";
 
     internal static string Subscriptions => $"{MartenStore.Schema}.{SubscriptionsTable}";
 
@@ -98,6 +101,39 @@ public static class WebhookSchema
     /// <summary>The resume makes the parked messages of its webhook (<c>?</c>: the shipper) due at once.</summary>
     internal static readonly string ReleaseParkedSql =
         $"update {Messages} set next_attempt_at = now() where shipper_id = ? and state = 'PENDING' and next_attempt_at = 'infinity'";
+
+    /// <summary>
+    /// One row per webhook whose endpoint failed since its last delivery (see <see cref="WebhookOutbox"/>, the breaker):
+    /// the failed attempts counted, how many times it opened, until when it is open (null: closed, still counting) and
+    /// when it last (re)opened.
+    /// </summary>
+    internal static Table BreakersTableDefinition()
+    {
+        var table = new Table(Name(BreakersTable));
+        table.AddColumn<string>("shipper_id").AsPrimaryKey();
+        table.AddColumn<int>("failures").NotNull().DefaultValue(0);
+        table.AddColumn<int>("opens").NotNull().DefaultValue(0);
+        table.AddColumn("open_until", "timestamp with time zone");
+        table.AddColumn("opened_at", "timestamp with time zone");
+        return table;
+    }
+
+    /// <summary>Any change to a webhook (<c>?</c>: the shipper) closes its breaker: a new address, a resume, a new secret are reasons to try again.</summary>
+    internal static readonly string ResetBreakerSql = $"delete from {Breakers} where shipper_id = ?";
+
+    /// <summary>
+    /// Before <see cref="ResetBreakerSql"/>: if the webhook (<c>?</c>: the shipper) has a breaker, its waiting messages
+    /// (the earliest undelivered version of each shipment) are due at once, as a probe's delivery would make them.
+    /// </summary>
+    internal static readonly string ReleaseBehindBreakerSql = $"""
+        update {Messages} m set next_attempt_at = now()
+        where m.shipper_id = ? and m.state = 'PENDING' and m.next_attempt_at > now() and m.next_attempt_at <> 'infinity'
+          and exists (select 1 from {Breakers} b where b.shipper_id = m.shipper_id)
+          and (m.shipment_id is null or not exists (
+                select 1 from {Messages} earlier
+                where earlier.shipper_id = m.shipper_id and earlier.shipment_id = m.shipment_id
+                  and earlier.state <> 'DELIVERED' and earlier.state <> 'FAILED' and earlier.version < m.version))
+        """;
 
     internal static Table AttemptsTableDefinition()
     {

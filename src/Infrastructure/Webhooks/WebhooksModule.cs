@@ -25,6 +25,7 @@ public static class WebhooksModule
             options.Schema.For<WebhookSubscription>().DocumentAlias("webhook_subscription").UseOptimisticConcurrency(true);
             options.Storage.ExtendedSchemaObjects.Add(WebhookSchema.MessagesTableDefinition());
             options.Storage.ExtendedSchemaObjects.Add(WebhookSchema.AttemptsTableDefinition());
+            options.Storage.ExtendedSchemaObjects.Add(WebhookSchema.BreakersTableDefinition());
             options.Storage.ExtendedSchemaObjects.Add(PostgresKeyRing.TableDefinition());
             options.Listeners.Add(new WebhookOutboxListener(TimeProvider.System, provider.GetRequiredService<WebhookSubscriptionCache>(),
                 provider.GetRequiredService<ITrackingPages>()));
@@ -52,8 +53,9 @@ public static class WebhooksModule
             })
             .Validate(o => o.BatchSize > 0 && o.MaxConcurrentPerWebhook > 0 && o.QueueWait >= TimeSpan.Zero && o.Timeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
                            && o.Jitter is >= 0 and < 1 && o.EffectiveRetrySchedule.All(d => d >= TimeSpan.Zero)
-                           && o.DeliveredRetention > TimeSpan.Zero && o.FailedRetention > TimeSpan.Zero,
-                "Webhooks: BatchSize, MaxConcurrentPerWebhook, Timeout, PollInterval, DeliveredRetention and FailedRetention must be positive, Jitter in [0, 1), QueueWait and RetrySchedule delays not negative.")
+                           && o.DeliveredRetention > TimeSpan.Zero && o.FailedRetention > TimeSpan.Zero
+                           && o.BreakerThreshold > 0 && o.BreakerFirstProbe > TimeSpan.Zero && o.BreakerMaxProbe >= o.BreakerFirstProbe,
+                "Webhooks: BatchSize, MaxConcurrentPerWebhook, BreakerThreshold, BreakerFirstProbe (at most BreakerMaxProbe), Timeout, PollInterval, DeliveredRetention and FailedRetention must be positive, Jitter in [0, 1), QueueWait and RetrySchedule delays not negative.")
             .ValidateOnStart();
 
         services.AddSingleton<WebhookDatabase>();

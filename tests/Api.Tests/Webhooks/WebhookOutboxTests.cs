@@ -178,10 +178,10 @@ public sealed class WebhookOutboxTests(QuietOutboxFactory api) : IClassFixture<Q
         // Delivered: shipments 0 and 1. Retried in an hour: shipment 2, and shipment 3 whose lease was lost meanwhile.
         await Execute(connection, "update cargamos.webhook_messages set lock_token = gen_random_uuid() where id = @id", ("id", firsts[3]));
         var lostDue = await NextAttempt(connection, firsts[3]);
-        var waitsAgain = await Outbox.Record(
+        var waitsAgain = (await Outbox.Record(
             [(claimed[firsts[0]], Attempt(claimed[firsts[0]], 200)), (claimed[firsts[1]], Attempt(claimed[firsts[1]], 200))],
             [(claimed[firsts[2]], Attempt(claimed[firsts[2]], 503), TimeSpan.FromHours(1)), (claimed[firsts[3]], Attempt(claimed[firsts[3]], 500), TimeSpan.FromHours(1))],
-            CancellationToken.None);
+            CancellationToken.None)).NextVersionWaits;
 
         Assert.True(waitsAgain, "the second version of shipment 0 waits for nothing any more");
         Assert.Equal("DELIVERED", await Scalar<string>(connection, "select state from cargamos.webhook_messages where id = @id", firsts[0]));

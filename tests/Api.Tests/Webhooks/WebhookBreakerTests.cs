@@ -1,0 +1,194 @@
+using System.Globalization;
+using Cargamos.Modular.Api.Tests.Infrastructure;
+using Npgsql;
+
+namespace Cargamos.Modular.Api.Tests.Webhooks;
+
+/// <summary>
+/// Breakers that open after 5 failed attempts and probe after 300 ms, then every 600 ms; a retry schedule of 200 ms, then
+/// 30 s (so no message runs out of attempts during a test; the schedule spans about 4 minutes).
+/// </summary>
+public class BreakerFactory : WebhookApiFactory
+{
+    public BreakerFactory()
+        : this(TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(600), threshold: 5)
+    {
+    }
+
+    protected BreakerFactory(TimeSpan firstProbe, TimeSpan maxProbe, int threshold)
+    {
+        Settings["Webhooks:BreakerThreshold"] = threshold.ToString(CultureInfo.InvariantCulture);
+        Settings["Webhooks:BreakerFirstProbe"] = firstProbe.ToString("c", CultureInfo.InvariantCulture);
+        Settings["Webhooks:BreakerMaxProbe"] = maxProbe.ToString("c", CultureInfo.InvariantCulture);
+        Settings["Webhooks:RetrySchedule:0"] = "00:00:00.200";
+        for (var i = 1; i < TestSchedule.Length; i++)
+        {
+            Settings[$"Webhooks:RetrySchedule:{i}"] = "00:00:30";
+        }
+    }
+}
+
+/// <summary>As <see cref="BreakerFactory"/>, but the first probe only after ten minutes: nothing but a change to the webhook sends its messages.</summary>
+public sealed class LateProbeFactory() : BreakerFactory(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10), threshold: 3);
+
+internal static class Breakers
+{
+    public static async Task<(int Failures, int Opens, DateTimeOffset? OpenUntil)?> Breaker(this WebhookApiFactory api, string shipperId)
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select failures, opens, open_until from cargamos.webhook_breakers where shipper_id = @s", connection);
+        command.Parameters.AddWithValue("s", shipperId);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? (reader.GetInt32(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2))
+            : null;
+    }
+
+    /// <summary>Attempts recorded for the shipper's messages, per message.</summary>
+    public static async Task<Dictionary<Guid, int>> AttemptRows(this WebhookApiFactory api, string shipperId)
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            select m.id, count(a.id)::int from cargamos.webhook_messages m left join cargamos.webhook_attempts a on a.message_id = m.id
+            where m.shipper_id = @s group by m.id
+            """, connection);
+        command.Parameters.AddWithValue("s", shipperId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new Dictionary<Guid, int>();
+        while (await reader.ReadAsync())
+        {
+            rows[reader.GetGuid(0)] = reader.GetInt32(1);
+        }
+
+        return rows;
+    }
+
+    public static async Task Execute(this WebhookApiFactory api, string sql, params object[] values)
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>A webhook whose endpoint keeps failing: its breaker stops the attempts, one message probes, a delivery sends the rest.</summary>
+public sealed class WebhookBreakerTests(BreakerFactory api) : IClassFixture<BreakerFactory>, IAsyncLifetime
+{
+    private WebhookReceiver receiver = null!;
+
+    public async Task InitializeAsync() => receiver = await WebhookReceiver.StartAsync();
+
+    public async Task DisposeAsync() => await receiver.DisposeAsync();
+
+    [Fact]
+    public async Task A_failing_endpoint_gets_one_probe_at_a_time_new_messages_wait_unattempted_and_the_first_delivery_sends_them_all()
+    {
+        var (key, shipper) = await api.NewShipper();
+        await shipper.Register(receiver.Url, "CREATED");
+        await receiver.StopAsync();
+
+        for (var i = 0; i < 6; i++)
+        {
+            await shipper.IntegrateOk();
+        }
+
+        await WebhookKit.Until(async () => (await api.Breaker(key))?.OpenUntil is not null, "the breaker open after 5 failed attempts");
+        var before = (await api.Outbox(key)).Select(m => m.Id).ToHashSet();
+        for (var i = 0; i < 20; i++)
+        {
+            await shipper.IntegrateOk();
+        }
+
+        // Three probes failed since (each reopens the breaker, the next probe later).
+        await WebhookKit.Until(async () => (await api.Breaker(key))?.Opens >= 4, "three more failed probes");
+        var opened = (await api.Outbox(key)).Where(m => !before.Contains(m.Id)).ToList();
+        Assert.Equal(20, opened.Count);
+        var attempts = await api.AttemptRows(key);
+
+        // Without the breaker each of the 20 would have been attempted at once and again 200 ms later. A probe's failure
+        // does not use up its message's schedule: no message has an attempt counted against it since the breaker opened.
+        Assert.True(opened.Sum(m => attempts[m.Id]) <= 4, $"attempts of the messages recorded while open: {opened.Sum(m => attempts[m.Id])}");
+        Assert.All(opened, m => Assert.Equal(0, m.Attempts));
+        Assert.All(await api.Outbox(key), m => Assert.Equal("PENDING", m.State));
+
+        // The endpoint answers again: the next probe is delivered, the breaker closes, everything waiting goes out once.
+        await receiver.RestartAsync();
+        await WebhookKit.Until(() => receiver.Delivered.Count == 26, "all 26 messages delivered", TimeSpan.FromSeconds(10));
+        await WebhookKit.Until(async () => (await api.Outbox(key)).All(m => m.State == "DELIVERED"), "all DELIVERED");
+        Assert.Null(await api.Breaker(key));
+        Assert.Equal(26, receiver.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_message_held_back_by_a_breaker_longer_than_the_retry_schedule_spans_fails()
+    {
+        var (key, shipper) = await api.NewShipper();
+        await shipper.Register(receiver.Url, "CREATED");
+        await receiver.StopAsync();
+        for (var i = 0; i < 6; i++)
+        {
+            await shipper.IntegrateOk();
+        }
+
+        await WebhookKit.Until(async () => (await api.Breaker(key))?.OpenUntil is not null, "the breaker open");
+
+        // A message recorded a day ago, still waiting: longer than the schedule (about 4 minutes here) spans.
+        var old = Guid.NewGuid();
+        await api.Execute("""
+            insert into cargamos.webhook_messages (id, shipper_id, type, payload, attempts, next_attempt_at, created_at)
+            values ($1, $2, 'webhook.test', '{"type":"webhook.test"}', 2, now() + interval '10 minutes', now() - interval '1 day')
+            """, old, key);
+
+        // The next failed probe reopens the breaker and fails it; the others (recorded just now) keep waiting.
+        await WebhookKit.Until(async () => (await api.Outbox(key)).Single(m => m.Id == old).State == "FAILED", "the old message failed");
+        Assert.All((await api.Outbox(key)).Where(m => m.Id != old), m => Assert.Equal("PENDING", m.State));
+        var deliveries = await shipper.Deliveries("&status=FAILED");
+        Assert.Contains("retry schedule", Assert.Single(deliveries).GetProperty("lastError").GetString());
+    }
+}
+
+/// <summary>A change to the webhook closes its breaker and sends what waited, without waiting for the probe.</summary>
+public sealed class WebhookBreakerResetTests(LateProbeFactory api) : IClassFixture<LateProbeFactory>
+{
+    [Fact]
+    public async Task Moving_the_webhook_closes_its_breaker_and_sends_the_waiting_messages_to_the_new_address_at_once()
+    {
+        await using var down = await WebhookReceiver.StartAsync();
+        await using var moved = await WebhookReceiver.StartAsync();
+        var (key, shipper) = await api.NewShipper();
+        await shipper.Register(down.Url, "CREATED");
+        await down.StopAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await shipper.IntegrateOk();
+        }
+
+        await WebhookKit.Until(async () => (await api.Breaker(key))?.OpenUntil is not null, "the breaker open after 3 failed attempts");
+        var before = (await api.Outbox(key)).Select(m => m.Id).ToHashSet();
+        for (var i = 0; i < 5; i++)
+        {
+            await shipper.IntegrateOk();
+        }
+
+        // The probe is ten minutes away: nothing recorded since the breaker opened has been attempted.
+        var attempts = await api.AttemptRows(key);
+        Assert.All(attempts.Where(a => !before.Contains(a.Key)), a => Assert.Equal(0, a.Value));
+
+        using (var put = await shipper.PutWebhook(WebhookKit.Webhook(moved.Url, "CREATED")))
+        {
+            await put.Data();
+        }
+
+        await WebhookKit.Until(() => moved.Delivered.Count == 9, "all nine delivered to the new address", TimeSpan.FromSeconds(10));
+        Assert.Null(await api.Breaker(key));
+        await WebhookKit.Until(async () => (await api.Outbox(key)).All(m => m.State == "DELIVERED"), "all DELIVERED");
+    }
+}
