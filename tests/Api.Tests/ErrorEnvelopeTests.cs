@@ -144,6 +144,8 @@ public sealed class FailingApiFactory : ApiFactory
 
         public Task<ShipmentTracking?> FindByTrackingId(string shipperId, string trackingId, CancellationToken ct) => Explode<ShipmentTracking?>();
 
+        public Task<IReadOnlyList<ShipmentTracking>> FindTrackingByTrackingId(string trackingId, CancellationToken ct) => Explode<IReadOnlyList<ShipmentTracking>>();
+
         public Task<IReadOnlyList<ShipmentTracking>> List(ShipmentFilter filter, CancellationToken ct) => Explode<IReadOnlyList<ShipmentTracking>>();
 
         private static Task<T> Explode<T>() => throw new InvalidOperationException("secret connection detail: Host=10.0.0.7;Password=hunter2");

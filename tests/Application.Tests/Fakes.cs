@@ -57,6 +57,9 @@ internal sealed class FakeFinder(params ShipmentTracking[] shipments) : IShipmen
     public Task<ShipmentTracking?> FindByTrackingId(string shipperId, string trackingId, CancellationToken ct) =>
         Task.FromResult(shipments.FirstOrDefault(s => s.ShipperId == shipperId && s.TrackingId == trackingId));
 
+    public Task<IReadOnlyList<ShipmentTracking>> FindTrackingByTrackingId(string trackingId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<ShipmentTracking>>(shipments.Where(s => s.TrackingId == trackingId).Select(s => s with { Order = null, Price = null }).ToList());
+
     public Task<IReadOnlyList<ShipmentTracking>> List(ShipmentFilter filter, CancellationToken ct) =>
         throw new NotSupportedException();
 }

@@ -5,7 +5,10 @@ using Cargamos.Modular.Application.Shipments.Contracts;
 
 namespace Cargamos.Modular.Application.Shipments;
 
-/// <summary>A shipment's tracking read model, by shipmentId or trackingId (or by trackingId only), scoped to the caller.</summary>
+/// <summary>
+/// A shipment's tracking read model, by shipmentId or trackingId, scoped to the caller; by trackingId only for the
+/// tracking answer, read without the order and the price.
+/// </summary>
 internal sealed record GetShipment(string Id, bool TrackingIdOnly = false) : IQuery<ShipmentTracking>;
 
 internal sealed class GetShipmentValidator : AbstractValidator<GetShipment>
@@ -15,11 +18,8 @@ internal sealed class GetShipmentValidator : AbstractValidator<GetShipment>
 
 internal sealed class GetShipmentHandler(ShipmentAccess access) : IQueryHandler<GetShipment, ShipmentTracking>
 {
-    public async ValueTask<ShipmentTracking> Handle(GetShipment query, CancellationToken cancellationToken)
-    {
-        var shipment = await access.Resolve(query.Id, cancellationToken);
-        return !query.TrackingIdOnly || shipment.TrackingId == query.Id
-            ? shipment
-            : throw AppError.NotFound("shipment with trackingId", query.Id, "trackingId");
-    }
+    public async ValueTask<ShipmentTracking> Handle(GetShipment query, CancellationToken cancellationToken) =>
+        query.TrackingIdOnly
+            ? await access.ResolveTracking(query.Id, cancellationToken)
+            : await access.Resolve(query.Id, cancellationToken);
 }

@@ -10,6 +10,10 @@ internal sealed class ShipmentAccess(IShipmentFinder finder, ICaller caller)
     public async Task<ShipmentTracking> Resolve(string id, CancellationToken ct) =>
         One(id, (await finder.FindByAnyId(id, ct)).Where(s => caller.CanSee(s.ShipperId)).ToList());
 
+    /// <summary>By trackingId only, for the tracking answer: without the order and the price.</summary>
+    public async Task<ShipmentTracking> ResolveTracking(string trackingId, CancellationToken ct) =>
+        One(trackingId, (await finder.FindTrackingByTrackingId(trackingId, ct)).Where(s => caller.CanSee(s.ShipperId)).ToList());
+
     /// <summary>
     /// Each id of a request body's list (<paramref name="parameter"/>) resolved as <see cref="Resolve"/> does, in one
     /// lookup; every id the caller cannot see is named in one 404.

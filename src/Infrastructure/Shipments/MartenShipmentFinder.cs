@@ -22,6 +22,17 @@ internal sealed class MartenShipmentFinder(IQuerySession session) : IShipmentFin
         return (await session.QueryAsync(new ByTrackingId { TrackingId = id }, ct)).ToList();
     }
 
+    // The tracking answer's fields only: PostgreSQL drops the order and the price from the document (most of its size), so
+    // neither is sent nor deserialized. By the index on data ->> 'trackingId'.
+    public async Task<IReadOnlyList<ShipmentTracking>> FindTrackingByTrackingId(string trackingId, CancellationToken ct) =>
+        await session.QueryAsync<ShipmentTracking>(LeanByTrackingId(session), ct, trackingId);
+
+    private static string? leanByTrackingId;
+
+    private static string LeanByTrackingId(IQuerySession session) => leanByTrackingId ??=
+        $"select d.data - 'order' - 'price' from {((IReadOnlyStoreOptions)session.DocumentStore.Options).FindOrResolveDocumentType(typeof(ShipmentTracking)).TableName.QualifiedName} as d " +
+        "where d.data ->> 'trackingId' = ? limit 10";
+
     public async Task<IReadOnlyList<ShipmentTracking>> FindByAnyIds(IReadOnlyCollection<string> ids, CancellationToken ct)
     {
         var shipmentIds = ids.Select(id => Guid.TryParse(id, out var g) ? g : (Guid?)null).OfType<Guid>().ToArray();

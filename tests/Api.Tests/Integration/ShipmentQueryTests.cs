@@ -35,6 +35,23 @@ public sealed class ShipmentQueryTests(ApiFactory api) : IClassFixture<ApiFactor
     }
 
     [Fact]
+    public async Task A_trackingId_shaped_like_another_shippers_shipmentId_tracks_the_callers_own_shipment()
+    {
+        var (_, other) = await Cargamos.Modular.Api.Tests.Webhooks.WebhookKit.NewShipper(api);
+        var (theirs, _) = await other.IntegrateOk();
+        var shipper = await api.LoginAs(DemoUser.Shipper);
+        var (mine, trackingId) = await shipper.IntegrateOk(Orders.Valid(theirs.ToString()));
+        Assert.Equal(theirs.ToString(), trackingId);
+
+        // The tracking endpoint reads trackingIds only: the other shipper's shipment with that id hides nothing.
+        using var response = await shipper.GetAsync($"/v1/shipment-tracking/{trackingId}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var data = (await response.Body()).GetProperty("data");
+        Assert.Equal(mine, data.GetProperty("shipmentId").GetGuid());
+        Assert.Equal("CREATED", data.Str("status"));
+    }
+
+    [Fact]
     public async Task The_delivery_window_promised_at_creation_is_in_the_tracking_and_the_shipment()
     {
         var shipper = await api.LoginAs(DemoUser.Shipper);

@@ -23,6 +23,12 @@ public interface IShipmentFinder
         return found;
     }
 
+    /// <summary>
+    /// Every shipment whose trackingId is <paramref name="trackingId"/> (one per shipper at most), read for the tracking
+    /// answer only: without the order and the price (<see cref="ShipmentTracking.Order"/> and <see cref="ShipmentTracking.Price"/> null).
+    /// </summary>
+    Task<IReadOnlyList<ShipmentTracking>> FindTrackingByTrackingId(string trackingId, CancellationToken ct);
+
     /// <summary>The shipper's shipment with that trackingId (trackingIds are unique per shipper).</summary>
     Task<ShipmentTracking?> FindByTrackingId(string shipperId, string trackingId, CancellationToken ct);
 
