@@ -19,7 +19,7 @@ internal static class WebhookEndpoints
     /// <summary>The webhook with its signing secret: only in the answer that created the webhook (null when it replaced one).</summary>
     public sealed record WebhookWithSecretView(
         string Url, IReadOnlyList<ShipmentStatus> States, string? Description, WebhookStatus Status, string? DisabledReason,
-        DateTimeOffset? PreviousSecretExpiresAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Secret);
+        DateTimeOffset? PreviousSecretExpiresAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, WebhookBreaker Breaker, string? Secret);
 
     public sealed record WebhookDeletedView(bool Deleted);
 
@@ -54,7 +54,9 @@ internal static class WebhookEndpoints
             .WithName("GetWebhook")
             .WithSummary("Your webhook (without its secret)")
             .WithDescription("`status`: ACTIVE, SUSPENDED (by you) or DISABLED (the endpoint answered 410 Gone; `disabledReason` says when). " +
-                             "`previousSecretExpiresAt`: until then messages are also signed with the secret before the last rotation.")
+                             "`previousSecretExpiresAt`: until then messages are also signed with the secret before the last rotation. " +
+                             "`breaker`: CLOSED, OPEN (your endpoint kept failing: nothing is attempted until `nextProbeAt`) or PROBING (one " +
+                             "message is probing it; its delivery closes the breaker and sends what waited), with `consecutiveFailures` since the last delivery.")
             .Produces<ApiEnvelope<WebhookView>>()
             .Produces<ErrorEnvelope>(404);
 
@@ -119,7 +121,7 @@ internal static class WebhookEndpoints
         var result = await mediator.Send(new PutWebhook(body?.Url, body?.States, body?.Description), ct);
         var w = result.Webhook;
         var view = new WebhookWithSecretView(w.Url, w.States, w.Description, w.Status, w.DisabledReason, w.PreviousSecretExpiresAt, w.CreatedAt, w.UpdatedAt,
-            result.Secret);
+            w.Breaker, result.Secret);
         return result.Created ? Envelopes.Created(http, "/v1/webhook", view) : Envelopes.Ok(http, view);
     }
 

@@ -34,9 +34,10 @@ internal static class WebhookOwner
         if (!ReferenceEquals(changed, webhook))
         {
             await subscriptions.Save(changed, ct);
+            return WebhookView.Of(changed, now);
         }
 
-        return WebhookView.Of(changed, now);
+        return WebhookView.Of(changed, now, await subscriptions.Breaker(webhook.Id, ct));
     }
 
     public static async Task<WebhookSubscription> Existing(IWebhookSubscriptions subscriptions, string shipperId, CancellationToken ct) =>
@@ -56,10 +57,33 @@ internal sealed record WebhookView(
     string? DisabledReason,
     DateTimeOffset? PreviousSecretExpiresAt,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    WebhookBreaker Breaker)
 {
-    public static WebhookView Of(WebhookSubscription s, DateTimeOffset now) => new(
+    /// <summary>Any change to a webhook closes its breaker, so a webhook just saved has it closed.</summary>
+    public static WebhookView Of(WebhookSubscription s, DateTimeOffset now, WebhookBreaker? breaker = null) => new(
         s.Url, s.States, s.Description, s.Status, s.DisabledReason,
         s.PreviousSecret is not null && s.PreviousSecretExpiresAt > now ? s.PreviousSecretExpiresAt : null,
-        s.CreatedAt, s.UpdatedAt);
+        s.CreatedAt, s.UpdatedAt, breaker ?? WebhookBreaker.Closed);
+}
+
+internal enum BreakerStatus
+{
+    /// <summary>Messages are attempted as they come due.</summary>
+    Closed,
+
+    /// <summary>The endpoint kept failing: nothing is attempted until <see cref="WebhookBreaker.NextProbeAt"/>.</summary>
+    Open,
+
+    /// <summary>The probe time has come: one message probes the endpoint; its delivery closes the breaker.</summary>
+    Probing,
+}
+
+/// <summary>
+/// The webhook's breaker: failed attempts since its last delivery, and while open, when it opened (last) and when one
+/// message probes the endpoint next.
+/// </summary>
+internal sealed record WebhookBreaker(BreakerStatus Status, int ConsecutiveFailures, DateTimeOffset? OpenedAt, DateTimeOffset? NextProbeAt)
+{
+    public static readonly WebhookBreaker Closed = new(BreakerStatus.Closed, 0, null, null);
 }

@@ -3,11 +3,12 @@ using Cargamos.Modular.Application.Webhooks;
 using Cargamos.Modular.Application.Webhooks.Ports;
 using JasperFx;
 using Marten;
+using Npgsql;
 
 namespace Cargamos.Modular.Infrastructure.Webhooks;
 
 /// <summary>Webhooks as Marten documents with optimistic concurrency (the dispatcher may disable one while its shipper edits it).</summary>
-internal sealed class MartenWebhookSubscriptions(IDocumentSession session) : IWebhookSubscriptions
+internal sealed class MartenWebhookSubscriptions(IDocumentSession session, WebhookDatabase database) : IWebhookSubscriptions
 {
     public Task<WebhookSubscription?> Get(string shipperId, CancellationToken ct) => session.LoadAsync<WebhookSubscription>(shipperId, ct);
 
@@ -48,6 +49,25 @@ internal sealed class MartenWebhookSubscriptions(IDocumentSession session) : IWe
             """, "The webhook was deleted before this message was delivered.", shipperId);
         await Commit(ct);
         return true;
+    }
+
+    public async Task<WebhookBreaker> Breaker(string shipperId, CancellationToken ct)
+    {
+        await using var connection = await database.Open(ct);
+        await using var command = new NpgsqlCommand(
+            $"select failures, open_until, opened_at, open_until <= now() from {WebhookSchema.Breakers} where shipper_id = @shipper", connection);
+        command.Parameters.AddWithValue("shipper", shipperId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return WebhookBreaker.Closed;
+        }
+
+        var failures = reader.GetInt32(0);
+        return reader.IsDBNull(1)
+            ? WebhookBreaker.Closed with { ConsecutiveFailures = failures }
+            : new WebhookBreaker(reader.GetBoolean(3) ? BreakerStatus.Probing : BreakerStatus.Open, failures,
+                reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(1));
     }
 
     private async Task Commit(CancellationToken ct)

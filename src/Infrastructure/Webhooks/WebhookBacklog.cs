@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Cargamos.Modular.Infrastructure.Webhooks;
 
 /// <summary>
-/// The outbox backlog for the gauges <c>cargamos.webhook.backlog</c> and <c>cargamos.webhook.oldest_due.age</c>. Read only
+/// The outbox backlog for the gauges <c>cargamos.webhook.backlog</c>, <c>cargamos.webhook.oldest_due.age</c> and
+/// <c>cargamos.webhook.breakers</c>. Read only
 /// when an exporter collects (a Prometheus scrape, an OTLP export), at most every <see cref="RefreshInterval"/>, in the
 /// background: a collection answers the last snapshot at once and never waits for the database. The query reads the
 /// claim's partial indexes only (never the delivered or failed history), each state counted up to <see cref="Cap"/>, so
@@ -20,7 +21,8 @@ internal sealed class WebhookBacklog(WebhookDatabase database, CargamosMetrics m
     internal static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(10);
 
     // Each count reads at most Cap entries of one partial index (ix_webhook_messages_pending_due, ix_webhook_messages_lease);
-    // the oldest due message is the first entry of the pending index.
+    // the oldest due message is the first entry of the pending index. The breakers' table holds one row per webhook failing
+    // since its last delivery (none once it delivers again).
     internal static readonly string BacklogSql = $"""
         select
           (select count(*) from (select 1 from {WebhookSchema.Messages} where state = 'PENDING' and next_attempt_at <= now() limit {Cap}) d),
@@ -28,18 +30,20 @@ internal sealed class WebhookBacklog(WebhookDatabase database, CargamosMetrics m
           (select count(*) from (select 1 from {WebhookSchema.Messages} where state = 'PENDING' and next_attempt_at = 'infinity' limit {Cap}) p),
           (select count(*) from (select 1 from {WebhookSchema.Messages} where state = 'SENDING' and locked_until is not null limit {Cap}) s),
           coalesce((select extract(epoch from now() - min(next_attempt_at))::float8 from {WebhookSchema.Messages}
-                    where state = 'PENDING' and next_attempt_at <= now()), 0)
+                    where state = 'PENDING' and next_attempt_at <= now()), 0),
+          (select count(*) from {WebhookSchema.Breakers} where open_until > now()),
+          (select count(*) from {WebhookSchema.Breakers} where open_until <= now())
         """;
 
     private Snapshot? last;
     private long refreshedAt;
     private int refreshing;
 
-    internal sealed record Snapshot(long Due, long Waiting, long Parked, long Sending, double OldestDueSeconds);
+    internal sealed record Snapshot(long Due, long Waiting, long Parked, long Sending, double OldestDueSeconds, long OpenBreakers = 0, long ProbingBreakers = 0);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        metrics.ObserveWebhookBacklog(Backlog, OldestDueAge);
+        metrics.ObserveWebhookBacklog(Backlog, OldestDueAge, Breakers);
         return Task.CompletedTask;
     }
 
@@ -60,6 +64,10 @@ internal sealed class WebhookBacklog(WebhookDatabase database, CargamosMetrics m
             new(s.Sending, new KeyValuePair<string, object?>("state", "sending")),
         ];
     }
+
+    private IEnumerable<Measurement<long>> Breakers() => Current() is { } s
+        ? [new(s.OpenBreakers, new KeyValuePair<string, object?>("state", "open")), new(s.ProbingBreakers, new KeyValuePair<string, object?>("state", "probing"))]
+        : [];
 
     private IEnumerable<Measurement<double>> OldestDueAge() => Current() is { } s ? [new(s.OldestDueSeconds)] : [];
 
@@ -100,6 +108,7 @@ internal sealed class WebhookBacklog(WebhookDatabase database, CargamosMetrics m
         await using var command = new Npgsql.NpgsqlCommand(BacklogSql, connection);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return new Snapshot(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetDouble(4));
+        return new Snapshot(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetDouble(4),
+            reader.GetInt64(5), reader.GetInt64(6));
     }
 }

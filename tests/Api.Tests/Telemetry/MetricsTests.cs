@@ -5,6 +5,7 @@ using ApiTelemetry = Cargamos.Modular.Api.Hosting.Telemetry;
 using Cargamos.Modular.Api.Tests.Infrastructure;
 using Cargamos.Modular.Api.Tests.Spreadsheets;
 using Cargamos.Modular.Api.Tests.Webhooks;
+using Cargamos.Modular.Infrastructure.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using OpenTelemetry.Metrics;
@@ -149,6 +150,35 @@ public sealed class MetricsTests(WebhookApiFactory api) : IClassFixture<WebhookA
         var states = backlog.GetMeasurementSnapshot().Select(m => (string)m.Tags["state"]!).Distinct().Order().ToArray();
         Assert.Equal(new[] { "due", "parked", "sending", "waiting" }, states);
         Assert.All(backlog.GetMeasurementSnapshot(), m => Assert.InRange(m.Value, 0, 10_000));
+    }
+
+    [Fact]
+    public async Task The_breakers_gauge_counts_the_webhooks_whose_breaker_is_open_or_probing()
+    {
+        var backlog = api.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<WebhookBacklog>().Single();
+        var before = await backlog.Read(CancellationToken.None);
+        await using (var connection = new Npgsql.NpgsqlConnection(api.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = new Npgsql.NpgsqlCommand("""
+                insert into cargamos.webhook_breakers (shipper_id, failures, opens, open_until, opened_at)
+                values ('metrics-open', 12, 1, now() + interval '1 minute', now()), ('metrics-probing', 30, 3, now() - interval '1 second', now() - interval '1 minute'),
+                       ('metrics-counting', 3, 0, null, null)
+                """, connection);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var after = await backlog.Read(CancellationToken.None);
+        Assert.Equal(before.OpenBreakers + 1, after.OpenBreakers);
+        Assert.Equal(before.ProbingBreakers + 1, after.ProbingBreakers);
+
+        using var breakers = api.Collect<long>("cargamos.webhook.breakers");
+        await WebhookKit.Until(() =>
+        {
+            breakers.RecordObservableInstruments();
+            return breakers.GetMeasurementSnapshot().Count > 0;
+        }, "the breakers gauge");
+        Assert.Equal(new[] { "open", "probing" }, breakers.GetMeasurementSnapshot().Select(m => (string)m.Tags["state"]!).Distinct().Order().ToArray());
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class WebhookApiTests(WebhookApiFactory api) : IClassFixture<Webho
         var body = await created.Body();
         Assert.Equal("CREATED", body.GetProperty("status").GetString());
         var data = body.GetProperty("data");
-        Assert.Equal(new[] { "url", "states", "description", "status", "disabledReason", "previousSecretExpiresAt", "createdAt", "updatedAt", "secret" },
+        Assert.Equal(new[] { "url", "states", "description", "status", "disabledReason", "previousSecretExpiresAt", "createdAt", "updatedAt", "breaker", "secret" },
             data.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(Url, data.GetProperty("url").GetString());
         Assert.Equal(new[] { "CREATED", "DELIVERED" }, data.GetProperty("states").EnumerateArray().Select(s => s.GetString()).ToArray());
@@ -35,7 +35,7 @@ public sealed class WebhookApiTests(WebhookApiFactory api) : IClassFixture<Webho
         Assert.StartsWith("whsec_", data.GetProperty("secret").GetString());
 
         var read = await shipper.Get("/v1/webhook");
-        Assert.Equal(new[] { "url", "states", "description", "status", "disabledReason", "previousSecretExpiresAt", "createdAt", "updatedAt" },
+        Assert.Equal(new[] { "url", "states", "description", "status", "disabledReason", "previousSecretExpiresAt", "createdAt", "updatedAt", "breaker" },
             read.EnumerateObject().Select(p => p.Name).ToArray());
 
         using var replaced = await shipper.PutWebhook(WebhookKit.Webhook("http://127.0.0.1:10/other", "ON_ROUTE"));

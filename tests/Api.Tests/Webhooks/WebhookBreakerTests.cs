@@ -109,6 +109,12 @@ public sealed class WebhookBreakerTests(BreakerFactory api) : IClassFixture<Brea
 
         // Three probes failed since (each reopens the breaker, the next probe later).
         await WebhookKit.Until(async () => (await api.Breaker(key))?.Opens >= 4, "three more failed probes");
+
+        // The shipper sees it on its webhook.
+        var breaker = (await shipper.Get("/v1/webhook")).GetProperty("breaker");
+        Assert.Contains(breaker.GetProperty("status").GetString(), new[] { "OPEN", "PROBING" });
+        Assert.True(breaker.GetProperty("consecutiveFailures").GetInt32() >= 8, breaker.ToString());
+        Assert.True(breaker.GetProperty("nextProbeAt").GetDateTimeOffset() > breaker.GetProperty("openedAt").GetDateTimeOffset(), breaker.ToString());
         var opened = (await api.Outbox(key)).Where(m => !before.Contains(m.Id)).ToList();
         Assert.Equal(20, opened.Count);
         var attempts = await api.AttemptRows(key);
@@ -125,6 +131,10 @@ public sealed class WebhookBreakerTests(BreakerFactory api) : IClassFixture<Brea
         await WebhookKit.Until(async () => (await api.Outbox(key)).All(m => m.State == "DELIVERED"), "all DELIVERED");
         Assert.Null(await api.Breaker(key));
         Assert.Equal(26, receiver.Requests.Count);
+        var closed = (await shipper.Get("/v1/webhook")).GetProperty("breaker");
+        Assert.Equal("CLOSED", closed.GetProperty("status").GetString());
+        Assert.Equal(0, closed.GetProperty("consecutiveFailures").GetInt32());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, closed.GetProperty("nextProbeAt").ValueKind);
     }
 
     [Fact]

@@ -128,8 +128,11 @@ public sealed class CargamosMetrics
     /// The outbox backlog, read when an exporter collects: messages per <c>state</c> (capped by the reader) and the age of
     /// the oldest due message. Registered once per host by the Webhooks module.
     /// </summary>
-    public void ObserveWebhookBacklog(Func<IEnumerable<Measurement<long>>> backlog, Func<IEnumerable<Measurement<double>>> oldestDueAge)
+    public void ObserveWebhookBacklog(
+        Func<IEnumerable<Measurement<long>>> backlog, Func<IEnumerable<Measurement<double>>> oldestDueAge, Func<IEnumerable<Measurement<long>>> breakers)
     {
+        meter.CreateObservableGauge("cargamos.webhook.breakers", breakers, "{webhook}",
+            "Webhooks whose breaker is open (their endpoint kept failing: nothing is attempted until the probe time) or probing; refreshed at most every 10 s.");
         meter.CreateObservableGauge("cargamos.webhook.backlog", backlog, "{message}",
             "Undelivered webhook messages in the database, by state (due, waiting, parked, sending), each counted up to 10,000; refreshed at most every 10 s.");
         meter.CreateObservableGauge("cargamos.webhook.oldest_due.age", oldestDueAge, "s",

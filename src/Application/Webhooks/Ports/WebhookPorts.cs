@@ -10,6 +10,9 @@ internal interface IWebhookSubscriptions
 
     /// <summary>Deletes the webhook and fails its undelivered messages, in one transaction; false when there was none.</summary>
     Task<bool> Delete(string shipperId, CancellationToken ct);
+
+    /// <summary>The webhook's breaker as it stands (closed, with no failure, when its endpoint has not failed since its last delivery).</summary>
+    Task<WebhookBreaker> Breaker(string shipperId, CancellationToken ct);
 }
 
 /// <summary>The outbox of webhook messages and their delivery attempts.</summary>

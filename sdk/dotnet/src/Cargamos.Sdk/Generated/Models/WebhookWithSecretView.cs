@@ -14,6 +14,14 @@ namespace Cargamos.Sdk.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The breaker property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Cargamos.Sdk.Client.Models.WebhookBreaker? Breaker { get; set; }
+#nullable restore
+#else
+        public global::Cargamos.Sdk.Client.Models.WebhookBreaker Breaker { get; set; }
+#endif
         /// <summary>The createdAt property</summary>
         public DateTimeOffset? CreatedAt { get; set; }
         /// <summary>The description property</summary>
@@ -87,6 +95,7 @@ namespace Cargamos.Sdk.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "breaker", n => { Breaker = n.GetObjectValue<global::Cargamos.Sdk.Client.Models.WebhookBreaker>(global::Cargamos.Sdk.Client.Models.WebhookBreaker.CreateFromDiscriminatorValue); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "disabledReason", n => { DisabledReason = n.GetStringValue(); } },
@@ -105,6 +114,7 @@ namespace Cargamos.Sdk.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::Cargamos.Sdk.Client.Models.WebhookBreaker>("breaker", Breaker);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("description", Description);
             writer.WriteStringValue("disabledReason", DisabledReason);

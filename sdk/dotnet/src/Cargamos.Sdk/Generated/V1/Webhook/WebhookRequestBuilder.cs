@@ -95,7 +95,7 @@ namespace Cargamos.Sdk.Client.V1.Webhook
             return await RequestAdapter.SendAsync<global::Cargamos.Sdk.Client.Models.ApiEnvelopeOfWebhookDeletedView>(requestInfo, global::Cargamos.Sdk.Client.Models.ApiEnvelopeOfWebhookDeletedView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// `status`: ACTIVE, SUSPENDED (by you) or DISABLED (the endpoint answered 410 Gone; `disabledReason` says when). `previousSecretExpiresAt`: until then messages are also signed with the secret before the last rotation.
+        /// `status`: ACTIVE, SUSPENDED (by you) or DISABLED (the endpoint answered 410 Gone; `disabledReason` says when). `previousSecretExpiresAt`: until then messages are also signed with the secret before the last rotation. `breaker`: CLOSED, OPEN (your endpoint kept failing: nothing is attempted until `nextProbeAt`) or PROBING (one message is probing it; its delivery closes the breaker and sends what waited), with `consecutiveFailures` since the last delivery.
         /// </summary>
         /// <returns>A <see cref="global::Cargamos.Sdk.Client.Models.ApiEnvelopeOfWebhookView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -182,7 +182,7 @@ namespace Cargamos.Sdk.Client.V1.Webhook
             return requestInfo;
         }
         /// <summary>
-        /// `status`: ACTIVE, SUSPENDED (by you) or DISABLED (the endpoint answered 410 Gone; `disabledReason` says when). `previousSecretExpiresAt`: until then messages are also signed with the secret before the last rotation.
+        /// `status`: ACTIVE, SUSPENDED (by you) or DISABLED (the endpoint answered 410 Gone; `disabledReason` says when). `previousSecretExpiresAt`: until then messages are also signed with the secret before the last rotation. `breaker`: CLOSED, OPEN (your endpoint kept failing: nothing is attempted until `nextProbeAt`) or PROBING (one message is probing it; its delivery closes the breaker and sends what waited), with `consecutiveFailures` since the last delivery.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
