@@ -229,10 +229,13 @@ internal sealed class WebhookDispatcher(
         {
             var recorded = await outbox.Record(delivered, retries, CancellationToken.None);
             NextVersionWaits(recorded.NextVersionWaits);
-            foreach (var (shipperId, openUntil) in recorded.Opened)
+            foreach (var (shipperId, openUntil, opens) in recorded.Opened)
             {
-                logger.LogWarning("Webhook of {ShipperId}: {Threshold} or more attempts failed without a delivery; its breaker is open: "
-                    + "its messages wait without an attempt, one probes the endpoint at {ProbeAt:O}", shipperId, settings.BreakerThreshold, openUntil);
+                // One warning per outage; each failed probe after it reopens the breaker quietly.
+                logger.Log(opens == 1 ? LogLevel.Warning : LogLevel.Debug,
+                    "Webhook of {ShipperId}: {Threshold} or more attempts failed without a delivery; its breaker is open: "
+                    + "its messages wait without an attempt, one probes the endpoint at {ProbeAt:O} (opened {Opens} times)",
+                    shipperId, settings.BreakerThreshold, openUntil, opens);
             }
 
             foreach (var shipperId in recorded.Closed)

@@ -21,7 +21,9 @@ internal enum BreakerState
 }
 
 /// <summary>What recording a batch changed besides the messages: whether a later version is now due, which breakers closed or opened.</summary>
-internal sealed record RecordOutcome(bool NextVersionWaits, IReadOnlyList<string> Closed, IReadOnlyList<(string ShipperId, DateTimeOffset OpenUntil)> Opened)
+/// <c>Opened</c>: each breaker (re)opened, with its probe time and how many times it has opened since it last closed (1: just now).
+internal sealed record RecordOutcome(
+    bool NextVersionWaits, IReadOnlyList<string> Closed, IReadOnlyList<(string ShipperId, DateTimeOffset OpenUntil, int Opens)> Opened)
 {
     public static readonly RecordOutcome None = new(false, [], []);
 }
@@ -207,10 +209,10 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
                 opens = case when {Reopens} then b.opens + 1 else b.opens end,
                 open_until = case when {Reopens} then now() + least(@maxProbe, @firstProbe * power(2, least(b.opens, 20))) else b.open_until end,
                 opened_at = case when {Reopens} then now() else b.opened_at end
-            returning b.shipper_id, b.open_until, b.opened_at)
-        select shipper_id, true, null::timestamptz from closed
+            returning b.shipper_id, b.open_until, b.opened_at, b.opens)
+        select shipper_id, true, null::timestamptz, 0 from closed
         union all
-        select shipper_id, false, open_until from counted where opened_at = now()
+        select shipper_id, false, open_until, opens from counted where opened_at = now()
         """;
 
     // Enough failures, and closed or its probe time come (a probe failed, or a message sent before it opened).
@@ -333,7 +335,7 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
         }
 
         var closed = new List<string>();
-        var opened = new List<(string, DateTimeOffset)>();
+        var opened = new List<(string, DateTimeOffset, int)>();
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -344,7 +346,7 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
                 }
                 else
                 {
-                    opened.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(2)));
+                    opened.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt32(3)));
                 }
             }
 
