@@ -8,7 +8,7 @@ namespace Cargamos.Modular.Bench;
 /// <summary>The command line: <c>--quick</c> for a smoke run, sizes per scenario, <c>--only a,b</c> to pick scenarios.</summary>
 internal sealed class BenchOptions
 {
-    public static readonly string[] Scenarios = ["intake", "open-loop", "tracking", "carrier", "spreadsheets", "webhook-lag", "webhook-recovery", "backlog", "rebuild"];
+    public static readonly string[] Scenarios = ["intake", "spreadsheets", "open-loop", "tracking", "carrier", "webhook-lag", "webhook-recovery", "backlog", "rebuild"];
 
     private readonly string[] args;
 
