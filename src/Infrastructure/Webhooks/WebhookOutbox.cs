@@ -189,7 +189,8 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
     // The breakers of the batch's webhooks, first in the batch: a webhook with a delivery closes (its row goes: the caller
     // then releases its waiting messages); one with failed attempts only counts them, and opens when they reach the
     // threshold: at once if closed, again (the next probe later, doubling up to the maximum) when a probe failed.
-    // Returns the closed ones and the ones (re)opened by this transaction (opened_at = now()).
+    // Returns the ones closed that were open (a row still counting goes quietly) and the ones (re)opened by this
+    // transaction (opened_at = now()).
     private static readonly string BreakersSql = $"""
         with outcome as (
             select o.shipper_id, bool_or(o.delivered) as delivered, (count(*) filter (where not o.delivered))::int as failed
@@ -198,7 +199,7 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
         closed as (
             delete from {WebhookSchema.Breakers} b using outcome o
             where b.shipper_id = o.shipper_id and o.delivered
-            returning b.shipper_id),
+            returning b.shipper_id, b.open_until is not null as was_open),
         counted as (
             insert into {WebhookSchema.Breakers} as b (shipper_id, failures, opens, open_until, opened_at)
             select o.shipper_id, o.failed, case when o.failed >= @threshold then 1 else 0 end,
@@ -210,7 +211,7 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
                 open_until = case when {Reopens} then now() + least(@maxProbe, @firstProbe * power(2, least(b.opens, 20))) else b.open_until end,
                 opened_at = case when {Reopens} then now() else b.opened_at end
             returning b.shipper_id, b.open_until, b.opened_at, b.opens)
-        select shipper_id, true, null::timestamptz, 0 from closed
+        select shipper_id, true, null::timestamptz, 0 from closed where was_open
         union all
         select shipper_id, false, open_until, opens from counted where opened_at = now()
         """;
