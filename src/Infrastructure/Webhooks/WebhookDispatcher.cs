@@ -353,7 +353,10 @@ internal sealed class WebhookDispatcher(
             return null;
         }
 
-        var delay = RetrySchedule.NextDelay(settings.EffectiveRetrySchedule, message.Attempts, settings.Jitter, Random.Shared.NextDouble(),
+        // A probe's failure does not count against its message's schedule (its attempt count is given back when the retry
+        // is recorded), so neither does it end the schedule: its next delay is the one after its counted attempts.
+        var counted = message.Breaker == BreakerState.Probing ? Math.Max(1, message.Attempts - 1) : message.Attempts;
+        var delay = RetrySchedule.NextDelay(settings.EffectiveRetrySchedule, counted, settings.Jitter, Random.Shared.NextDouble(),
             result.RetryAfter, settings.MaxRetryAfter);
         if (delay is { } next)
         {

@@ -145,6 +145,33 @@ public sealed class WebhookBreakerTests(BreakerFactory api) : IClassFixture<Brea
     }
 
     [Fact]
+    public async Task A_message_whose_next_attempt_would_be_its_last_probes_without_failing()
+    {
+        var (key, shipper) = await api.NewShipper();
+        await shipper.Register(receiver.Url, "CREATED");
+        await receiver.StopAsync();
+        for (var i = 0; i < 6; i++)
+        {
+            await shipper.IntegrateOk();
+        }
+
+        await WebhookKit.Until(async () => (await api.Breaker(key))?.OpenUntil is not null, "the breaker open");
+
+        // Nine attempts made of the schedule's ten, recorded a minute ago, with the smallest id: the next probe is this one.
+        var last = Guid.Parse("00000000-0000-7000-8000-000000000001");
+        await api.Execute("""
+            insert into cargamos.webhook_messages (id, shipper_id, type, payload, attempts, next_attempt_at, created_at)
+            values ($1, $2, 'webhook.test', '{"type":"webhook.test"}', 9, now(), now() - interval '1 minute')
+            """, last, key);
+        await WebhookKit.Until(async () => (await api.AttemptRows(key)).GetValueOrDefault(last) >= 2, "two probes with it");
+
+        // Its probes failed, but a probe's failure is not its schedule's last attempt: it waits, still at nine attempts.
+        var message = (await api.Outbox(key)).Single(m => m.Id == last);
+        Assert.Contains(message.State, new[] { "PENDING", "SENDING" });
+        Assert.Equal(message.State == "SENDING" ? 10 : 9, message.Attempts);
+    }
+
+    [Fact]
     public async Task A_message_held_back_by_a_breaker_longer_than_the_retry_schedule_spans_fails()
     {
         var (key, shipper) = await api.NewShipper();
