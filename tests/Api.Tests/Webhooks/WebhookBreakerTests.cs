@@ -88,19 +88,25 @@ public sealed class WebhookBreakerTests(BreakerFactory api) : IClassFixture<Brea
 
     public async Task DisposeAsync() => await receiver.DisposeAsync();
 
-    [Fact]
-    public async Task A_failing_endpoint_gets_one_probe_at_a_time_new_messages_wait_unattempted_and_the_first_delivery_sends_them_all()
+    /// <summary>A shipper whose webhook's receiver is down, with six messages: its breaker open after 5 failed attempts.</summary>
+    private async Task<(string Key, HttpClient Shipper)> OpenBreaker()
     {
         var (key, shipper) = await api.NewShipper();
         await shipper.Register(receiver.Url, "CREATED");
         await receiver.StopAsync();
-
         for (var i = 0; i < 6; i++)
         {
             await shipper.IntegrateOk();
         }
 
         await WebhookKit.Until(async () => (await api.Breaker(key))?.OpenUntil is not null, "the breaker open after 5 failed attempts");
+        return (key, shipper);
+    }
+
+    [Fact]
+    public async Task A_failing_endpoint_gets_one_probe_at_a_time_new_messages_wait_unattempted_and_the_first_delivery_sends_them_all()
+    {
+        var (key, shipper) = await OpenBreaker();
         var before = (await api.Outbox(key)).Select(m => m.Id).ToHashSet();
         for (var i = 0; i < 20; i++)
         {
@@ -147,15 +153,7 @@ public sealed class WebhookBreakerTests(BreakerFactory api) : IClassFixture<Brea
     [Fact]
     public async Task A_message_whose_next_attempt_would_be_its_last_probes_without_failing()
     {
-        var (key, shipper) = await api.NewShipper();
-        await shipper.Register(receiver.Url, "CREATED");
-        await receiver.StopAsync();
-        for (var i = 0; i < 6; i++)
-        {
-            await shipper.IntegrateOk();
-        }
-
-        await WebhookKit.Until(async () => (await api.Breaker(key))?.OpenUntil is not null, "the breaker open");
+        var (key, shipper) = await OpenBreaker();
 
         // Nine attempts made of the schedule's ten, recorded a minute ago, with the smallest id: the next probe is this one.
         var last = Guid.Parse("00000000-0000-7000-8000-000000000001");
@@ -174,15 +172,7 @@ public sealed class WebhookBreakerTests(BreakerFactory api) : IClassFixture<Brea
     [Fact]
     public async Task A_message_held_back_by_a_breaker_longer_than_the_retry_schedule_spans_fails()
     {
-        var (key, shipper) = await api.NewShipper();
-        await shipper.Register(receiver.Url, "CREATED");
-        await receiver.StopAsync();
-        for (var i = 0; i < 6; i++)
-        {
-            await shipper.IntegrateOk();
-        }
-
-        await WebhookKit.Until(async () => (await api.Breaker(key))?.OpenUntil is not null, "the breaker open");
+        var (key, shipper) = await OpenBreaker();
 
         // A message recorded a day ago, still waiting: longer than the schedule (about 4 minutes here) spans.
         var old = Guid.NewGuid();
