@@ -58,10 +58,7 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
     // What makes a due message claimable: its shipper's webhook is active and no earlier version of its shipment waits.
     private static string Claimable(string message) => $"""
         exists (select 1 from {WebhookSchema.Subscriptions} s where s.id = {message}.shipper_id and s.data ->> 'status' = 'Active')
-              and ({message}.shipment_id is null or not exists (
-                    select 1 from {WebhookSchema.Messages} earlier
-                    where earlier.shipper_id = {message}.shipper_id and earlier.shipment_id = {message}.shipment_id
-                      and earlier.state <> 'DELIVERED' and earlier.state <> 'FAILED' and earlier.version < {message}.version))
+              and {WebhookSchema.EarliestOfItsShipment(message)}
         """;
 
     // Each state's branch walks its own partial index in due order (ix_webhook_messages_pending_due, _lease), checks each
@@ -219,6 +216,9 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
     // Enough failures, and closed or its probe time come (a probe failed, or a message sent before it opened).
     private const string Reopens = "b.failures + excluded.failures >= @threshold and (b.open_until is null or b.open_until <= now())";
 
+    // The breakers of the batch's failing webhooks (re)opened by this transaction (BreakersSql runs first in it).
+    private const string JustOpened = "b.shipper_id = any(@failing) and b.opened_at = now()";
+
     // A breaker (re)opened by this transaction parks its webhook's messages due before its probe time for BreakerParking
     // past it (out of every claim's range: they wait for the probe; its delivery releases them), then puts back the
     // earliest claimable one at the probe time: the probe. A probe's failure does not use up its message's schedule (the
@@ -226,14 +226,14 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
     private static readonly string ParkBehindBreakerSql = $"""
         update {WebhookSchema.Messages} m set next_attempt_at = b.open_until + @parking
         from {WebhookSchema.Breakers} b
-        where b.shipper_id = any(@failing) and b.opened_at = now()
+        where {JustOpened}
           and m.shipper_id = b.shipper_id and m.state = 'PENDING' and m.next_attempt_at < b.open_until
         """;
 
     private static readonly string ProbeSql = $"""
         update {WebhookSchema.Messages} m set next_attempt_at = b.open_until
         from {WebhookSchema.Breakers} b
-        where b.shipper_id = any(@failing) and b.opened_at = now()
+        where {JustOpened}
           and m.id = (select p.id from {WebhookSchema.Messages} p
                       where p.shipper_id = b.shipper_id and p.state = 'PENDING' and p.next_attempt_at <> 'infinity' and {Claimable("p")}
                       order by p.id
@@ -246,7 +246,7 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
         update {WebhookSchema.Messages} m
         set state = 'FAILED', next_attempt_at = now(), locked_until = null, lock_token = null, last_error = @expired
         from {WebhookSchema.Breakers} b
-        where b.shipper_id = any(@failing) and b.opened_at = now()
+        where {JustOpened}
           and m.shipper_id = b.shipper_id and m.state = 'PENDING' and m.created_at < now() - @span
         """;
 
@@ -359,10 +359,6 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
         return new RecordOutcome(delivered is { RecordsAffected: > 0 }, closed, opened);
     }
 
-    public Task RetryLater(ClaimedMessage message, AttemptRecord attempt, TimeSpan delay, CancellationToken ct) =>
-        Record([], [(message, attempt, delay)], ct);
-
-
     /// <summary>
     /// Fails the waiting messages of webhooks that were disabled or deleted. Disabling and deleting fail them in their own
     /// transaction, but a command committing at that very moment may still have recorded one against the webhook as it was.
@@ -442,14 +438,7 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
     public async Task<int> ReleaseRetries(string shipperId, CancellationToken ct)
     {
         await using var connection = await database.Open(ct);
-        await using var command = new NpgsqlCommand($"""
-            update {WebhookSchema.Messages} m set next_attempt_at = now()
-            where m.shipper_id = @shipper and m.state = 'PENDING' and m.next_attempt_at > now() and m.next_attempt_at <> 'infinity'
-              and (m.shipment_id is null or not exists (
-                    select 1 from {WebhookSchema.Messages} earlier
-                    where earlier.shipper_id = m.shipper_id and earlier.shipment_id = m.shipment_id
-                      and earlier.state <> 'DELIVERED' and earlier.state <> 'FAILED' and earlier.version < m.version))
-            """, connection);
+        await using var command = new NpgsqlCommand(WebhookSchema.ReleaseWaitingSql("@shipper"), connection);
         command.Parameters.AddWithValue("shipper", shipperId);
         return await command.ExecuteNonQueryAsync(ct);
     }

@@ -122,18 +122,33 @@ public static class WebhookSchema
     internal static readonly string ResetBreakerSql = $"delete from {Breakers} where shipper_id = ?";
 
     /// <summary>
-    /// Before <see cref="ResetBreakerSql"/>: if the webhook (<c>?</c>: the shipper) has a breaker, its waiting messages
-    /// (the earliest undelivered version of each shipment) are due at once, as a probe's delivery would make them.
+    /// <paramref name="message"/> (a table alias) is the earliest undelivered version of its shipment, or of no shipment:
+    /// no earlier version waits for it. The claim, the releases and the breaker's probe read it.
     /// </summary>
-    internal static readonly string ReleaseBehindBreakerSql = $"""
-        update {Messages} m set next_attempt_at = now()
-        where m.shipper_id = ? and m.state = 'PENDING' and m.next_attempt_at > now() and m.next_attempt_at <> 'infinity'
-          and exists (select 1 from {Breakers} b where b.shipper_id = m.shipper_id)
-          and (m.shipment_id is null or not exists (
-                select 1 from {Messages} earlier
-                where earlier.shipper_id = m.shipper_id and earlier.shipment_id = m.shipment_id
-                  and earlier.state <> 'DELIVERED' and earlier.state <> 'FAILED' and earlier.version < m.version))
+    internal static string EarliestOfItsShipment(string message) => $"""
+        ({message}.shipment_id is null or not exists (
+                    select 1 from {Messages} earlier
+                    where earlier.shipper_id = {message}.shipper_id and earlier.shipment_id = {message}.shipment_id
+                      and earlier.state <> 'DELIVERED' and earlier.state <> 'FAILED' and earlier.version < {message}.version))
         """;
+
+    /// <summary>
+    /// The webhook's (<paramref name="shipper"/>: a parameter) messages waiting for a later attempt made due at once, only
+    /// the earliest undelivered version of each shipment (the next ones follow as each is delivered); a suspended
+    /// webhook's parked messages ('infinity') stay parked.
+    /// </summary>
+    internal static string ReleaseWaitingSql(string shipper) => $"""
+        update {Messages} m set next_attempt_at = now()
+        where m.shipper_id = {shipper} and m.state = 'PENDING' and m.next_attempt_at > now() and m.next_attempt_at <> 'infinity'
+          and {EarliestOfItsShipment("m")}
+        """;
+
+    /// <summary>
+    /// Before <see cref="ResetBreakerSql"/>: if the webhook (<c>?</c>: the shipper) has a breaker, its waiting messages are
+    /// due at once (<see cref="ReleaseWaitingSql"/>), as a probe's delivery would make them.
+    /// </summary>
+    internal static readonly string ReleaseBehindBreakerSql =
+        ReleaseWaitingSql("?") + $" and exists (select 1 from {Breakers} b where b.shipper_id = m.shipper_id)";
 
     internal static Table AttemptsTableDefinition()
     {

@@ -135,7 +135,7 @@ public sealed class WebhookOutboxTests(QuietOutboxFactory api) : IClassFixture<Q
 
         var claimed = Assert.Single(await Outbox.Claim(32, TimeSpan.FromMinutes(1), CancellationToken.None), m => m.ShipperId == shipper);
         Assert.Equal(first, claimed.Id);
-        await Outbox.RetryLater(claimed, Attempt(claimed, 500), TimeSpan.FromHours(1), CancellationToken.None);
+        await Outbox.Record([], [(claimed, Attempt(claimed, 500), TimeSpan.FromHours(1))], CancellationToken.None);
         Assert.True(await NextAttempt(connection, second) > DateTimeOffset.UtcNow.AddMinutes(59), "the second version is not due before the first");
 
         // The first version delivered early (a redelivery): the second is due at once, and the dispatcher is told.
@@ -222,7 +222,7 @@ public sealed class WebhookOutboxTests(QuietOutboxFactory api) : IClassFixture<Q
         // The lease was lost (another dispatcher claimed the message after it expired): this one's conclusions change nothing.
         await Execute(connection, "update cargamos.webhook_messages set lock_token = gen_random_uuid() where id = @first", ("first", first));
         var secondDue = await NextAttempt(connection, second);
-        await Outbox.RetryLater(claimed, Attempt(claimed, 500), TimeSpan.FromMinutes(10), CancellationToken.None);
+        await Outbox.Record([], [(claimed, Attempt(claimed, 500), TimeSpan.FromMinutes(10))], CancellationToken.None);
         Assert.False(await Outbox.Failed(claimed, Attempt(claimed, 500), CancellationToken.None));
         Assert.Equal("SENDING", await Scalar<string>(connection, "select state from cargamos.webhook_messages where id = @id", first));
         Assert.Equal(secondDue, await NextAttempt(connection, second));
