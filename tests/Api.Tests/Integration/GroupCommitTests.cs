@@ -162,14 +162,20 @@ public sealed class GroupCommitTests(GroupCommitApiFactory api) : IClassFixture<
         return new Blocker(connection, transaction);
     }
 
-    /// <summary>The backend of the writer waiting for the lots table's lock.</summary>
+    /// <summary>
+    /// The backend of the writer waiting for the lots table's lock: the one inserting lots (the spreadsheet lot worker's
+    /// claim, an update of the same table, may be waiting for it too).
+    /// </summary>
     private async Task<int> WaitForBlockedWriter()
     {
         var pid = 0;
         await WebhookKit.Until(async () =>
         {
             pid = await Scalar<int?>("""
-                select pid from pg_locks where not granted and relation = 'cargamos.integration_lots'::regclass limit 1
+                select l.pid from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                where not l.granted and l.relation = 'cargamos.integration_lots'::regclass
+                  and a.query like 'insert into cargamos.integration_lots %'
+                limit 1
                 """) ?? 0;
             return pid != 0;
         }, "the group's writer waiting for the lots table");
