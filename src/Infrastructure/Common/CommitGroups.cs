@@ -29,6 +29,18 @@ internal sealed class CommitGroups<TItem, TOutcome>
         this.maxGroup = maxGroup;
     }
 
+    /// <summary>Items queued for a group, not yet taken by a writer.</summary>
+    public int Queued
+    {
+        get
+        {
+            lock (gate)
+            {
+                return queue.Count;
+            }
+        }
+    }
+
     /// <summary>Writes <paramref name="item"/> with whatever else is waiting; its own outcome.</summary>
     public async Task<TOutcome> Submit(TItem item)
     {

@@ -36,6 +36,7 @@ public static class MartenStore
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();
         services.AddScoped<IIdempotencyStore, MartenIdempotencyStore>();
+        services.AddSingleton<BulkStreams>();
         services.AddReferenceDataChanges();
         return services;
     }

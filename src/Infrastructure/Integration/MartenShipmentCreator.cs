@@ -26,21 +26,18 @@ namespace Cargamos.Modular.Infrastructure.Integration;
 /// unique index refuses the transaction, the trackingIds found used become their rows' ALREADY_EXISTS (or the VTEX key found
 /// stored is returned) and the rest is written again.
 /// </summary>
-internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
+internal sealed class MartenShipmentCreator : IShipmentCreator
 {
     private readonly IDocumentStore documentStore;
-    private readonly ILogger<MartenShipmentCreator> logger;
     private readonly CargamosMetrics metrics;
     private readonly CommitGroups<GroupedOrder, bool> orders;
-    private readonly SemaphoreSlim bulkCheck = new(1, 1);
-    private BulkStreamWriter? bulkWriter;
-    private volatile bool bulkChecked;
+    private readonly BulkStreams streams;
 
-    public MartenShipmentCreator(IDocumentStore documentStore, IOptions<OrderWriteOptions> options, CargamosMetrics metrics, ILogger<MartenShipmentCreator> logger)
+    public MartenShipmentCreator(IDocumentStore documentStore, BulkStreams streams, IOptions<OrderWriteOptions> options, CargamosMetrics metrics)
     {
         this.documentStore = documentStore;
+        this.streams = streams;
         this.metrics = metrics;
-        this.logger = logger;
         orders = new CommitGroups<GroupedOrder, bool>(WriteTogether, options.Value.Writers, options.Value.MaxOrdersPerCommit);
     }
 
@@ -106,7 +103,7 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
                     && await orders.Submit(new GroupedOrder(creation, one, stream, staging, result.Rows[0])))
                 {
                     // Written: the listeners' after-commit runs whatever became of the request.
-                    await AfterStatements(staging, CancellationToken.None);
+                    await streams.AfterStatements(staging, CancellationToken.None);
                     return result;
                 }
             }
@@ -132,7 +129,7 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
         var batch = (LotBatch)creation.Lot;
         await using var connection = documentStore.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
-        var bulk = await BulkWriter(connection, ct);
+        var bulk = await streams.Writer(connection, ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (bulk is null || creation.OrderKey is not null || !await CreateInBulk(bulk, creation, rows, result, connection, transaction, ct))
         {
@@ -191,7 +188,7 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
             await session.SaveChangesAsync(ct);
         }
 
-        await AfterStatements(pending, ct);
+        await streams.AfterStatements(pending, ct);
         return true;
     }
 
@@ -224,7 +221,7 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
     /// </summary>
     private async Task<BulkStreamWriter.PreparedStream?> StageOrder(IDocumentSession staging, ShipmentCreation creation, NewShipment shipment, CancellationToken ct)
     {
-        if (await BulkWriter(null, ct) is not { } bulk)
+        if (await streams.Writer(null, ct) is not { } bulk)
         {
             return null;
         }
@@ -253,26 +250,8 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
             prepared.Add(ready);
         }
 
-        await BeforeStatements(session, ct);
+        await streams.BeforeStatements(session, ct);
         return prepared;
-    }
-
-    /// <summary>The store's listeners before the statements run (as before a save).</summary>
-    private async Task BeforeStatements(IDocumentSession pending, CancellationToken ct)
-    {
-        foreach (var listener in ((DocumentStore)documentStore).Options.Listeners)
-        {
-            await listener.BeforeSaveChangesAsync(pending, ct);
-        }
-    }
-
-    /// <summary>The store's listeners after the statements ran (as after a save).</summary>
-    private async Task AfterStatements(IDocumentSession pending, CancellationToken ct)
-    {
-        foreach (var listener in ((DocumentStore)documentStore).Options.Listeners)
-        {
-            await listener.AfterCommitAsync(pending, (IChangeSet)pending.PendingChanges, ct);
-        }
     }
 
     /// <summary>
@@ -295,7 +274,8 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
             await using var connection = documentStore.Storage.Database.CreateConnection();
             await connection.OpenAsync(ct);
             await using var batch = new NpgsqlBatch(connection);
-            bulkWriter!.Add(batch, group.Select(o => o.Stream).ToList());
+            // Every order of a group was staged by the writer, so it exists (checked once per process).
+            (await streams.Writer(null, ct))!.Add(batch, group.Select(o => o.Stream).ToList());
             foreach (var order in group)
             {
                 BulkStreamWriter.AddQueuedSql(batch, order.Session);
@@ -353,49 +333,6 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
     /// The bulk writer once the store's configuration and tables were found to be what it writes; null (the batches are
     /// written through a session, as before, and the reason logged once) when they are not.
     /// </summary>
-    private async Task<BulkStreamWriter?> BulkWriter(NpgsqlConnection? connection, CancellationToken ct)
-    {
-        if (bulkChecked)
-        {
-            return bulkWriter;
-        }
-
-        await bulkCheck.WaitAsync(ct);
-        try
-        {
-            if (!bulkChecked)
-            {
-                var writer = BulkStreamWriter.Create(documentStore, out var reason);
-                if (writer is not null)
-                {
-                    // An order's staging asks before it has a connection: one is opened for the check, once per process.
-                    await using var own = connection is null ? documentStore.Storage.Database.CreateConnection() : null;
-                    if (own is not null)
-                    {
-                        await own.OpenAsync(ct);
-                    }
-
-                    (var matches, reason) = await writer.VerifyTables(connection ?? own!, ct);
-                    writer = matches ? writer : null;
-                }
-
-                if (writer is null)
-                {
-                    logger.LogWarning("Spreadsheet batches and API orders are written through a Marten session, one statement per stream and document: {Reason}.", reason);
-                }
-
-                bulkWriter = writer;
-                bulkChecked = true;
-            }
-
-            return bulkWriter;
-        }
-        finally
-        {
-            bulkCheck.Release();
-        }
-    }
-
     /// <summary>The order key and the new streams (Marten adds their inline projections and outbox rows at the commit).</summary>
     private static void Stage(IDocumentSession session, ShipmentCreation creation, IReadOnlyList<CreationRow> rows)
     {
@@ -536,7 +473,6 @@ internal sealed class MartenShipmentCreator : IShipmentCreator, IDisposable
         return await query.ExecuteScalarAsync(ct) is true;
     }
 
-    public void Dispose() => bulkCheck.Dispose();
 
     private static bool IsUniqueViolation(Exception e) => e switch
     {

@@ -4,6 +4,7 @@ using Cargamos.Modular.Application.Common.Ports;
 using Cargamos.Modular.Domain.Shipments;
 using JasperFx;
 using Marten;
+using Microsoft.Extensions.Options;
 
 using Cargamos.Modular.Infrastructure.Shipments.Contracts;
 
@@ -14,7 +15,8 @@ namespace Cargamos.Modular.Infrastructure.Shipments;
 /// documents as read for that attempt only (a lightweight session cannot eject them), so a lost race is decided again
 /// on documents read again.
 /// </summary>
-internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession reader, ICaller caller, IEnumerable<ShipmentStreamDocument> streamDocuments)
+internal sealed class MartenShipmentStore(
+    IDocumentStore store, IQuerySession reader, ICaller caller, IEnumerable<ShipmentStreamDocument> streamDocuments, ShipmentAppends appends, IOptions<ShipmentAppendOptions> options)
     : IShipmentStore
 {
     // A decision is pure, so when no version was asked for, a lost race is simply decided again on fresh state.
@@ -24,7 +26,7 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
 
     public Task<ShipmentVersion> Decide(
         Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct) =>
-        Retried(expectedVersion, () => DecideOnce(shipmentId, expectedVersion, decide, ct));
+        Retried(expectedVersion, grouped => DecideOnce(shipmentId, expectedVersion, decide, grouped, ct));
 
     public async Task<ShipmentVersion?> DecideIfStillService(
         Guid shipmentId, string carrierId, string serviceId, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
@@ -34,7 +36,7 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
         var byTrackingId = !Guid.TryParse(serviceId, out var asId) || asId != shipmentId;
         try
         {
-            return await Retried(null, () => DecideOnce(shipmentId, null, decide, ct, (carrierId, byTrackingId ? serviceId : null)));
+            return await Retried(null, grouped => DecideOnce(shipmentId, null, decide, grouped, ct, (carrierId, byTrackingId ? serviceId : null)));
         }
         catch (ServiceMovedException)
         {
@@ -44,15 +46,22 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
 
     /// <summary>
     /// One decision, decided again in a new session when it lost a race and no version was asked for; a conflict otherwise,
-    /// or when it kept losing.
+    /// or when it kept losing. An append its group could not write (<see cref="ShipmentAppends.AppendOutcome.DecideAgain"/>)
+    /// is decided again at once and saved on its own: not a lost race of its own, so not an attempt.
     /// </summary>
-    private static async Task<ShipmentVersion> Retried(long? expectedVersion, Func<Task<ShipmentVersion>> decideOnce)
+    private async Task<ShipmentVersion> Retried(long? expectedVersion, Func<bool, Task<ShipmentVersion>> decideOnce)
     {
+        var grouped = options.Value.Grouped;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await decideOnce();
+                return await decideOnce(grouped);
+            }
+            catch (DecideAgainException) when (grouped)
+            {
+                grouped = false;
+                attempt--;
             }
             catch (ConcurrencyException) when (expectedVersion is null && attempt < Attempts)
             {
@@ -70,7 +79,7 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
     }
 
     private async Task<ShipmentVersion> DecideOnce(
-        Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct,
+        Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, bool grouped, CancellationToken ct,
         (string CarrierId, string? TrackingId)? service = null)
     {
         await using var session = store.LightweightSession();
@@ -82,10 +91,11 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
         var fetched = expectedVersion is { } expected
             ? batch.Events.FetchForWriting<Shipment>(shipmentId, expected)
             : batch.Events.FetchForWriting<Shipment>(shipmentId);
-        foreach (var document in documents)
+        var loaded = new Task<object?>[documents.Length];
+        for (var i = 0; i < documents.Length; i++)
         {
-            document.UseIdentityMap(session);
-            _ = document.Load(batch, shipmentId);
+            documents[i].UseIdentityMap(session);
+            loaded[i] = documents[i].Load(batch, shipmentId);
         }
 
         var lookup = service is { TrackingId: { } trackingId }
@@ -114,7 +124,17 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
         ShipmentsBeingWritten.Record(session, shipment);
         try
         {
-            await session.SaveChangesAsync(ct);
+            var outcome = grouped
+                ? await appends.Write(session, await Snapshots(loaded), ct)
+                : ShipmentAppends.AppendOutcome.SaveSession;
+            switch (outcome)
+            {
+                case ShipmentAppends.AppendOutcome.DecideAgain:
+                    throw new DecideAgainException();
+                case ShipmentAppends.AppendOutcome.SaveSession:
+                    await session.SaveChangesAsync(ct);
+                    break;
+            }
         }
         finally
         {
@@ -122,6 +142,18 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
         }
 
         return new ShipmentVersion(shipmentId, shipment.Version + events.Count);
+    }
+
+    /// <summary>The inline projections' documents as read with the stream, by type.</summary>
+    private async Task<IReadOnlyDictionary<Type, object?>> Snapshots(Task<object?>[] loaded)
+    {
+        var snapshots = new Dictionary<Type, object?>(documents.Length);
+        for (var i = 0; i < documents.Length; i++)
+        {
+            snapshots[documents[i].Type] = await loaded[i];
+        }
+
+        return snapshots;
     }
 
     public async Task<IReadOnlyList<RecordedShipmentEvent>> GetEvents(Guid shipmentId, CancellationToken ct)
@@ -136,6 +168,9 @@ internal sealed class MartenShipmentStore(IDocumentStore store, IQuerySession re
     public Task<Shipment?> GetState(Guid shipmentId, long? version, DateTimeOffset? at, CancellationToken ct) =>
         reader.Events.AggregateStreamAsync<Shipment>(shipmentId, version: version ?? 0, timestamp: at, token: ct);
 }
+
+/// <summary>An append its group could not write: decide it again in a new session, saved on its own.</summary>
+internal sealed class DecideAgainException : Exception;
 
 /// <summary>A carrier's service id no longer names the shipment it was found to name: resolve it again.</summary>
 internal sealed class ServiceMovedException : Exception;

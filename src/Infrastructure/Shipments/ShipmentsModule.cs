@@ -28,6 +28,8 @@ public static class ShipmentsModule
                 .UniqueIndex(UniqueIndexType.Computed, "ux_tracking_shipper_tracking_id", t => t.ShipperId, t => t.TrackingId);
         });
         services.AddShipmentStreamDocument<ShipmentTracking>();
+        services.AddOptions<ShipmentAppendOptions>().BindConfiguration(ShipmentAppendOptions.Section);
+        services.AddSingleton<ShipmentAppends>();
         services.AddScoped<IShipmentStore, MartenShipmentStore>();
         services.AddScoped<IShipmentFinder, MartenShipmentFinder>();
         services.AddScoped<ShipmentAccess>();

@@ -153,14 +153,7 @@ public sealed class GroupCommitTests(GroupCommitApiFactory api) : IClassFixture<
     }
 
     /// <summary>A transaction holding a lock that makes the lots' insert wait (SHARE conflicts with an insert's ROW EXCLUSIVE).</summary>
-    private async Task<Blocker> HoldLots()
-    {
-        var connection = await Open();
-        var transaction = await connection.BeginTransactionAsync();
-        await using var command = new NpgsqlCommand("lock table cargamos.integration_lots in share mode", connection, transaction);
-        await command.ExecuteNonQueryAsync();
-        return new Blocker(connection, transaction);
-    }
+    private Task<TableLock> HoldLots() => TableLock.Share(api.ConnectionString, "cargamos.integration_lots");
 
     /// <summary>
     /// The backend of the writer waiting for the lots table's lock: the one inserting lots (the spreadsheet lot worker's
@@ -212,25 +205,5 @@ public sealed class GroupCommitTests(GroupCommitApiFactory api) : IClassFixture<
         var connection = new NpgsqlConnection(api.ConnectionString);
         await connection.OpenAsync();
         return connection;
-    }
-
-    private sealed class Blocker(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
-    {
-        private bool released;
-
-        public async Task Release()
-        {
-            if (!released)
-            {
-                released = true;
-                await transaction.CommitAsync();
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await transaction.DisposeAsync();
-            await connection.DisposeAsync();
-        }
     }
 }

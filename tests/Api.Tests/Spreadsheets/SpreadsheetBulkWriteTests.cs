@@ -10,6 +10,7 @@ using Cargamos.Modular.Application.Vtex.ReadModels;
 using Cargamos.Modular.Domain.Common;
 using Cargamos.Modular.Domain.Shipments;
 using Cargamos.Modular.Infrastructure.Integration;
+using Cargamos.Modular.Infrastructure.Common;
 using Cargamos.Modular.Infrastructure.Shipments;
 using Cargamos.Modular.Infrastructure.Vtex;
 using Marten;

@@ -38,6 +38,8 @@ public sealed class CargamosMetrics
     private readonly Histogram<double> lotDuration;
     private readonly Histogram<long> groupSize;
     private readonly Histogram<double> groupWrite;
+    private readonly Histogram<long> appendGroupSize;
+    private readonly Histogram<double> appendGroupWrite;
 
     public CargamosMetrics(IMeterFactory meterFactory)
     {
@@ -61,6 +63,12 @@ public sealed class CargamosMetrics
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = GroupSizeBuckets });
         groupWrite = meter.CreateHistogram("cargamos.orders.write_group.duration", "s",
             "One group of API orders' round trip to PostgreSQL, by outcome (as cargamos.orders.write_group.size).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = GroupWriteBuckets });
+        appendGroupSize = meter.CreateHistogram("cargamos.shipments.append_group.size", "{append}",
+            "Shipment updates (carrier reports, cancels, pauses) appended together in one round trip (group commit, ADR 006), by outcome: written, separately (another writer appended to one of the streams first: each update decided again and written on its own), failed.",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = GroupSizeBuckets });
+        appendGroupWrite = meter.CreateHistogram("cargamos.shipments.append_group.duration", "s",
+            "One group of shipment updates' round trip to PostgreSQL, by outcome (as cargamos.shipments.append_group.size).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = GroupWriteBuckets });
     }
 
@@ -158,6 +166,14 @@ public sealed class CargamosMetrics
         var tag = new KeyValuePair<string, object?>("outcome", outcome);
         groupSize.Record(size, tag);
         groupWrite.Record(duration.TotalSeconds, tag);
+    }
+
+    /// <summary>A group of <paramref name="size"/> shipment updates appended in one round trip of <paramref name="duration"/> (<see cref="GroupOutcomes"/>).</summary>
+    public void AppendGroupWritten(int size, TimeSpan duration, string outcome)
+    {
+        var tag = new KeyValuePair<string, object?>("outcome", outcome);
+        appendGroupSize.Record(size, tag);
+        appendGroupWrite.Record(duration.TotalSeconds, tag);
     }
 
     public void LotFinished(TimeSpan duration, string status) =>

@@ -12,20 +12,27 @@ namespace Cargamos.Modular.Infrastructure.Shipments.Contracts;
 /// </summary>
 public sealed class ShipmentStreamDocument
 {
-    private ShipmentStreamDocument(Action<IDocumentSession> useIdentityMap, Func<IBatchedQuery, Guid, Task> load)
+    private ShipmentStreamDocument(Type type, Action<IDocumentSession> useIdentityMap, Func<IBatchedQuery, Guid, Task<object?>> load)
     {
+        Type = type;
         UseIdentityMap = useIdentityMap;
         Load = load;
     }
 
+    /// <summary>The document's type.</summary>
+    public Type Type { get; }
+
     /// <summary>Opts the (lightweight) session into the identity map for this type only.</summary>
     public Action<IDocumentSession> UseIdentityMap { get; }
 
-    /// <summary>Adds the document's load by shipment id to a batch.</summary>
-    public Func<IBatchedQuery, Guid, Task> Load { get; }
+    /// <summary>Adds the document's load by shipment id to a batch: the document, or null when there is none.</summary>
+    public Func<IBatchedQuery, Guid, Task<object?>> Load { get; }
 
     public static ShipmentStreamDocument For<T>() where T : class =>
-        new(session => session.UseIdentityMapFor<T>(), (batch, id) => batch.Load<T>(id));
+        new(typeof(T), session => session.UseIdentityMapFor<T>(), Loaded<T>);
+
+    // The load is added to the batch when this is called (an async method runs to its first await); read once it ran.
+    private static async Task<object?> Loaded<T>(IBatchedQuery batch, Guid id) where T : class => await batch.Load<T>(id);
 }
 
 public static class ShipmentStreamDocuments

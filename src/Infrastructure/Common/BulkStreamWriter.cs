@@ -17,7 +17,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Weasel.Postgresql;
 
-namespace Cargamos.Modular.Infrastructure.Integration;
+namespace Cargamos.Modular.Infrastructure.Common;
 
 /// <summary>
 /// Writes many new event streams in a few multi-row statements (docs/adr/002-bulk-stream-writes.md): the rows Marten would
@@ -170,7 +170,7 @@ internal sealed class BulkStreamWriter
         var documents = new ProjectedDocument?[projections.Count];
         for (var i = 0; i < projections.Count; i++)
         {
-            var (supported, document) = await projections[i].Project(session, stream, ct);
+            var (supported, document) = await projections[i].Project(session, stream, null, ct);
             if (!supported)
             {
                 return null;
@@ -179,6 +179,49 @@ internal sealed class BulkStreamWriter
             documents[i] = document is null ? null : projections[i].Prepare(document, json);
         }
 
+        return Prepared(stream, documents);
+    }
+
+    /// <summary>
+    /// An append to an existing stream that <paramref name="session"/> fetched for writing (<c>FetchForWriting</c>: the
+    /// stream action knows the version it was read at), prepared as <see cref="Prepare"/> prepares a new stream: the events
+    /// numbered from that version, each inline projection's document folded from <paramref name="snapshots"/> (the
+    /// documents read with the stream, by document type) over the new events, as Marten's inline projection folds them. Null
+    /// when the append cannot be written so (a projection's document was not read, a projection answers a delete or a
+    /// document without its id, the stream was not fetched for writing): the session must not be saved then (its events
+    /// were prepared); decide again through a new one.
+    /// </summary>
+    public async Task<PreparedStream?> PrepareAppend(IDocumentSession session, StreamAction stream, IReadOnlyDictionary<Type, object?> snapshots, CancellationToken ct)
+    {
+        if (stream is not { ActionType: StreamActionType.Append, ExpectedVersionOnServer: > 0 and var version, Events.Count: > 0 })
+        {
+            return null;
+        }
+
+        stream.TenantId ??= session.TenantId;
+        stream.PrepareEvents(version, events, NoSequences, (IMetadataContext)session);
+        var documents = new ProjectedDocument?[projections.Count];
+        for (var i = 0; i < projections.Count; i++)
+        {
+            if (!snapshots.TryGetValue(projections[i].DocumentType, out var snapshot))
+            {
+                return null;
+            }
+
+            var (supported, document) = await projections[i].Project(session, stream, snapshot, ct);
+            if (!supported)
+            {
+                return null;
+            }
+
+            documents[i] = document is null ? null : projections[i].Prepare(document, json);
+        }
+
+        return Prepared(stream, documents);
+    }
+
+    private PreparedStream Prepared(StreamAction stream, ProjectedDocument?[] documents)
+    {
         var eventJson = new byte[stream.Events.Count][];
         for (var i = 0; i < eventJson.Length; i++)
         {
@@ -199,6 +242,28 @@ internal sealed class BulkStreamWriter
             if (documents.Count > 0)
             {
                 batch.BatchCommands.Add(projections[i].InsertCommand(documents));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="batch"/> the statements that append <paramref name="streams"/> (each prepared by
+    /// <see cref="PrepareAppend"/>, at most once each): the events, the streams' versions, the documents' upserts, one
+    /// statement per table. The check that no other writer appended meanwhile is the primary key of <c>mt_events</c>
+    /// (stream, version), as in <c>mt_quick_append_events</c>: an append that lost the race fails with a unique violation
+    /// on its first event, and the batch with it. Give the streams in one order (by id) so that two batches wait for each
+    /// other's events in the same order.
+    /// </summary>
+    public void AddAppends(NpgsqlBatch batch, IReadOnlyList<PreparedStream> streams)
+    {
+        batch.BatchCommands.Add(EventsCommand(streams));
+        batch.BatchCommands.Add(StreamVersionsCommand(streams));
+        for (var i = 0; i < projections.Count; i++)
+        {
+            var documents = streams.Where(s => s.Documents[i] is not null).Select(s => (s.Documents[i]!, s.Stream)).ToList();
+            if (documents.Count > 0)
+            {
+                batch.BatchCommands.Add(projections[i].InsertCommand(documents, upsert: true));
             }
         }
     }
@@ -270,6 +335,19 @@ internal sealed class BulkStreamWriter
         return command;
     }
 
+    // As mt_quick_append_events ends an append to an existing stream: its version moved forward (never back), now() as its
+    // timestamp.
+    private NpgsqlBatchCommand StreamVersionsCommand(IReadOnlyList<PreparedStream> prepared)
+    {
+        var command = new NpgsqlBatchCommand($"""
+            update {schema}.mt_streams as s set version = greatest(s.version, u.version), timestamp = now()
+            from unnest($1, $2) as u(id, version) where s.id = u.id
+            """);
+        command.Parameters.Add(Array(NpgsqlDbType.Uuid, prepared.Select(p => p.Stream.Id).ToArray()));
+        command.Parameters.Add(Array(NpgsqlDbType.Bigint, prepared.Select(p => p.Stream.Version).ToArray()));
+        return command;
+    }
+
     // As mt_quick_append_events inserts each event: the next value of the event sequence (in stream and event order), no
     // binary body, not archived.
     private NpgsqlBatchCommand EventsCommand(IReadOnlyList<PreparedStream> streams)
@@ -318,16 +396,20 @@ internal sealed class BulkStreamWriter
     {
         private static readonly MethodInfo ProjectorMethod = typeof(ProjectedTable).GetMethod(nameof(Projector), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-        private readonly Func<IQuerySession, StreamAction, CancellationToken, ValueTask<(bool Supported, object? Document)>> project;
+        private readonly Func<IQuerySession, StreamAction, object?, CancellationToken, ValueTask<(bool Supported, object? Document)>> project;
         private readonly IDocumentType mapping;
 
         private ProjectedTable(
-            Func<IQuerySession, StreamAction, CancellationToken, ValueTask<(bool Supported, object? Document)>> project, IDocumentType mapping, IReadOnlyList<DuplicatedColumn> duplicates)
+            Func<IQuerySession, StreamAction, object?, CancellationToken, ValueTask<(bool Supported, object? Document)>> project, Type documentType,
+            IDocumentType mapping, IReadOnlyList<DuplicatedColumn> duplicates)
         {
             this.project = project;
             this.mapping = mapping;
+            DocumentType = documentType;
             Duplicates = duplicates;
         }
+
+        public Type DocumentType { get; }
 
         /// <summary>schema.table, as information_schema names it.</summary>
         public string Table => $"{mapping.TableName.Schema}.{mapping.TableName.Name}";
@@ -335,16 +417,19 @@ internal sealed class BulkStreamWriter
         public IReadOnlyList<DuplicatedColumn> Duplicates { get; }
 
         public static ProjectedTable For(ProjectionBase projection, Type documentType, IDocumentType mapping) => new(
-            (Func<IQuerySession, StreamAction, CancellationToken, ValueTask<(bool Supported, object? Document)>>)ProjectorMethod.MakeGenericMethod(documentType)
+            (Func<IQuerySession, StreamAction, object?, CancellationToken, ValueTask<(bool Supported, object? Document)>>)ProjectorMethod.MakeGenericMethod(documentType)
                 .Invoke(null, [projection, IdReader(documentType, mapping.IdMember)])!,
+            documentType,
             mapping,
             mapping.DuplicatedFields.Where(f => !f.OnlyForSearching).Select(f => DuplicatedColumn.For(documentType, f.ColumnName, f.Members, f.DbType)).ToList());
 
-        public ValueTask<(bool Supported, object? Document)> Project(IQuerySession session, StreamAction stream, CancellationToken ct) => project(session, stream, ct);
+        /// <summary>The projection's document after the stream's events, folded over <paramref name="snapshot"/> (null for a new stream).</summary>
+        public ValueTask<(bool Supported, object? Document)> Project(IQuerySession session, StreamAction stream, object? snapshot, CancellationToken ct) =>
+            project(session, stream, snapshot, ct);
 
-        // The projection's own fold of a new stream's events (what Marten's inline aggregation runs for a slice). The
+        // The projection's own fold of a stream's new events over its document (what Marten's inline aggregation runs for a slice). The
         // projections build their documents with the stream's id; one that did not would need Marten to set it: not supported.
-        private static Func<IQuerySession, StreamAction, CancellationToken, ValueTask<(bool Supported, object? Document)>> Projector<TDoc>(
+        private static Func<IQuerySession, StreamAction, object?, CancellationToken, ValueTask<(bool Supported, object? Document)>> Projector<TDoc>(
             ProjectionBase projection, Func<object, object?> id)
             where TDoc : notnull
         {
@@ -354,7 +439,7 @@ internal sealed class BulkStreamWriter
             // Whether the projection takes a stream depends only on its event types: asked once per type (a new shipment's
             // stream starts with one event, or two of known types), not once per stream.
             var applies = new System.Collections.Concurrent.ConcurrentDictionary<Type, bool>();
-            return async (session, stream, ct) =>
+            return async (session, stream, snapshot, ct) =>
             {
                 var takes = stream.Events.Count == 1
                     ? applies.GetOrAdd(stream.Events[0].EventType, type => single.AppliesTo([type]))
@@ -364,7 +449,7 @@ internal sealed class BulkStreamWriter
                     return (true, null);
                 }
 
-                var (document, action) = await single.DetermineActionAsync(session, default, stream.Id, keepIdentity, stream.Events, ct);
+                var (document, action) = await single.DetermineActionAsync(session, (TDoc?)snapshot, stream.Id, keepIdentity, stream.Events, ct);
                 return action switch
                 {
                     ActionType.Nothing => (true, null),
@@ -395,9 +480,10 @@ internal sealed class BulkStreamWriter
         public ProjectedDocument Prepare(object document, Json json) =>
             new(json.Utf8(document), document.GetType().FullName!, Duplicates.Select(d => d.Read(document)).ToArray());
 
-        // As Marten's upsert of a projected document of a new stream: the store's JSON, the stream's version, the CLR type,
-        // the transaction's time, and the duplicated fields from the document's members.
-        public NpgsqlBatchCommand InsertCommand(IReadOnlyList<(ProjectedDocument Document, StreamAction Stream)> documents)
+        // As Marten's upsert of a projected document: the store's JSON, the stream's version, the CLR type, the transaction's
+        // time, and the duplicated fields from the document's members. A new stream's documents are inserted; an append's
+        // replace the stored ones (upsert).
+        public NpgsqlBatchCommand InsertCommand(IReadOnlyList<(ProjectedDocument Document, StreamAction Stream)> documents, bool upsert = false)
         {
             var columns = string.Join(", ", Duplicates.Select(d => d.Column));
             var values = string.Join(", ", Duplicates.Select((_, i) => $"d.f{i}"));
@@ -407,6 +493,7 @@ internal sealed class BulkStreamWriter
                 insert into {mapping.TableName.QualifiedName} (id, data, mt_version, mt_dotnet_type, mt_last_modified{(columns.Length > 0 ? ", " + columns : "")})
                 select d.id, d.data, d.version, d.dotnet_type, transaction_timestamp(){(values.Length > 0 ? ", " + values : "")}
                 from unnest($1, $2, $3, $4{(parameters.Length > 0 ? ", " + parameters : "")}) as d(id, data, version, dotnet_type{(aliases.Length > 0 ? ", " + aliases : "")})
+                {(upsert ? "on conflict (id) do update set data = excluded.data, mt_version = excluded.mt_version, mt_dotnet_type = excluded.mt_dotnet_type, mt_last_modified = excluded.mt_last_modified" + string.Concat(Duplicates.Select(d => $", {d.Column} = excluded.{d.Column}")) : "")}
                 """);
             command.Parameters.Add(Array(NpgsqlDbType.Uuid, documents.Select(d => d.Stream.Id).ToArray()));
             command.Parameters.Add(Array(NpgsqlDbType.Jsonb, documents.Select(d => d.Document.Json).ToArray()));
