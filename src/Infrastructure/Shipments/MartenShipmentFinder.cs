@@ -95,4 +95,24 @@ internal sealed class MartenShipmentFinder(IQuerySession session) : IShipmentFin
         public Expression<Func<IMartenQueryable<ShipmentTracking>, IEnumerable<ShipmentTracking>>> QueryIs() =>
             q => q.Where(t => t.TrackingId == TrackingId).Take(10);
     }
+
+    /// <summary>
+    /// The shipments a carrier's service id (a trackingId) names, by id and carrier only: what a carrier hook checks before
+    /// its decision, without reading the documents (the order and price are most of a document's size). Compiled once.
+    /// </summary>
+    internal sealed class ServicesByTrackingId : ICompiledListQuery<ShipmentTracking, ServiceRef>
+    {
+        public string TrackingId { get; set; } = "";
+
+        public Expression<Func<IMartenQueryable<ShipmentTracking>, IEnumerable<ServiceRef>>> QueryIs() =>
+            q => q.Where(t => t.TrackingId == TrackingId).Take(10).Select(t => new ServiceRef { Id = t.Id, CarrierId = t.CarrierId });
+    }
+
+    /// <summary>A shipment's id and carrier (<see cref="ServicesByTrackingId"/>).</summary>
+    internal sealed class ServiceRef
+    {
+        public Guid Id { get; set; }
+
+        public string? CarrierId { get; set; }
+    }
 }

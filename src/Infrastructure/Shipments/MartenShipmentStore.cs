@@ -99,7 +99,7 @@ internal sealed class MartenShipmentStore(
         }
 
         var lookup = service is { TrackingId: { } trackingId }
-            ? batch.Query(new MartenShipmentFinder.ByTrackingId { TrackingId = trackingId })
+            ? batch.Query(new MartenShipmentFinder.ServicesByTrackingId { TrackingId = trackingId })
             : null;
         await batch.Execute(ct);
         var stream = await fetched;
