@@ -36,7 +36,11 @@ internal sealed class BenchOptions
         ApiConcurrency = Number("--api-concurrency", 8);
         Xlsx = args.Contains("--xlsx");
         PgStatements = args.Contains("--pg-statements");
+        PgSettings = Text("--pg-settings")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
     }
+
+    /// <summary>PostgreSQL settings for the throwaway cluster (<c>--pg-settings shared_buffers=1GB,work_mem=8MB</c>).</summary>
+    public string[] PgSettings { get; }
 
     public bool Quick { get; }
 

@@ -19,13 +19,20 @@ internal sealed class PeakMemory : IDisposable
             while (!token.IsCancellationRequested)
             {
                 process.Refresh();
-                max = Math.Max(max, process.WorkingSet64);
+                if (process.WorkingSet64 > max)
+                {
+                    max = process.WorkingSet64;
+                    CommittedAtPeak = GC.GetGCMemoryInfo().TotalCommittedBytes;
+                }
                 await Task.Delay(50, CancellationToken.None);
             }
 
             return max;
         });
     }
+
+    /// <summary>The GC's committed bytes when the peak was sampled.</summary>
+    public long CommittedAtPeak { get; private set; }
 
     public long Stop()
     {

@@ -30,7 +30,7 @@ internal static class BenchProgram
             new PostgresProvisionOptions
             {
                 AllowTestcontainers = true,
-                ThrowawaySettings = options.PgStatements ? ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all"] : [],
+                ThrowawaySettings = [.. options.PgStatements ? ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all"] : Array.Empty<string>(), .. options.PgSettings],
             },
             logs.CreateLogger("postgres"));
         var database = $"bench_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
@@ -40,7 +40,7 @@ internal static class BenchProgram
             await Admin(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database }.ConnectionString, "create extension pg_stat_statements");
         }
         var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database }.ConnectionString;
-        Console.WriteLine($"PostgreSQL: {server.Description}, database {database}");
+        Console.WriteLine($"PostgreSQL: {server.Description}, database {database}{(options.PgSettings.Length > 0 ? $", settings {string.Join(", ", options.PgSettings)}" : "")}");
 
         var failures = new List<string>();
         List<Row> rows;

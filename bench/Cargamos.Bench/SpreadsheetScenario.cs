@@ -35,6 +35,11 @@ internal static class SpreadsheetScenario
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         using var peak = new PeakMemory();
+        using (var self = Process.GetCurrentProcess())
+        {
+            Console.WriteLine($"  spreadsheet: working set before the lot {self.WorkingSet64 / 1024 / 1024:N0} MB (GC heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1024 / 1024:N0} MB, committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1024 / 1024:N0} MB)");
+        }
+
         peak.Start();
         var watch = Stopwatch.StartNew();
         var lotId = await Upload(client, content, options.Xlsx ? "bench.xlsx" : "bench.csv");
@@ -43,6 +48,7 @@ internal static class SpreadsheetScenario
         content = null!;
         var elapsed = await Completed(client, lotId, watch);
         var duringLot = peak.Stop() / 1024 / 1024;
+        Console.WriteLine($"  spreadsheet: peak working set {duringLot:N0} MB, the GC's committed memory then {peak.CommittedAtPeak / 1024 / 1024:N0} MB");
         var lot = await Lot(client, lotId);
         var rate = options.Rows / elapsed.TotalSeconds;
         var processing = (lot.GetProperty("finishedAt").GetDateTimeOffset() - lot.GetProperty("startedAt").GetDateTimeOffset()).TotalSeconds;

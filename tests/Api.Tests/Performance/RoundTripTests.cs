@@ -65,6 +65,10 @@ public sealed class RoundTripTests(ApiFactory api) : IClassFixture<ApiFactory>, 
         Assert.Equal(HttpStatusCode.OK, sent.Response.StatusCode);
         Assert.True(sent.Statements.Count <= MaxRepeatedCarrierUpdateRoundTrips,
             $"{sent.Statements.Count} round trips (budget {MaxRepeatedCarrierUpdateRoundTrips}):{Environment.NewLine}{string.Join(Environment.NewLine, sent.Statements)}");
+
+        // The append is the group's multi-row batch (ADR 006), not Marten's per-update function and its COMMIT.
+        Assert.StartsWith("insert into cargamos.mt_events ", sent.Statements[^1].Split(": ", 2)[1]);
+        Assert.DoesNotContain(sent.Statements, s => s.Contains("mt_quick_append_events", StringComparison.Ordinal) || s.Contains("COMMIT", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>
