@@ -455,19 +455,63 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
     /// </summary>
     public Task Postpone(IReadOnlyList<ClaimedMessage> messages, TimeSpan delay, CancellationToken ct) => GiveBack(messages, delay, ct);
 
+    /// <summary>
+    /// Gives back claimed messages of webhooks whose breaker is open (<see cref="Postpone"/> by <see cref="BreakerParking"/>)
+    /// and, in the same round trip, parks up to <see cref="ParkedPerClaim"/> more messages of those webhooks that are due
+    /// before their probe time, as a (re)opening breaker parks them: a backlog found due behind an open breaker (messages
+    /// recorded due before it opened and not parked by it, or made due by a release) leaves the claims' range a few thousand
+    /// rows per claim instead of a batch per claim, and is never read again before its new time.
+    /// </summary>
+    public async Task PostponeBehindBreakers(IReadOnlyList<ClaimedMessage> messages, IReadOnlyCollection<string> openShippers, CancellationToken ct)
+    {
+        await using var connection = await database.Open(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(GiveBackCommand(messages, BreakerParking));
+        var park = new NpgsqlBatchCommand(ParkDueBehindOpenBreakersSql);
+        park.Parameters.AddWithValue("shippers", openShippers.ToArray());
+        park.Parameters.AddWithValue("most", ParkedPerClaim);
+        park.Parameters.AddWithValue("parking", NpgsqlDbType.Interval, BreakerParking);
+        batch.BatchCommands.Add(park);
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The most messages one claim parks behind open breakers (<see cref="PostponeBehindBreakers"/>).</summary>
+    internal const int ParkedPerClaim = 5_000;
+
+    // The messages of webhooks whose breaker is still open that are due before its probe time (so never the probe itself,
+    // due at it), by the index on (shipper_id, id); the rows another dispatcher holds are left to it.
+    private static readonly string ParkDueBehindOpenBreakersSql = $"""
+        with parked as (
+            select p.id, b.open_until from {WebhookSchema.Breakers} b
+            join {WebhookSchema.Messages} p on p.shipper_id = b.shipper_id
+            where b.shipper_id = any(@shippers) and b.open_until > now()
+              and p.state = 'PENDING' and p.next_attempt_at < b.open_until
+            limit @most
+            for update of p skip locked)
+        update {WebhookSchema.Messages} m set next_attempt_at = parked.open_until + @parking
+        from parked where m.id = parked.id
+        """;
+
     private async Task GiveBack(IReadOnlyList<ClaimedMessage> messages, TimeSpan delay, CancellationToken ct)
     {
         await using var connection = await database.Open(ct);
-        await using var command = new NpgsqlCommand($"""
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(GiveBackCommand(messages, delay));
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    private static NpgsqlBatchCommand GiveBackCommand(IReadOnlyList<ClaimedMessage> messages, TimeSpan delay)
+    {
+        var command = new NpgsqlBatchCommand($"""
             update {WebhookSchema.Messages} m set state = 'PENDING', attempts = greatest(m.attempts - 1, 0), locked_until = null, lock_token = null,
                 next_attempt_at = case when @delay > interval '0' then greatest(m.next_attempt_at, now() + @delay) else m.next_attempt_at end
             from unnest(@messages, @tokens) as r(id, token)
             where m.id = r.id and m.lock_token = r.token
-            """, connection);
+            """);
         command.Parameters.AddWithValue("messages", messages.Select(m => m.Id).ToArray());
         command.Parameters.AddWithValue("tokens", messages.Select(m => m.Token).ToArray());
         command.Parameters.AddWithValue("delay", NpgsqlDbType.Interval, delay);
-        await command.ExecuteNonQueryAsync(ct);
+        return command;
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Cargamos.Modular.Api.Tests.Infrastructure;
+using Cargamos.Modular.Infrastructure.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Cargamos.Modular.Api.Tests.Webhooks;
@@ -63,6 +65,19 @@ internal static class Breakers
         }
 
         return rows;
+    }
+
+    public static async Task<T> Scalar<T>(this WebhookApiFactory api, string sql, params object[] values)
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     public static async Task Execute(this WebhookApiFactory api, string sql, params object[] values)
@@ -224,5 +239,40 @@ public sealed class WebhookBreakerResetTests(LateProbeFactory api) : IClassFixtu
         await WebhookKit.Until(() => moved.Delivered.Count == 9, "all nine delivered to the new address", TimeSpan.FromSeconds(10));
         Assert.Null(await api.Breaker(key));
         await WebhookKit.Until(async () => (await api.Outbox(key)).All(m => m.State == "DELIVERED"), "all DELIVERED");
+    }
+    [Fact]
+    public async Task A_backlog_found_due_behind_an_open_breaker_is_parked_a_few_thousand_rows_per_claim_not_a_batch_per_claim()
+    {
+        await using var down = await WebhookReceiver.StartAsync();
+        var (key, shipper) = await api.NewShipper();
+        await shipper.Register(down.Url, "CREATED");
+        await down.StopAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await shipper.IntegrateOk();
+        }
+
+        await WebhookKit.Until(async () => (await api.Breaker(key))?.OpenUntil is not null, "the breaker open after 3 failed attempts");
+        var openUntil = (await api.Breaker(key))!.Value.OpenUntil!.Value;
+
+        // 12,000 messages due now behind the open breaker (as a backlog recorded before it opened), one shipment each.
+        var outbox = api.Services.GetRequiredService<WebhookOutbox>();
+        var claims = outbox.Claims;
+        await api.Execute("""
+            insert into cargamos.webhook_messages (id, shipper_id, shipment_id, version, type, payload, next_attempt_at)
+            select gen_random_uuid(), $1, gen_random_uuid(), 1, 'webhook.test', '{"type":"webhook.test"}', now() from generate_series(1, 12000)
+            """, key);
+        await api.Execute($"notify {WebhookSchema.Channel}");
+
+        // Parked past the probe time without an attempt, in a few claims (at 128 a claim it would take about 94).
+        await WebhookKit.Until(async () => await api.Scalar<long>(
+            "select count(*) from cargamos.webhook_messages where shipper_id = $1 and state = 'PENDING' and next_attempt_at < $2", key, openUntil) == 0,
+            "the backlog parked past the probe time", TimeSpan.FromSeconds(20));
+        Assert.True(outbox.Claims - claims < 20, $"{outbox.Claims - claims} claims");
+        // The few batches claimed are given back an hour from now, the rest parked an hour past the probe time.
+        Assert.Equal(12_000L, await api.Scalar<long>(
+            "select count(*) from cargamos.webhook_messages where shipper_id = $1 and type = 'webhook.test' and state = 'PENDING' and attempts = 0 and next_attempt_at > $2", key, openUntil));
+        Assert.Equal(0L, await api.Scalar<long>(
+            "select count(*) from cargamos.webhook_attempts a join cargamos.webhook_messages m on m.id = a.message_id where m.shipper_id = $1 and m.type = 'webhook.test'", key));
     }
 }
