@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Cargamos.Modular.Api.Errors;
 using Cargamos.Modular.Api.Tests.Infrastructure;
+using Cargamos.Modular.Api.Tests.Vtex;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -83,6 +84,7 @@ public sealed class DatabaseOutageTests(OutageApi outage) : IClassFixture<Outage
         var shipper = await api.LoginAs(DemoUser.Shipper);
         var (_, trackingId) = await shipper.IntegrateOk();
         var refusedOrder = Orders.Unique("OUT");
+        var carrier = await api.AsCarrier(CarrierClient.ServientregaKey);
 
         outage.Proxy.Down();
         try
@@ -93,6 +95,7 @@ public sealed class DatabaseOutageTests(OutageApi outage) : IClassFixture<Outage
                          () => shipper.Integrate(Orders.Valid(Orders.Unique("OUT"))),
                          () => shipper.GetAsync($"/v1/shipment-tracking/{trackingId}"),
                          () => shipper.GetAsync("/v1/shipments"),
+                         () => carrier.Patch(CarrierClient.Servientrega, trackingId, CarrierClient.Status("PENDING")),
                      })
             {
                 using var response = await send();
