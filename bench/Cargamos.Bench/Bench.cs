@@ -140,17 +140,19 @@ internal sealed class Bench(BenchOptions options, BenchApi api, HttpClient shipp
     /// minute after a large app starts, so a run measured before that measures the compiler. Settled: a round compiled
     /// fewer than <see cref="SettledMethods"/> methods; at most <paramref name="limit"/> of rounds. Prints what it took.
     /// </summary>
-    public static async Task WarmUntilSettled(string what, Func<int, Task> round, TimeSpan? limit = null)
+    public static async Task WarmUntilSettled(string what, Func<int, Task> round, TimeSpan? limit = null, Func<Task<long>>? compiledMethods = null)
     {
+        // This process's JIT, unless the path runs in another process (which then says how many methods it compiled).
+        compiledMethods ??= () => Task.FromResult(System.Runtime.JitInfo.GetCompiledMethodCount());
         var watch = Stopwatch.StartNew();
         var deadline = limit ?? TimeSpan.FromSeconds(90);
         var rounds = 0;
         long compiled;
         do
         {
-            var before = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var before = await compiledMethods();
             await round(rounds++);
-            compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
+            compiled = await compiledMethods() - before;
         }
         while (compiled >= SettledMethods && watch.Elapsed < deadline);
 

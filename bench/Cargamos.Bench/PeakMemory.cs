@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace Cargamos.Modular.Bench;
 
-/// <summary>The process's working set, sampled every 50 ms while running.</summary>
-internal sealed class PeakMemory : IDisposable
+/// <summary>A process's working set (this one's by default), sampled every 50 ms while running.</summary>
+internal sealed class PeakMemory(Process? sampled = null) : IDisposable
 {
     private CancellationTokenSource? stop;
     private Task<long>? sampling;
@@ -15,14 +15,15 @@ internal sealed class PeakMemory : IDisposable
         sampling = Task.Run(async () =>
         {
             long max = 0;
-            using var process = Process.GetCurrentProcess();
+            using var own = sampled is null ? Process.GetCurrentProcess() : null;
+            var process = sampled ?? own!;
             while (!token.IsCancellationRequested)
             {
                 process.Refresh();
                 if (process.WorkingSet64 > max)
                 {
                     max = process.WorkingSet64;
-                    CommittedAtPeak = GC.GetGCMemoryInfo().TotalCommittedBytes;
+                    CommittedAtPeak = sampled is null ? GC.GetGCMemoryInfo().TotalCommittedBytes : 0;
                 }
                 await Task.Delay(50, CancellationToken.None);
             }

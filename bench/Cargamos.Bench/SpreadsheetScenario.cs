@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Runtime;
 using System.Text.Json;
 using static Cargamos.Modular.Bench.Bench;
 
@@ -17,11 +16,17 @@ internal static class SpreadsheetScenario
     public static async Task Run(Bench bench)
     {
         var options = bench.Options;
-        var client = bench.Shipper;
-        // Warm-up (as the other scenarios'): lots of 2,000 rows until the JIT has settled on the spreadsheet path's code (the
-        // CSV reader, the row checks, the batch writer), so that the lot measures it and not its tiered compilation.
+
+        // The lot is processed by the API in a process of its own, whose working set is the API's alone (in this process
+        // it would include the load client, the raw baseline app and the benchmark's copy of the file).
+        await using var api = await ApiProcess.StartAsync(bench.ConnectionString);
+        var client = api.Client;
+        client.DefaultRequestHeaders.Authorization = bench.Shipper.DefaultRequestHeaders.Authorization;
+
+        // Warm-up (as the other scenarios'): lots of 2,000 rows until the API process's JIT has settled on the spreadsheet
+        // path's code (the CSV reader, the row checks, the batch writer), so that the lot measures it and not its tiered compilation.
         await WarmUntilSettled("spreadsheets", async round => await RunLot(client, new OrderFile(options.Seed + 2 + round, 0).Csv(2_000), "warm-up.csv"),
-            options.Quick ? TimeSpan.FromSeconds(10) : null);
+            options.Quick ? TimeSpan.FromSeconds(10) : null, api.CompiledMethods);
 
         // The single-order API path, as the spreadsheet benchmark has always compared with.
         var (apiPath, _) = await IntakeScenario.Api(bench, options.ApiOrders, options.ApiConcurrency);
@@ -30,38 +35,28 @@ internal static class SpreadsheetScenario
         var file = new OrderFile(options.Seed, options.InvalidPercent);
         var content = options.Xlsx ? file.Xlsx(options.Rows) : file.Csv(options.Rows);
         Console.WriteLine($"  spreadsheet: {content.Length / 1024.0 / 1024.0:F1} MB, {options.Rows:N0} rows of {(options.Xlsx ? "XLSX" : "CSV")} (seed {options.Seed}), {file.Invalid:N0} invalid by construction");
-        // The working set is sampled from here: first give back what generating the file (and the scenarios before) left
-        // committed but unused, so the peak is the process plus what the lot itself takes.
-        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        using var peak = new PeakMemory();
-        using (var self = Process.GetCurrentProcess())
-        {
-            Console.WriteLine($"  spreadsheet: working set before the lot {self.WorkingSet64 / 1024 / 1024:N0} MB (GC heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1024 / 1024:N0} MB, committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1024 / 1024:N0} MB)");
-        }
-
+        api.Process.Refresh();
+        Console.WriteLine($"  spreadsheet: the API process's working set before the lot {api.Process.WorkingSet64 / 1024 / 1024:N0} MB");
+        using var peak = new PeakMemory(api.Process);
         peak.Start();
         var watch = Stopwatch.StartNew();
         var lotId = await Upload(client, content, options.Xlsx ? "bench.xlsx" : "bench.csv");
-
-        // The client's copy of the file is not the server's memory: dropped once uploaded.
         content = null!;
         var elapsed = await Completed(client, lotId, watch);
         var duringLot = peak.Stop() / 1024 / 1024;
-        Console.WriteLine($"  spreadsheet: peak working set {duringLot:N0} MB, the GC's committed memory then {peak.CommittedAtPeak / 1024 / 1024:N0} MB");
         var lot = await Lot(client, lotId);
         var rate = options.Rows / elapsed.TotalSeconds;
         var processing = (lot.GetProperty("finishedAt").GetDateTimeOffset() - lot.GetProperty("startedAt").GetDateTimeOffset()).TotalSeconds;
         var created = lot.GetProperty("created").GetInt32();
         var rejected = lot.GetProperty("rejected").GetInt32();
-        Console.WriteLine($"  spreadsheet: {options.Rows:N0} rows in {elapsed.TotalSeconds:F2} s from upload to COMPLETED (processing alone {processing:F2} s = {options.Rows / processing:N0} rows/s); created {created:N0}, rejected {rejected:N0}; {rate / apiPath.Rate:F2}x the API path ({apiPath.Rate:N0} orders/s at concurrency {options.ApiConcurrency})");
+        Console.WriteLine($"  spreadsheet: {options.Rows:N0} rows in {elapsed.TotalSeconds:F2} s from upload to COMPLETED (processing alone {processing:F2} s = {options.Rows / processing:N0} rows/s); created {created:N0}, rejected {rejected:N0}; {rate / apiPath.Rate:F2}x the API path ({apiPath.Rate:N0} orders/s at concurrency {options.ApiConcurrency}); the API process's peak working set {duringLot:N0} MB");
         if (created + rejected != options.Rows || rejected != file.Invalid)
         {
             throw new InvalidOperationException($"Expected {options.Rows - file.Invalid} created and {file.Invalid} rejected.");
         }
 
         bench.Add(new Row($"spreadsheet lot, {options.Rows:N0} rows", Ratio(rate / raw.Rate),
-            $"{rate:N0} rows/s, {duringLot:N0} MB peak working set", $"{raw.Rate:N0} inserts/s (c=8)", ">= 10,000 rows/s, < 300 MB",
+            $"{rate:N0} rows/s, {duringLot:N0} MB peak working set (the API's process)", $"{raw.Rate:N0} inserts/s (c=8)", ">= 10,000 rows/s, < 300 MB",
             Met(rate >= 10_000 && duringLot < 300)));
     }
 
