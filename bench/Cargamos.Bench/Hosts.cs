@@ -109,7 +109,12 @@ internal sealed class ApiProcess : IAsyncDisposable
     private string? operatorToken;
 
     /// <summary>Methods the API process's JIT compiled so far (its <c>System.Runtime</c> metric at /metrics, for operators).</summary>
-    public async Task<long> CompiledMethods()
+    public async Task<long> CompiledMethods() => (long)await Metric("dotnet_jit_compiled_methods");
+
+    /// <summary>Time the API process's JIT spent compiling so far.</summary>
+    public async Task<TimeSpan> JitTime() => TimeSpan.FromSeconds(await Metric("dotnet_jit_compilation_time_seconds"));
+
+    private async Task<double> Metric(string name)
     {
         if (operatorToken is null)
         {
@@ -127,13 +132,13 @@ internal sealed class ApiProcess : IAsyncDisposable
         var metrics = await response.Content.ReadAsStringAsync();
         foreach (var line in metrics.Split('\n'))
         {
-            if (line.StartsWith("dotnet_jit_compiled_methods", StringComparison.Ordinal))
+            if (line.StartsWith(name, StringComparison.Ordinal))
             {
-                return (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+                return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
             }
         }
 
-        throw new InvalidOperationException("The API process's /metrics has no dotnet_jit_compiled_methods.");
+        throw new InvalidOperationException($"The API process's /metrics has no {name}.");
     }
 
     private static int FreePort()
