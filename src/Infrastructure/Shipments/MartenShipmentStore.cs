@@ -16,17 +16,23 @@ namespace Cargamos.Modular.Infrastructure.Shipments;
 /// on documents read again.
 /// </summary>
 internal sealed class MartenShipmentStore(
-    IDocumentStore store, IQuerySession reader, ICaller caller, IEnumerable<ShipmentStreamDocument> streamDocuments, ShipmentAppends appends, IOptions<ShipmentAppendOptions> options)
+    IDocumentStore store, IQuerySession reader, ICaller caller, IEnumerable<ShipmentStreamDocument> streamDocuments, ShipmentAppends appends,
+    IOptions<ShipmentAppendOptions> options, ShipmentTurns turns)
     : IShipmentStore
 {
-    // A decision is pure, so when no version was asked for, a lost race is simply decided again on fresh state.
-    private const int Attempts = 3;
+    // A decision is pure, so when no version was asked for, a lost race is simply decided again on fresh state. Within a
+    // process the decisions of one shipment take turns (ShipmentTurns), so a race is lost only to another process; a few
+    // attempts, spaced by a short random pause, outlast another node's burst of updates of the same shipment.
+    private const int Attempts = 8;
 
     private readonly ShipmentStreamDocument[] documents = streamDocuments.ToArray();
 
-    public Task<ShipmentVersion> Decide(
-        Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct) =>
-        Retried(expectedVersion, grouped => DecideOnce(shipmentId, expectedVersion, decide, grouped, ct));
+    public async Task<ShipmentVersion> Decide(
+        Guid shipmentId, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
+    {
+        using var turn = await turns.Take(shipmentId, ct);
+        return await Retried(expectedVersion, grouped => DecideOnce(shipmentId, expectedVersion, decide, grouped, ct), ct);
+    }
 
     public async Task<ShipmentVersion?> DecideIfStillService(
         Guid shipmentId, string carrierId, string serviceId, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, CancellationToken ct)
@@ -36,7 +42,8 @@ internal sealed class MartenShipmentStore(
         var byTrackingId = !Guid.TryParse(serviceId, out var asId) || asId != shipmentId;
         try
         {
-            return await Retried(null, grouped => DecideOnce(shipmentId, null, decide, grouped, ct, (carrierId, byTrackingId ? serviceId : null)));
+            using var turn = await turns.Take(shipmentId, ct);
+            return await Retried(null, grouped => DecideOnce(shipmentId, null, decide, grouped, ct, (carrierId, byTrackingId ? serviceId : null)), ct);
         }
         catch (ServiceMovedException)
         {
@@ -49,7 +56,7 @@ internal sealed class MartenShipmentStore(
     /// or when it kept losing. An append its group could not write (<see cref="ShipmentAppends.AppendOutcome.DecideAgain"/>)
     /// is decided again at once and saved on its own: not a lost race of its own, so not an attempt.
     /// </summary>
-    private async Task<ShipmentVersion> Retried(long? expectedVersion, Func<bool, Task<ShipmentVersion>> decideOnce)
+    private async Task<ShipmentVersion> Retried(long? expectedVersion, Func<bool, Task<ShipmentVersion>> decideOnce, CancellationToken ct)
     {
         var grouped = options.Value.Grouped;
         for (var attempt = 1; ; attempt++)
@@ -65,7 +72,9 @@ internal sealed class MartenShipmentStore(
             }
             catch (ConcurrencyException) when (expectedVersion is null && attempt < Attempts)
             {
-                // decided again, in a new session
+                // Decided again, in a new session, after a pause that grows with the losses (another process is writing this
+                // shipment now: without one, both would decide again at the same moment).
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 4 * attempt)), ct);
             }
             catch (ConcurrencyException)
             {
@@ -167,6 +176,87 @@ internal sealed class MartenShipmentStore(
 
     public Task<Shipment?> GetState(Guid shipmentId, long? version, DateTimeOffset? at, CancellationToken ct) =>
         reader.Events.AggregateStreamAsync<Shipment>(shipmentId, version: version ?? 0, timestamp: at, token: ct);
+}
+
+/// <summary>
+/// The decisions of one shipment take turns within this process (a singleton): a second update of a shipment waits for the
+/// first's append instead of deciding on the same version and losing the race to it. One semaphore per shipment being
+/// decided, dropped when nobody holds or waits for it.
+/// </summary>
+internal sealed class ShipmentTurns
+{
+    private readonly Dictionary<Guid, Entry> entries = [];
+    private readonly Lock gate = new();
+
+    public async Task<IDisposable> Take(Guid shipmentId, CancellationToken ct)
+    {
+        Entry entry;
+        lock (gate)
+        {
+            if (!entries.TryGetValue(shipmentId, out entry!))
+            {
+                entries[shipmentId] = entry = new Entry();
+            }
+
+            entry.Users++;
+        }
+
+        try
+        {
+            await entry.Semaphore.WaitAsync(ct);
+        }
+        catch
+        {
+            Leave(shipmentId, entry);
+            throw;
+        }
+
+        return new Turn(this, shipmentId, entry);
+    }
+
+    /// <summary>Shipments with a decision in progress or waiting (for tests).</summary>
+    internal int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return entries.Count;
+            }
+        }
+    }
+
+    private void Leave(Guid shipmentId, Entry entry)
+    {
+        lock (gate)
+        {
+            if (--entry.Users == 0)
+            {
+                entries.Remove(shipmentId);
+            }
+        }
+    }
+
+    private sealed class Entry
+    {
+        public SemaphoreSlim Semaphore { get; } = new(1, 1);
+
+        public int Users { get; set; }
+    }
+
+    private sealed class Turn(ShipmentTurns turns, Guid shipmentId, Entry entry) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                entry.Semaphore.Release();
+                turns.Leave(shipmentId, entry);
+            }
+        }
+    }
 }
 
 /// <summary>An append its group could not write: decide it again in a new session, saved on its own.</summary>

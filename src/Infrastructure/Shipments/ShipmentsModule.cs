@@ -30,6 +30,7 @@ public static class ShipmentsModule
         services.AddShipmentStreamDocument<ShipmentTracking>();
         services.AddOptions<ShipmentAppendOptions>().BindConfiguration(ShipmentAppendOptions.Section);
         services.AddSingleton<ShipmentAppends>();
+        services.AddSingleton<ShipmentTurns>();
         services.AddScoped<IShipmentStore, MartenShipmentStore>();
         services.AddScoped<IShipmentFinder, MartenShipmentFinder>();
         services.AddScoped<ShipmentAccess>();

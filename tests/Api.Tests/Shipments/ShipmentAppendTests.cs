@@ -99,7 +99,7 @@ public sealed class ShipmentAppendTests(ShipmentAppendApiFactory api) : IClassFi
     }
 
     [Fact]
-    public async Task Two_updates_of_one_shipment_in_one_group_are_both_appended_one_after_the_other()
+    public async Task Two_updates_of_one_shipment_take_turns_the_second_decided_on_the_first_s_version()
     {
         var (other, _) = await api.Shipment();
         var (id, _) = await api.Shipment();
@@ -107,18 +107,24 @@ public sealed class ShipmentAppendTests(ShipmentAppendApiFactory api) : IClassFi
         await using var blocker = await TableLock.Share(api.ConnectionString, ViewTable);
         var first = Report(other, ShipmentStatus.Pending, "same-0");
         await WaitForBlockedWriter();
-        var notes = new[] { Note(id, "first note", "same-1"), Note(id, "second note", "same-2") };
-        await WebhookKit.Until(() => Task.FromResult(Appends.Waiting == 2), "both notes queued behind the writer");
+        var firstNote = Note(id, "first note", "same-1");
+        await WebhookKit.Until(() => Task.FromResult(Appends.Waiting == 1), "the first note queued behind the writer");
+        var secondNote = Note(id, "second note", "same-2");
+
+        // The second waits for the first's append (its turn), not in the group: it would decide on the same version.
+        await WebhookKit.Until(() => Task.FromResult(api.Services.GetRequiredService<ShipmentTurns>().Count == 2), "both shipments' turns taken");
+        Assert.Equal(1, Appends.Waiting);
+        Assert.False(secondNote.IsCompleted);
         await blocker.Release();
         await first;
 
-        // Both were decided on version 1; the group took one, the other was decided again on version 2.
-        Assert.Equal([2L, 3L], (await Task.WhenAll(notes)).Select(v => v.Version).Order());
+        Assert.Equal((2L, 3L), ((await firstNote).Version, (await secondNote).Version));
         Assert.Equal([1L, 2L, 3L], await Scalars<long>("select version from cargamos.mt_events where stream_id = any(@ids) order by seq_id", [id]));
         await using var session = api.Services.GetRequiredService<IDocumentStore>().QuerySession();
         var view = await session.LoadAsync<VtexServiceView>(id);
-        Assert.Equal(["first note", "second note"], view!.Notes.Select(n => n.Content).Order());
+        Assert.Equal(["first note", "second note"], view!.Notes.Select(n => n.Content));
         Assert.Equal([3L], await Scalars<long>($"select mt_version from {ViewTable} where id = any(@ids)", [id]));
+        Assert.Equal(0, api.Services.GetRequiredService<ShipmentTurns>().Count);
     }
 
     [Fact]
@@ -215,13 +221,17 @@ public sealed class ShipmentAppendTests(ShipmentAppendApiFactory api) : IClassFi
 
     private static CourierAgent Agent(string name) => new($"agent-{name}", name, null, null, null, null);
 
-    /// <summary>A decision through the shipment store, as a request with <paramref name="processId"/> makes it.</summary>
-    private async Task<ShipmentVersion> Decide(Guid id, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, string processId)
+    private Task<ShipmentVersion> Decide(Guid id, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, string processId) =>
+        Decide(api, id, expectedVersion, decide, processId);
+
+    /// <summary>A decision through <paramref name="node"/>'s shipment store, as a request with <paramref name="processId"/> makes it.</summary>
+    internal static async Task<ShipmentVersion> Decide(ApiFactory node, Guid id, long? expectedVersion, Func<Shipment, IReadOnlyList<IShipmentEvent>> decide, string processId)
     {
-        await using var scope = api.Services.CreateAsyncScope();
+        await using var scope = node.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var shipments = new MartenShipmentStore(services.GetRequiredService<IDocumentStore>(), services.GetRequiredService<IQuerySession>(),
-            new TestCaller(processId), services.GetServices<ShipmentStreamDocument>(), Appends, services.GetRequiredService<IOptions<ShipmentAppendOptions>>());
+            new TestCaller(processId), services.GetServices<ShipmentStreamDocument>(), services.GetRequiredService<ShipmentAppends>(),
+            services.GetRequiredService<IOptions<ShipmentAppendOptions>>(), services.GetRequiredService<ShipmentTurns>());
         return await shipments.Decide(id, expectedVersion, decide, CancellationToken.None);
     }
 
@@ -244,9 +254,11 @@ public sealed class ShipmentAppendTests(ShipmentAppendApiFactory api) : IClassFi
         return pid;
     }
 
-    private async Task<List<T>> Scalars<T>(string query, Guid[] ids)
+    private Task<List<T>> Scalars<T>(string query, Guid[] ids) => Scalars<T>(api, query, ids);
+
+    internal static async Task<List<T>> Scalars<T>(ApiFactory node, string query, Guid[] ids)
     {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await using var connection = new NpgsqlConnection(node.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(query, connection);
         command.Parameters.AddWithValue("ids", ids);
@@ -270,4 +282,66 @@ public sealed class ShipmentAppendTests(ShipmentAppendApiFactory api) : IClassFi
 
         public bool IsInRole(string role) => false;
     }
+}
+
+/// <summary>
+/// Two API processes over one database, each appending in groups: concurrent updates of the same shipments from both
+/// meet on the events' primary key (and may deadlock on it); every update is appended once, none is lost, and each
+/// stream's versions, documents and notes agree.
+/// </summary>
+public sealed class ShipmentAppendTwoNodesTests : IAsyncLifetime
+{
+    private readonly ApiFactory nodeA = new();
+    private ApiFactory? nodeB;
+
+    public async Task InitializeAsync()
+    {
+        await nodeA.StartAsync();
+        nodeB = new SecondNode(nodeA.ConnectionString);
+        await nodeB.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (nodeB is not null)
+        {
+            await nodeB.DisposeAsync();
+        }
+
+        await ((IAsyncLifetime)nodeA).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Concurrent_updates_of_the_same_shipments_from_two_nodes_are_all_appended_once_in_order()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            ids.Add((await nodeA.Shipment()).Id);
+        }
+
+        // 48 notes at once, 12 per shipment, half through each node: within a node a shipment's updates take turns, across
+        // the nodes they race on the events' primary key and the loser decides again.
+        var notes = Enumerable.Range(0, 48).Select(i => ShipmentAppendTests.Decide(i % 2 == 0 ? nodeA : nodeB!, ids[i % ids.Count], null,
+            _ => ShipmentDecisions.AddNotes([new ShipmentNote(NoteType.Comment, $"note {i}", "test")], Scenarios.Carrier, DateTimeOffset.UtcNow), $"nodes-{i}")).ToList();
+        var versions = await Task.WhenAll(notes);
+
+        await using var session = nodeA.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        foreach (var id in ids)
+        {
+            // Each shipment's 12 notes got versions 2..13, one each.
+            Assert.Equal(Enumerable.Range(2, 12).Select(v => (long)v), versions.Where(v => v.ShipmentId == id).Select(v => v.Version).Order());
+            Assert.Equal(Enumerable.Range(1, 13).Select(v => (long)v),
+                await ShipmentAppendTests.Scalars<long>(nodeA, "select version from cargamos.mt_events where stream_id = any(@ids) order by seq_id", [id]));
+            Assert.Equal([13L], await ShipmentAppendTests.Scalars<long>(nodeA, "select version from cargamos.mt_streams where id = any(@ids)", [id]));
+            Assert.Equal([13L], await ShipmentAppendTests.Scalars<long>(nodeA, "select mt_version from cargamos.mt_doc_shipmenttracking where id = any(@ids)", [id]));
+            Assert.Equal([13L], await ShipmentAppendTests.Scalars<long>(nodeA, "select mt_version from cargamos.mt_doc_vtexserviceview where id = any(@ids)", [id]));
+            var view = await session.LoadAsync<VtexServiceView>(id);
+            Assert.Equal(12, view!.Notes.Count);
+            Assert.Equal(12, view.Notes.Select(n => n.Content).Distinct().Count());
+            Assert.Equal(13, (await session.LoadAsync<ShipmentTracking>(id))!.Version);
+        }
+    }
+
+    private sealed class SecondNode(string database) : ApiFactory(database);
 }
