@@ -111,6 +111,9 @@ internal sealed class ApiProcess : IAsyncDisposable
     /// <summary>Methods the API process's JIT compiled so far (its <c>System.Runtime</c> metric at /metrics, for operators).</summary>
     public async Task<long> CompiledMethods() => (long)await Metric("dotnet_jit_compiled_methods");
 
+    /// <summary>Bytes the API process allocated so far.</summary>
+    public async Task<long> AllocatedBytes() => (long)await Metric("dotnet_gc_heap_total_allocated_bytes");
+
     /// <summary>Time the API process's JIT spent compiling so far.</summary>
     public async Task<TimeSpan> JitTime() => TimeSpan.FromSeconds(await Metric("dotnet_jit_compilation_time_seconds"));
 

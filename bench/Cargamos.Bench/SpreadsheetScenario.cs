@@ -40,6 +40,7 @@ internal static class SpreadsheetScenario
         Console.WriteLine($"  spreadsheet: the API process's working set before the lot {api.Process.WorkingSet64 / 1024 / 1024:N0} MB");
         using var peak = new PeakMemory(api.Process);
         var jitBefore = await api.JitTime();
+        var allocatedBefore = await api.AllocatedBytes();
         peak.Start();
         var watch = Stopwatch.StartNew();
         var lotId = await Upload(client, content, options.Xlsx ? "bench.xlsx" : "bench.csv");
@@ -47,7 +48,7 @@ internal static class SpreadsheetScenario
         content = null!;
         var elapsed = await Completed(client, lotId, watch);
         var duringLot = peak.Stop() / 1024 / 1024;
-        Console.WriteLine($"  spreadsheet: the API process's JIT compiled for {(await api.JitTime() - jitBefore).TotalSeconds:F2} s during the lot");
+        Console.WriteLine($"  spreadsheet: the API process's JIT compiled for {(await api.JitTime() - jitBefore).TotalSeconds:F2} s during the lot; it allocated {(await api.AllocatedBytes() - allocatedBefore) / options.Rows / 1024.0:F1} KB per row");
         var lot = await Lot(client, lotId);
         var rate = options.Rows / elapsed.TotalSeconds;
         var processing = (lot.GetProperty("finishedAt").GetDateTimeOffset() - lot.GetProperty("startedAt").GetDateTimeOffset()).TotalSeconds;
