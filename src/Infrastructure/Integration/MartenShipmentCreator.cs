@@ -4,7 +4,6 @@ using Cargamos.Modular.Application.Common.Telemetry;
 using Cargamos.Modular.Domain.Shipments;
 using Marten;
 using Marten.Services;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using JasperFx.Events;
 using Npgsql;
@@ -329,10 +328,6 @@ internal sealed class MartenShipmentCreator : IShipmentCreator
         batch.BatchCommands.Add(rows);
     }
 
-    /// <summary>
-    /// The bulk writer once the store's configuration and tables were found to be what it writes; null (the batches are
-    /// written through a session, as before, and the reason logged once) when they are not.
-    /// </summary>
     /// <summary>The order key and the new streams (Marten adds their inline projections and outbox rows at the commit).</summary>
     private static void Stage(IDocumentSession session, ShipmentCreation creation, IReadOnlyList<CreationRow> rows)
     {
@@ -472,7 +467,6 @@ internal sealed class MartenShipmentCreator : IShipmentCreator
         query.Parameters.AddWithValue("id", key.Id);
         return await query.ExecuteScalarAsync(ct) is true;
     }
-
 
     private static bool IsUniqueViolation(Exception e) => e switch
     {
