@@ -167,19 +167,7 @@ internal sealed class BulkStreamWriter
     {
         stream.TenantId ??= session.TenantId;
         stream.PrepareEvents(0, events, NoSequences, (IMetadataContext)session);
-        var documents = new ProjectedDocument?[projections.Count];
-        for (var i = 0; i < projections.Count; i++)
-        {
-            var (supported, document) = await projections[i].Project(session, stream, null, ct);
-            if (!supported)
-            {
-                return null;
-            }
-
-            documents[i] = document is null ? null : projections[i].Prepare(document, json);
-        }
-
-        return Prepared(stream, documents);
+        return await Prepared(session, stream, null, ct);
     }
 
     /// <summary>
@@ -200,10 +188,20 @@ internal sealed class BulkStreamWriter
 
         stream.TenantId ??= session.TenantId;
         stream.PrepareEvents(version, events, NoSequences, (IMetadataContext)session);
+        return await Prepared(session, stream, snapshots, ct);
+    }
+
+    /// <summary>
+    /// The prepared events' JSON and each projection's document, folded over its snapshot (none for a new stream:
+    /// <paramref name="snapshots"/> null) and serialized; null when a projection's answer or a missing snapshot needs a session.
+    /// </summary>
+    private async Task<PreparedStream?> Prepared(IDocumentSession session, StreamAction stream, IReadOnlyDictionary<Type, object?>? snapshots, CancellationToken ct)
+    {
         var documents = new ProjectedDocument?[projections.Count];
         for (var i = 0; i < projections.Count; i++)
         {
-            if (!snapshots.TryGetValue(projections[i].DocumentType, out var snapshot))
+            object? snapshot = null;
+            if (snapshots is not null && !snapshots.TryGetValue(projections[i].DocumentType, out snapshot))
             {
                 return null;
             }
@@ -217,11 +215,6 @@ internal sealed class BulkStreamWriter
             documents[i] = document is null ? null : projections[i].Prepare(document, json);
         }
 
-        return Prepared(stream, documents);
-    }
-
-    private PreparedStream Prepared(StreamAction stream, ProjectedDocument?[] documents)
-    {
         var eventJson = new byte[stream.Events.Count][];
         for (var i = 0; i < eventJson.Length; i++)
         {
@@ -236,14 +229,7 @@ internal sealed class BulkStreamWriter
     {
         batch.BatchCommands.Add(StreamsCommand(streams));
         batch.BatchCommands.Add(EventsCommand(streams));
-        for (var i = 0; i < projections.Count; i++)
-        {
-            var documents = streams.Where(s => s.Documents[i] is not null).Select(s => (s.Documents[i]!, s.Stream)).ToList();
-            if (documents.Count > 0)
-            {
-                batch.BatchCommands.Add(projections[i].InsertCommand(documents));
-            }
-        }
+        AddDocuments(batch, streams, upsert: false);
     }
 
     /// <summary>
@@ -258,12 +244,18 @@ internal sealed class BulkStreamWriter
     {
         batch.BatchCommands.Add(EventsCommand(streams));
         batch.BatchCommands.Add(StreamVersionsCommand(streams));
+        AddDocuments(batch, streams, upsert: true);
+    }
+
+    // Each projection's documents of the streams in one statement: inserted for new streams, upserted for appends.
+    private void AddDocuments(NpgsqlBatch batch, IReadOnlyList<PreparedStream> streams, bool upsert)
+    {
         for (var i = 0; i < projections.Count; i++)
         {
             var documents = streams.Where(s => s.Documents[i] is not null).Select(s => (s.Documents[i]!, s.Stream)).ToList();
             if (documents.Count > 0)
             {
-                batch.BatchCommands.Add(projections[i].InsertCommand(documents, upsert: true));
+                batch.BatchCommands.Add(projections[i].InsertCommand(documents, upsert));
             }
         }
     }
@@ -483,7 +475,7 @@ internal sealed class BulkStreamWriter
         // As Marten's upsert of a projected document: the store's JSON, the stream's version, the CLR type, the transaction's
         // time, and the duplicated fields from the document's members. A new stream's documents are inserted; an append's
         // replace the stored ones (upsert).
-        public NpgsqlBatchCommand InsertCommand(IReadOnlyList<(ProjectedDocument Document, StreamAction Stream)> documents, bool upsert = false)
+        public NpgsqlBatchCommand InsertCommand(IReadOnlyList<(ProjectedDocument Document, StreamAction Stream)> documents, bool upsert)
         {
             var columns = string.Join(", ", Duplicates.Select(d => d.Column));
             var values = string.Join(", ", Duplicates.Select((_, i) => $"d.f{i}"));
