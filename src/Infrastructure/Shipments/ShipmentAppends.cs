@@ -81,9 +81,9 @@ internal sealed class ShipmentAppends
 
     /// <summary>
     /// Appends that arrived together in one round trip, sent as one batch without an explicit transaction (PostgreSQL runs a
-    /// batch as one implicit transaction). At most one append per stream: a second one to a stream already in the group was
-    /// decided on the same version and would be refused by it; it is decided again instead. The streams go in by id, so
-    /// two groups never wait for each other's events in opposite orders. False for every append of the group (each decided
+    /// batch as one implicit transaction). A group holds at most one append per stream: the decisions of one shipment take
+    /// turns in a process (<see cref="ShipmentTurns"/>), the next one deciding only after this append is written. The
+    /// streams go in by id, so two groups never wait for each other's events in opposite orders. False for every append of the group (each decided
     /// again, saved on its own) when a unique index refused it (another writer appended first) or PostgreSQL chose it as
     /// a deadlock's victim; any other failure (an outage) is every append's.
     /// </summary>
@@ -93,20 +93,17 @@ internal sealed class ShipmentAppends
         var ct = CancellationToken.None;
         var started = Stopwatch.GetTimestamp();
         var outcome = CargamosMetrics.GroupOutcomes.Failed;
-        var written = new bool[group.Count];
-        var seen = new HashSet<Guid>();
-        var taken = Enumerable.Range(0, group.Count).Where(i => seen.Add(group[i].Stream.Stream.Id))
-            .OrderBy(i => group[i].Stream.Stream.Id).ToList();
+        var ordered = group.OrderBy(a => a.Stream.Stream.Id).ToList();
         try
         {
             await using var connection = store.Storage.Database.CreateConnection();
             await connection.OpenAsync(ct);
             await using var batch = new NpgsqlBatch(connection);
             var writer = (await streams.Writer(connection, ct))!;
-            writer.AddAppends(batch, taken.ConvertAll(i => group[i].Stream));
-            foreach (var i in taken)
+            writer.AddAppends(batch, ordered.ConvertAll(a => a.Stream));
+            foreach (var append in ordered)
             {
-                BulkStreamWriter.AddQueuedSql(batch, group[i].Session);
+                BulkStreamWriter.AddQueuedSql(batch, append.Session);
             }
 
             try
@@ -116,16 +113,11 @@ internal sealed class ShipmentAppends
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
             {
                 outcome = CargamosMetrics.GroupOutcomes.Separately;
-                return written;
+                return new bool[group.Count];
             }
 
             outcome = CargamosMetrics.GroupOutcomes.Written;
-            foreach (var i in taken)
-            {
-                written[i] = true;
-            }
-
-            return written;
+            return Enumerable.Repeat(true, group.Count).ToArray();
         }
         finally
         {
