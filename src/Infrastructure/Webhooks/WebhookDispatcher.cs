@@ -206,14 +206,10 @@ internal sealed class WebhookDispatcher(
         var waiting = batch.Where(m => m.Breaker == BreakerState.Open)
             .Concat(batch.Where(m => m.Breaker == BreakerState.Probing).GroupBy(m => m.ShipperId).SelectMany(g => g.OrderBy(m => m.Id).Skip(1)))
             .ToHashSet();
-        var open = batch.Where(m => m.Breaker == BreakerState.Open).Select(m => m.ShipperId).ToHashSet(StringComparer.Ordinal);
-        if (open.Count > 0)
+        if (waiting.Count > 0)
         {
+            var open = batch.Where(m => m.Breaker == BreakerState.Open).Select(m => m.ShipperId).ToHashSet(StringComparer.Ordinal);
             await outbox.PostponeBehindBreakers(waiting.ToList(), open, CancellationToken.None);
-        }
-        else if (waiting.Count > 0)
-        {
-            await outbox.Postpone(waiting.ToList(), WebhookOutbox.BreakerParking, CancellationToken.None);
         }
 
         var busy = new ConcurrentBag<ClaimedMessage>();

@@ -219,6 +219,10 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
     // The breakers of the batch's failing webhooks (re)opened by this transaction (BreakersSql runs first in it).
     private const string JustOpened = "b.shipper_id = any(@failing) and b.opened_at = now()";
 
+    // A message of breaker b's webhook waiting and due before b's probe time: parked behind it (the probe, due at it, never).
+    private static string DueBeforeProbe(string message) =>
+        $"{message}.shipper_id = b.shipper_id and {message}.state = 'PENDING' and {message}.next_attempt_at < b.open_until";
+
     // A breaker (re)opened by this transaction parks its webhook's messages due before its probe time for BreakerParking
     // past it (out of every claim's range: they wait for the probe; its delivery releases them), then puts back the
     // earliest claimable one at the probe time: the probe. A probe's failure does not use up its message's schedule (the
@@ -226,8 +230,7 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
     private static readonly string ParkBehindBreakerSql = $"""
         update {WebhookSchema.Messages} m set next_attempt_at = b.open_until + @parking
         from {WebhookSchema.Breakers} b
-        where {JustOpened}
-          and m.shipper_id = b.shipper_id and m.state = 'PENDING' and m.next_attempt_at < b.open_until
+        where {JustOpened} and {DueBeforeProbe("m")}
         """;
 
     private static readonly string ProbeSql = $"""
@@ -450,28 +453,28 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
     public Task Release(IReadOnlyList<ClaimedMessage> messages, CancellationToken ct) => GiveBack(messages, TimeSpan.Zero, ct);
 
     /// <summary>
-    /// Gives claimed messages back without an attempt, due <paramref name="delay"/> from now at the earliest (their
-    /// webhook's breaker is open and another message probes it: its outcome either parks them or releases them).
-    /// </summary>
-    public Task Postpone(IReadOnlyList<ClaimedMessage> messages, TimeSpan delay, CancellationToken ct) => GiveBack(messages, delay, ct);
-
-    /// <summary>
-    /// Gives back claimed messages of webhooks whose breaker is open (<see cref="Postpone"/> by <see cref="BreakerParking"/>)
-    /// and, in the same round trip, parks up to <see cref="ParkedPerClaim"/> more messages of those webhooks that are due
-    /// before their probe time, as a (re)opening breaker parks them: a backlog found due behind an open breaker (messages
-    /// recorded due before it opened and not parked by it, or made due by a release) leaves the claims' range a few thousand
-    /// rows per claim instead of a batch per claim, and is never read again before its new time.
+    /// Gives claimed messages back without an attempt, due <see cref="BreakerParking"/> from now at the earliest (their
+    /// webhook's breaker is open, or another message probes it: its outcome either parks them or releases them). For the
+    /// webhooks in <paramref name="openShippers"/> (breaker open) it also parks, in the same round trip, up to
+    /// <see cref="ParkedPerClaim"/> more of their messages due before their probe time, as a (re)opening breaker parks them:
+    /// a backlog found due behind an open breaker (messages recorded due before it opened and not parked by it, or made due
+    /// by a release) leaves the claims' range a few thousand rows per claim instead of a batch per claim, and is never read
+    /// again before its new time.
     /// </summary>
     public async Task PostponeBehindBreakers(IReadOnlyList<ClaimedMessage> messages, IReadOnlyCollection<string> openShippers, CancellationToken ct)
     {
         await using var connection = await database.Open(ct);
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(GiveBackCommand(messages, BreakerParking));
-        var park = new NpgsqlBatchCommand(ParkDueBehindOpenBreakersSql);
-        park.Parameters.AddWithValue("shippers", openShippers.ToArray());
-        park.Parameters.AddWithValue("most", ParkedPerClaim);
-        park.Parameters.AddWithValue("parking", NpgsqlDbType.Interval, BreakerParking);
-        batch.BatchCommands.Add(park);
+        if (openShippers.Count > 0)
+        {
+            var park = new NpgsqlBatchCommand(ParkDueBehindOpenBreakersSql);
+            park.Parameters.AddWithValue("shippers", openShippers.ToArray());
+            park.Parameters.AddWithValue("most", ParkedPerClaim);
+            park.Parameters.AddWithValue("parking", NpgsqlDbType.Interval, BreakerParking);
+            batch.BatchCommands.Add(park);
+        }
+
         await batch.ExecuteNonQueryAsync(ct);
     }
 
@@ -483,9 +486,8 @@ internal sealed class WebhookOutbox(WebhookDatabase database, IOptions<WebhookOp
     private static readonly string ParkDueBehindOpenBreakersSql = $"""
         with parked as (
             select p.id, b.open_until from {WebhookSchema.Breakers} b
-            join {WebhookSchema.Messages} p on p.shipper_id = b.shipper_id
+            join {WebhookSchema.Messages} p on {DueBeforeProbe("p")}
             where b.shipper_id = any(@shippers) and b.open_until > now()
-              and p.state = 'PENDING' and p.next_attempt_at < b.open_until
             limit @most
             for update of p skip locked)
         update {WebhookSchema.Messages} m set next_attempt_at = parked.open_until + @parking
