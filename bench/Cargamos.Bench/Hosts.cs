@@ -144,7 +144,8 @@ internal sealed class ApiProcess : IAsyncDisposable
         throw new InvalidOperationException($"The API process's /metrics has no {name}.");
     }
 
-    private static int FreePort()
+    /// <summary>A port of 127.0.0.1 nobody listens on now (bound, then closed).</summary>
+    internal static int FreePort()
     {
         using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         socket.Start();
@@ -204,14 +205,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     }
 
     /// <summary>A URL on a port nobody listens on (bound, then closed).</summary>
-    public static string ClosedPortUrl()
-    {
-        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        var port = ((IPEndPoint)socket.LocalEndpoint).Port;
-        socket.Stop();
-        return $"http://127.0.0.1:{port}/hooks/down";
-    }
+    public static string ClosedPortUrl() => $"http://127.0.0.1:{ApiProcess.FreePort()}/hooks/down";
 
     public async ValueTask DisposeAsync()
     {
