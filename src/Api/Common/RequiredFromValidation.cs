@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Cargamos.Modular.Application.Common;
+using Cargamos.Modular.Application.Common.Errors;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
@@ -19,7 +20,6 @@ namespace Cargamos.Modular.Api.Common;
 /// </summary>
 public static class RequiredFromValidation
 {
-    private static readonly string[] MissingCodes = ["NotNullValidator", "NotEmptyValidator"];
     private static readonly ConditionalWeakTable<EndpointDataSource, HashSet<Type>> RequestTypesOf = new();
 
     public static void Describe(OpenApiOptions options) => options.AddSchemaTransformer((schema, context, _) =>
@@ -51,7 +51,7 @@ public static class RequiredFromValidation
         {
             var empty = RuntimeHelpers.GetUninitializedObject(type);
             missing = validator.Validate(new ValidationContext<object>(empty)).Errors
-                .Where(e => MissingCodes.Contains(e.ErrorCode))
+                .Where(ValidationErrors.IsMissing)
                 .Select(e => JsonNamingPolicy.CamelCase.ConvertName(e.PropertyName.Split('.', '[')[0]));
         }
         catch (Exception e) when (e is NullReferenceException or InvalidOperationException or ArgumentException)

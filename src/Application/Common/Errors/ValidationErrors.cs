@@ -11,12 +11,18 @@ public static partial class ValidationErrors
 
     public static ErrorDetail ToDetail(ValidationFailure failure, string defaultLocation)
     {
-        var missing = failure.ErrorCode is "NotEmptyValidator" or "NotNullValidator";
+        var missing = IsMissing(failure);
         var code = missing ? "MISSING_PARAMETER"
             : UpperSnake().IsMatch(failure.ErrorCode ?? "") ? failure.ErrorCode! : "INVALID_PARAMETER";
         return new ErrorDetail(code, missing ? MissingParameterMessage : InvalidParameterMessage,
             failure.ErrorMessage, ToJsonPath(failure.PropertyName), failure.CustomState as string ?? defaultLocation);
     }
+
+    /// <summary>A value left out: FluentValidation's NotNull / NotEmpty, or a check that says so (<see cref="MissingCode"/>).</summary>
+    public static bool IsMissing(ValidationFailure failure) => failure.ErrorCode is "NotEmptyValidator" or "NotNullValidator" or MissingCode;
+
+    /// <summary>The error code of a failure that is a missing value, for checks written out (see <c>OrderChecks</c>).</summary>
+    public const string MissingCode = "MISSING_PARAMETER";
 
     public static IReadOnlyList<ErrorDetail> ToDetails(IEnumerable<ValidationFailure> failures, string defaultLocation) =>
         failures.Select(f => ToDetail(f, defaultLocation)).ToList();
