@@ -35,6 +35,7 @@ public static class MartenStore
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();
+        services.AddHostedService<StorageCompression>(); // after the schema is applied: hosted services start in order
         services.AddScoped<IIdempotencyStore, MartenIdempotencyStore>();
         services.AddSingleton<BulkStreams>();
         services.AddReferenceDataChanges();
