@@ -20,26 +20,38 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
     public async Task Create(NewIntegrationLot lot, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
         await using var connection = await Open(ct);
-        await using (var insert = new NpgsqlCommand($"""
+        // One batch, one implicit transaction: the lot and its file are stored together or not at all. The file goes in
+        // parts (IntegrationLotSchema.FilePartBytes), each its own statement.
+        await using var batch = new NpgsqlBatch(connection);
+        var insert = new NpgsqlBatchCommand($"""
             insert into {IntegrationLotSchema.Lots} (lot_id, source, shipper_id, status, file_name, layout, total_rows, file_sha256, uploaded_by, process_id, created_at)
-            values (@id, '{LotSources.File}', @shipper, @status, @file, @layout::jsonb, @total, @sha, @by::jsonb, @process, @at);
-            insert into {IntegrationLotSchema.Files} (lot_id, content) values (@id, @content);
-            """, connection))
+            values ($1, '{LotSources.File}', $2, $3, $4, $5::jsonb, $6, $7, $8::jsonb, $9, $10)
+            """);
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lot.LotId });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lot.ShipperId });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = LotStatuses.Received });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lot.FileName });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonColumns.Write(lot.Layout) });
+        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = lot.TotalRows });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lot.FileSha256 });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonColumns.Write(lot.UploadedBy) });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lot.ProcessId });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = lot.CreatedAt });
+        batch.BatchCommands.Add(insert);
+        for (var (offset, part) = (0, 0); offset < content.Length || part == 0; offset += IntegrationLotSchema.FilePartBytes, part++)
         {
-            insert.Parameters.AddWithValue("id", lot.LotId);
-            insert.Parameters.AddWithValue("shipper", lot.ShipperId);
-            insert.Parameters.AddWithValue("status", LotStatuses.Received);
-            insert.Parameters.AddWithValue("file", lot.FileName);
-            insert.Parameters.AddWithValue("layout", JsonColumns.Write(lot.Layout));
-            insert.Parameters.AddWithValue("total", lot.TotalRows);
-            insert.Parameters.AddWithValue("sha", lot.FileSha256);
-            insert.Parameters.AddWithValue("by", JsonColumns.Write(lot.UploadedBy));
-            insert.Parameters.AddWithValue("process", lot.ProcessId);
-            insert.Parameters.AddWithValue("at", lot.CreatedAt);
-            insert.Parameters.Add(new NpgsqlParameter("content", NpgsqlDbType.Bytea) { Value = content });
-            // One statement, so the lot and its file are stored together or not at all.
-            await insert.ExecuteNonQueryAsync(ct);
+            var file = new NpgsqlBatchCommand($"insert into {IntegrationLotSchema.Files} (lot_id, part, content) values ($1, $2, $3)");
+            file.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lot.LotId });
+            file.Parameters.Add(new NpgsqlParameter<int> { TypedValue = part });
+            file.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>
+            {
+                TypedValue = content.Slice(offset, Math.Min(IntegrationLotSchema.FilePartBytes, content.Length - offset)),
+                NpgsqlDbType = NpgsqlDbType.Bytea,
+            });
+            batch.BatchCommands.Add(file);
         }
+
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     public async Task<IntegrationLot?> Get(long lotId, CancellationToken ct)
@@ -123,11 +135,11 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
 
     public async Task<Stream> OpenFile(long lotId, CancellationToken ct)
     {
-        // Sequential access: the bytea is read from the connection as the stream is read, never buffered whole.
+        // Sequential access: each part is read from the connection as the stream is read, never buffered whole.
         var connection = await Open(ct);
         try
         {
-            var command = new NpgsqlCommand($"select content from {IntegrationLotSchema.Files} where lot_id = @id", connection);
+            var command = new NpgsqlCommand($"select content from {IntegrationLotSchema.Files} where lot_id = @id order by part", connection);
             command.Parameters.AddWithValue("id", lotId);
             var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
             if (!await reader.ReadAsync(ct))
@@ -135,7 +147,7 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
                 throw new InvalidOperationException($"The file of integration lot {lotId} is missing.");
             }
 
-            return new OwningStream(reader.GetStream(0), reader, command, connection);
+            return new PartsStream(reader, command, connection);
         }
         catch
         {
@@ -201,25 +213,61 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
     }
 
     /// <summary>A read-only stream that disposes the reader, command and connection it reads from.</summary>
-    private sealed class OwningStream(Stream inner, params IAsyncDisposable[] owned) : ReadOnlyStream
+    /// <summary>
+    /// The parts of a file as one stream, read in order from a reader positioned on the first part (each part's bytes
+    /// streamed from the connection); disposing it disposes the reader, its command and its connection.
+    /// </summary>
+    private sealed class PartsStream(NpgsqlDataReader reader, NpgsqlCommand command, NpgsqlConnection connection) : ReadOnlyStream
     {
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        private Stream? part = reader.GetStream(0);
 
-        public override int Read(Span<byte> buffer) => inner.Read(buffer);
+        public override int Read(Span<byte> buffer)
+        {
+            while (part is not null)
+            {
+                var read = part.Read(buffer);
+                if (read > 0 || buffer.IsEmpty)
+                {
+                    return read;
+                }
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+                part.Dispose();
+                part = reader.Read() ? reader.GetStream(0) : null;
+            }
+
+            return 0;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            while (part is not null)
+            {
+                var read = await part.ReadAsync(buffer, cancellationToken);
+                if (read > 0 || buffer.IsEmpty)
+                {
+                    return read;
+                }
+
+                await part.DisposeAsync();
+                part = await reader.ReadAsync(cancellationToken) ? reader.GetStream(0) : null;
+            }
+
+            return 0;
+        }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            inner.ReadAsync(buffer, offset, count, cancellationToken);
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         public override async ValueTask DisposeAsync()
         {
-            await inner.DisposeAsync();
-            foreach (var resource in owned)
+            if (part is not null)
             {
-                await resource.DisposeAsync();
+                await part.DisposeAsync();
             }
 
+            await reader.DisposeAsync();
+            await command.DisposeAsync();
+            await connection.DisposeAsync();
             await base.DisposeAsync();
         }
 
@@ -227,11 +275,10 @@ internal sealed class PostgresIntegrationLotStore(IDocumentStore store) : IInteg
         {
             if (disposing)
             {
-                inner.Dispose();
-                foreach (var resource in owned)
-                {
-                    ((IDisposable)resource).Dispose();
-                }
+                part?.Dispose();
+                reader.Dispose();
+                command.Dispose();
+                connection.Dispose();
             }
 
             base.Dispose(disposing);

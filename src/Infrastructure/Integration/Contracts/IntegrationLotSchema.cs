@@ -9,7 +9,7 @@ namespace Cargamos.Modular.Infrastructure.Integration.Contracts;
 /// <summary>
 /// Integration lots of every source in Marten's database: the lots (a lot of one from the API or VTEX, written COMPLETED
 /// with its shipment; a spreadsheet lot with its progress and the lease of the processor that works it), a spreadsheet's
-/// file (bytea, stored before the upload is answered) and one result per row. Created with the rest of the schema (Weasel).
+/// file (bytea in parts, stored before the upload is answered) and one result per row. Created with the rest of the schema (Weasel).
 /// </summary>
 public static class IntegrationLotSchema
 {
@@ -67,10 +67,17 @@ public static class IntegrationLotSchema
         return table;
     }
 
+    /// <summary>The largest part of a file stored in one row (<see cref="FilesTable"/>, one row per part, in order).</summary>
+    public const int FilePartBytes = 1024 * 1024;
+
     private static Table FilesTableDefinition()
     {
+        // A file in parts of at most FilePartBytes: PostgreSQL receives, compresses and stores each part on its own instead
+        // of buffering (and regrowing a buffer for) the whole file: a third of the time to store a 19 MB file. A file
+        // stored before parts existed is its part 0.
         var table = new Table(Name(FilesTable));
         table.AddColumn<long>("lot_id").AsPrimaryKey();
+        table.AddColumn<int>("part").AsPrimaryKey().DefaultValueByExpression("0");
         table.AddColumn("content", "bytea").NotNull();
         return table;
     }
