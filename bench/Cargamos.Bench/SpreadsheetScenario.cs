@@ -34,9 +34,31 @@ internal static class SpreadsheetScenario
         var (apiPath, _) = await IntakeScenario.Api(bench, options.ApiOrders, options.ApiConcurrency);
         var raw = bench.RawC8 ?? await IntakeScenario.Raw(bench, options.Requests, 8);
 
-        var file = new OrderFile(options.Seed, options.InvalidPercent);
+        // Three lots of different files (the first from --seed), each measured alone: this machine is shared, and one lot
+        // can fall into a busy minute of its neighbours. The table shows the median lot's rate and the highest peak.
+        var lots = new List<LotRun>();
+        for (var i = 0; i < (options.Quick ? 1 : 3); i++)
+        {
+            lots.Add(await MeasureLot(api, options, options.Seed + 1_000 * i, apiPath.Rate));
+        }
+
+        var median = lots.OrderBy(l => l.Rate).ElementAt(lots.Count / 2);
+        var peakMb = lots.Max(l => l.PeakMb);
+        var each = lots.Count > 1 ? $" (median of {lots.Count} lots: {string.Join(", ", lots.Select(l => $"{l.Rate:N0}"))} rows/s)" : "";
+        bench.Add(new Row($"spreadsheet lot, {options.Rows:N0} rows", Ratio(median.Rate / raw.Rate),
+            $"{median.Rate:N0} rows/s{each}, {peakMb:N0} MB peak working set (the API's process)", $"{raw.Rate:N0} inserts/s (c=8)", ">= 10,000 rows/s, < 300 MB",
+            Met(median.Rate >= 10_000 && peakMb < 300)));
+    }
+
+    private sealed record LotRun(double Rate, long PeakMb);
+
+    /// <summary>One lot of <see cref="BenchOptions.Rows"/> rows from <paramref name="seed"/>, uploaded and processed to COMPLETED, with what it cost.</summary>
+    private static async Task<LotRun> MeasureLot(ApiProcess api, BenchOptions options, int seed, double apiPathRate)
+    {
+        var client = api.Client;
+        var file = new OrderFile(seed, options.InvalidPercent);
         var content = options.Xlsx ? file.Xlsx(options.Rows) : file.Csv(options.Rows);
-        Console.WriteLine($"  spreadsheet: {content.Length / 1024.0 / 1024.0:F1} MB, {options.Rows:N0} rows of {(options.Xlsx ? "XLSX" : "CSV")} (seed {options.Seed}), {file.Invalid:N0} invalid by construction");
+        Console.WriteLine($"  spreadsheet: {content.Length / 1024.0 / 1024.0:F1} MB, {options.Rows:N0} rows of {(options.Xlsx ? "XLSX" : "CSV")} (seed {seed}), {file.Invalid:N0} invalid by construction");
         api.Process.Refresh();
         Console.WriteLine($"  spreadsheet: the API process's working set before the lot {api.Process.WorkingSet64 / 1024 / 1024:N0} MB");
         using var peak = new PeakMemory(api.Process);
@@ -60,15 +82,13 @@ internal static class SpreadsheetScenario
         var processing = (lot.GetProperty("finishedAt").GetDateTimeOffset() - lot.GetProperty("startedAt").GetDateTimeOffset()).TotalSeconds;
         var created = lot.GetProperty("created").GetInt32();
         var rejected = lot.GetProperty("rejected").GetInt32();
-        Console.WriteLine($"  spreadsheet: {options.Rows:N0} rows in {elapsed.TotalSeconds:F2} s from upload to COMPLETED (the upload {uploaded.TotalSeconds:F2} s; processing alone {processing:F2} s = {options.Rows / processing:N0} rows/s); created {created:N0}, rejected {rejected:N0}; {rate / apiPath.Rate:F2}x the API path ({apiPath.Rate:N0} orders/s at concurrency {options.ApiConcurrency}); the API process's peak working set {duringLot:N0} MB");
+        Console.WriteLine($"  spreadsheet: {options.Rows:N0} rows in {elapsed.TotalSeconds:F2} s from upload to COMPLETED = {rate:N0} rows/s (the upload {uploaded.TotalSeconds:F2} s; processing alone {processing:F2} s = {options.Rows / processing:N0} rows/s); created {created:N0}, rejected {rejected:N0}; {rate / apiPathRate:F2}x the API path ({apiPathRate:N0} orders/s at concurrency {options.ApiConcurrency}); the API process's peak working set {duringLot:N0} MB");
         if (created + rejected != options.Rows || rejected != file.Invalid)
         {
             throw new InvalidOperationException($"Expected {options.Rows - file.Invalid} created and {file.Invalid} rejected.");
         }
 
-        bench.Add(new Row($"spreadsheet lot, {options.Rows:N0} rows", Ratio(rate / raw.Rate),
-            $"{rate:N0} rows/s, {duringLot:N0} MB peak working set (the API's process)", $"{raw.Rate:N0} inserts/s (c=8)", ">= 10,000 rows/s, < 300 MB",
-            Met(rate >= 10_000 && duringLot < 300)));
+        return new LotRun(rate, duringLot);
     }
 
     private static async Task<(TimeSpan Elapsed, JsonElement Lot)> RunLot(HttpClient client, byte[] file, string name)
