@@ -67,6 +67,9 @@ public static class MartenStore
         options.Schema.For<IdempotencyRecord>();
     }
 
+    /// <summary>How long opening a connection (or waiting for one from the full pool) may take, unless the connection string says.</summary>
+    public const int ConnectTimeoutSeconds = 2;
+
     /// <summary>
     /// The connection string with the pool settings the hot path is measured with (docs/performance.md), each applied
     /// only where the operator's connection string does not set it: every statement the API sends is one of a few dozen
@@ -75,9 +78,6 @@ public static class MartenStore
     /// <c>DISCARD ALL</c> (<c>No Reset On Close</c>: nothing here leaves session state behind, and the reset would drop
     /// the prepared statements); opening a connection gives up after <see cref="ConnectTimeoutSeconds"/>.
     /// </summary>
-    /// <summary>How long opening a connection (or waiting for one from the full pool) may take, unless the connection string says.</summary>
-    public const int ConnectTimeoutSeconds = 2;
-
     public static string Tuned(string connectionString)
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
