@@ -163,11 +163,15 @@ internal sealed class BulkStreamWriter
     /// Null when a projection answers something other than a new document with the stream's id or none (a delete, a
     /// document without its id): write through a session then.
     /// </summary>
-    public async Task<PreparedStream?> Prepare(IDocumentSession session, StreamAction stream, CancellationToken ct)
+    /// <param name="arena">
+    /// Where the JSON goes when the caller writes the stream and disposes <paramref name="arena"/> after (a spreadsheet
+    /// batch); without one, each document's JSON is an array of its own.
+    /// </param>
+    public async Task<PreparedStream?> Prepare(IDocumentSession session, StreamAction stream, CancellationToken ct, JsonArena? arena = null)
     {
         stream.TenantId ??= session.TenantId;
         stream.PrepareEvents(0, events, NoSequences, (IMetadataContext)session);
-        return await Prepared(session, stream, null, ct);
+        return await Prepared(session, stream, null, arena, ct);
     }
 
     /// <summary>
@@ -188,14 +192,15 @@ internal sealed class BulkStreamWriter
 
         stream.TenantId ??= session.TenantId;
         stream.PrepareEvents(version, events, NoSequences, (IMetadataContext)session);
-        return await Prepared(session, stream, snapshots, ct);
+        return await Prepared(session, stream, snapshots, null, ct);
     }
 
     /// <summary>
     /// The prepared events' JSON and each projection's document, folded over its snapshot (none for a new stream:
     /// <paramref name="snapshots"/> null) and serialized; null when a projection's answer or a missing snapshot needs a session.
     /// </summary>
-    private async Task<PreparedStream?> Prepared(IDocumentSession session, StreamAction stream, IReadOnlyDictionary<Type, object?>? snapshots, CancellationToken ct)
+    private async Task<PreparedStream?> Prepared(IDocumentSession session, StreamAction stream, IReadOnlyDictionary<Type, object?>? snapshots,
+        JsonArena? arena, CancellationToken ct)
     {
         var documents = new ProjectedDocument?[projections.Count];
         for (var i = 0; i < projections.Count; i++)
@@ -212,13 +217,13 @@ internal sealed class BulkStreamWriter
                 return null;
             }
 
-            documents[i] = document is null ? null : projections[i].Prepare(document, json);
+            documents[i] = document is null ? null : projections[i].Prepare(document, json, arena);
         }
 
-        var eventJson = new byte[stream.Events.Count][];
+        var eventJson = new ReadOnlyMemory<byte>[stream.Events.Count];
         for (var i = 0; i < eventJson.Length; i++)
         {
-            eventJson[i] = json.Utf8(stream.Events[i].Data);
+            eventJson[i] = json.Utf8(stream.Events[i].Data, arena);
         }
 
         return new PreparedStream(stream, eventJson, documents);
@@ -261,10 +266,10 @@ internal sealed class BulkStreamWriter
     }
 
     /// <summary>A new stream ready to be written (<see cref="Prepare"/>): its events and their JSON, each projection's document or none.</summary>
-    internal sealed record PreparedStream(StreamAction Stream, byte[][] EventJson, ProjectedDocument?[] Documents);
+    internal sealed record PreparedStream(StreamAction Stream, ReadOnlyMemory<byte>[] EventJson, ProjectedDocument?[] Documents);
 
     /// <summary>A projected document as its row needs it: the JSON, the CLR type's name, the duplicated fields' values.</summary>
-    internal sealed record ProjectedDocument(byte[] Json, string DotNetType, object?[] Duplicates);
+    internal sealed record ProjectedDocument(ReadOnlyMemory<byte> Json, string DotNetType, object?[] Duplicates);
 
     /// <summary>
     /// Adds to <paramref name="batch"/> the SQL the store's listeners queued on <paramref name="session"/>
@@ -469,8 +474,8 @@ internal sealed class BulkStreamWriter
         }
 
         /// <summary>The document as its row needs it (<see cref="InsertCommand"/>), prepared with its stream.</summary>
-        public ProjectedDocument Prepare(object document, Json json) =>
-            new(json.Utf8(document), document.GetType().FullName!, Duplicates.Select(d => d.Read(document)).ToArray());
+        public ProjectedDocument Prepare(object document, Json json, JsonArena? arena) =>
+            new(json.Utf8(document, arena), document.GetType().FullName!, Duplicates.Select(d => d.Read(document)).ToArray());
 
         // As Marten's upsert of a projected document: the store's JSON, the stream's version, the CLR type, the transaction's
         // time, and the duplicated fields from the document's members. A new stream's documents are inserted; an append's
@@ -503,16 +508,22 @@ internal sealed class BulkStreamWriter
 
     /// <summary>
     /// The store's serializer writing UTF-8 (its buffer-writer path, as Marten's quick append does): half the memory of a
-    /// string per document, and nothing for Npgsql to transcode. One buffer per thread (the serializer is synchronous), so
-    /// the streams of concurrent requests are prepared at the same time.
+    /// string per document, and nothing for Npgsql to transcode. Into the caller's <see cref="JsonArena"/> when it has one;
+    /// otherwise into one buffer per thread (the serializer is synchronous, so the streams of concurrent requests are
+    /// prepared at the same time), copied out to an array of the document's own.
     /// </summary>
     private sealed class Json(ISerializer serializer)
     {
         [ThreadStatic]
         private static ArrayBufferWriter<byte>? threadBuffer;
 
-        public byte[] Utf8(object value)
+        public ReadOnlyMemory<byte> Utf8(object value, JsonArena? arena)
         {
+            if (arena is not null)
+            {
+                return arena.Write(serializer, value);
+            }
+
             var buffer = threadBuffer ??= new ArrayBufferWriter<byte>(4096);
             buffer.ResetWrittenCount();
             serializer.WriteTo(buffer, value);

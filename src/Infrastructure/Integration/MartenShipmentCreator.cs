@@ -163,7 +163,9 @@ internal sealed class MartenShipmentCreator : IShipmentCreator
         await using var pending = documentStore.LightweightSession();
         pending.CorrelationId = creation.ProcessId;
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var (staged, queuedInBatch) = await StageInBulk(bulk, batch, pending, rows.Select(r => r.Shipment).OfType<NewShipment>(), ct);
+        // The documents' JSON in pooled memory, given back once the batch has been sent (below, or by the fallback's dispose).
+        using var json = new JsonArena();
+        var (staged, queuedInBatch) = await StageInBulk(bulk, batch, pending, rows.Select(r => r.Shipment).OfType<NewShipment>(), json, ct);
         if (!staged)
         {
             return false;
@@ -198,9 +200,9 @@ internal sealed class MartenShipmentCreator : IShipmentCreator
     /// QueuedInBatch false when the listeners queued what must be saved through one.
     /// </summary>
     private async Task<(bool Staged, bool QueuedInBatch)> StageInBulk(BulkStreamWriter bulk, NpgsqlBatch batch, IDocumentSession pending,
-        IEnumerable<NewShipment> shipments, CancellationToken ct)
+        IEnumerable<NewShipment> shipments, JsonArena json, CancellationToken ct)
     {
-        if (await Prepare(bulk, pending, shipments, ct) is not { } streams)
+        if (await Prepare(bulk, pending, shipments, ct, json) is not { } streams)
         {
             return (false, false);
         }
@@ -235,13 +237,13 @@ internal sealed class MartenShipmentCreator : IShipmentCreator
     /// webhook outbox queues the messages on the session). Null when a projection's answer needs a session.
     /// </summary>
     private async Task<IReadOnlyList<BulkStreamWriter.PreparedStream>?> Prepare(BulkStreamWriter bulk, IDocumentSession session,
-        IEnumerable<NewShipment> shipments, CancellationToken ct)
+        IEnumerable<NewShipment> shipments, CancellationToken ct, JsonArena? json = null)
     {
         var prepared = new List<BulkStreamWriter.PreparedStream>();
         foreach (var shipment in shipments)
         {
             var stream = session.Events.StartStream<Shipment>(shipment.Created.ShipmentId, shipment.Events.Cast<object>().ToArray());
-            if (await bulk.Prepare(session, stream, ct) is not { } ready)
+            if (await bulk.Prepare(session, stream, ct, json) is not { } ready)
             {
                 return null;
             }
