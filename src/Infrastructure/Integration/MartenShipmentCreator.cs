@@ -163,7 +163,7 @@ internal sealed class MartenShipmentCreator : IShipmentCreator
         await using var pending = documentStore.LightweightSession();
         pending.CorrelationId = creation.ProcessId;
         await using var batch = new NpgsqlBatch(connection, transaction);
-        // The documents' JSON in pooled memory, given back once the batch has been sent (below, or by the fallback's dispose).
+        // The documents' JSON in pooled memory, given back when this method returns: after the batch has run, or unused.
         using var json = new JsonArena();
         var (staged, queuedInBatch) = await StageInBulk(bulk, batch, pending, rows.Select(r => r.Shipment).OfType<NewShipment>(), json, ct);
         if (!staged)
