@@ -37,16 +37,16 @@ public sealed class StorageCompressionTests : IAsyncLifetime
         var shipper = await api.LoginAs(DemoUser.Shipper);
         var lotId = await shipper.UploadOk(Sheets.Csv(Enumerable.Range(0, 40).Select(i => Sheets.ValidRow($"LZ4-{i}"))));
         Assert.Equal("COMPLETED", (await shipper.WaitFor(lotId)).GetProperty("status").GetString());
-        Assert.Equal("lz4", await Scalar<string>($"select pg_column_compression(content) from cargamos.integration_lot_files where lot_id = {lotId}"));
+        Assert.Equal("lz4", await api.Scalar<string>("select pg_column_compression(content) from cargamos.integration_lot_files where lot_id = $1", lotId));
     }
 
     [Fact]
     public async Task A_later_start_finds_nothing_to_change_and_a_locked_table_is_left_as_it_is_until_the_next_start()
     {
-        Assert.Equal(0L, await Scalar<long>($"select count(*) from ({StorageCompressionSql}) c"));
+        Assert.Equal(0L, await api.Scalar<long>($"select count(*) from ({StorageCompressionSql}) c"));
 
         // A column back to pglz while another transaction holds its table: the next API start waits 2 s at most, leaves it, serves.
-        await Execute("alter table cargamos.integration_lot_files alter column content set compression pglz");
+        await api.Execute("alter table cargamos.integration_lot_files alter column content set compression pglz");
         await using (var held = await TableLock.Share(api.ConnectionString, "cargamos.integration_lot_files"))
         {
             await using var blocked = new SecondNode(api.ConnectionString);
@@ -76,22 +76,6 @@ public sealed class StorageCompressionTests : IAsyncLifetime
         }
 
         return columns;
-    }
-
-    private async Task<T> Scalar<T>(string sql)
-    {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task Execute(string sql)
-    {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private sealed class SecondNode(string database) : ApiFactory(database);

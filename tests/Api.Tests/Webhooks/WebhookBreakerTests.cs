@@ -66,32 +66,6 @@ internal static class Breakers
 
         return rows;
     }
-
-    public static async Task<T> Scalar<T>(this WebhookApiFactory api, string sql, params object[] values)
-    {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    public static async Task Execute(this WebhookApiFactory api, string sql, params object[] values)
-    {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        await command.ExecuteNonQueryAsync();
-    }
 }
 
 /// <summary>A webhook whose endpoint keeps failing: its breaker stops the attempts, one message probes, a delivery sends the rest.</summary>
